@@ -1,0 +1,48 @@
+//! A blocking, minimal client for Tencent Cloud COS **Cloud Infinite batch jobs**
+//! (`/inventorytriggerjob`): start a media workflow or media job over many objects of a
+//! bucket, then describe, list, cancel and wait for it.
+//!
+//! The crate is layered so that each layer can be used alone:
+//!
+//! | module | what it is | IO |
+//! |---|---|---|
+//! | [`sign`] | the COS request signature (`q-sign-algorithm=sha1`) | none |
+//! | [`model`] | batch jobs, job details, states, times; XML in and out | none |
+//! | [`ops`] | each API call as a request value plus a pure parse of the answer | none |
+//! | [`Client`] | a thin blocking shell over `ops`, with retries, skew correction, waiting | ureq |
+//! | `emulator` | an offline emulator of the service (feature `emulator`) | tiny_http |
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use cos_ci_batch::model::{BatchJob, Input};
+//! use cos_ci_batch::sign::Credentials;
+//! use cos_ci_batch::{Client, WaitOptions};
+//!
+//! let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+//!     .credentials(Credentials::from_env()?)
+//!     .build()?;
+//! let job = BatchJob::workflow("nightly-transcode", "w7476ff3564ee45b7b490d64bccaba6cc", Input::prefix("videos/"));
+//! let created = client.create(&job)?;
+//! let done = client.wait(&created.job_id, &WaitOptions::default())?;
+//! println!("{} ended {}", done.job_id, done.state);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Any other HTTP stack (or an async one) can use [`ops`] directly: build the request, sign
+//! it, send it, parse the answer.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod client;
+pub mod error;
+pub mod model;
+pub mod ops;
+pub mod sign;
+mod xml;
+
+#[cfg(feature = "emulator")]
+pub mod emulator;
+
+pub use client::{Client, ClientBuilder, JobIter, RetryPolicy, WaitOptions};
+pub use error::Error;

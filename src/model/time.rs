@@ -1,0 +1,112 @@
+//! The service's time format: `2022-06-27T15:23:10+0800` (no colon in the offset).
+
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+
+/// Formats a time the way the service writes it: `YYYY-MM-DDTHH:MM:SS+HHMM`, in the time's
+/// own offset.
+///
+/// ```
+/// use cos_ci_batch::model::{format_time, parse_time};
+///
+/// let t = parse_time("2022-06-27T15:23:10+08:00").unwrap();
+/// assert_eq!(format_time(t), "2022-06-27T15:23:10+0800");
+/// ```
+pub fn format_time(t: OffsetDateTime) -> String {
+    let offset = t.offset();
+    let seconds = offset.whole_seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}{:02}",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        sign,
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// Parses a service time leniently: the offset may be `+0800`, `+08:00`, `+08`, `Z` or `z`;
+/// fractional seconds are accepted and dropped. `None` when the text is not such a time.
+pub fn parse_time(text: &str) -> Option<OffsetDateTime> {
+    let b = text.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        let s = text.get(range)?;
+        if s.bytes().all(|c| c.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    let year = num(0..4)? as i32;
+    let month = Month::try_from(num(5..7)? as u8).ok()?;
+    let date = Date::from_calendar_date(year, month, num(8..10)? as u8).ok()?;
+    let time = Time::from_hms(num(11..13)? as u8, num(14..16)? as u8, num(17..19)? as u8).ok()?;
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset = parse_offset(rest)?;
+    Some(PrimitiveDateTime::new(date, time).assume_offset(offset))
+}
+
+fn parse_offset(text: &str) -> Option<UtcOffset> {
+    if text == "Z" || text == "z" {
+        return Some(UtcOffset::UTC);
+    }
+    let (sign, digits) = match text.as_bytes().first()? {
+        b'+' => (1i8, &text[1..]),
+        b'-' => (-1i8, &text[1..]),
+        _ => return None,
+    };
+    let digits: String = match digits.len() {
+        2 | 4 => digits.to_owned(),
+        5 if digits.as_bytes()[2] == b':' => digits.replace(':', ""),
+        _ => return None,
+    };
+    if !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i8 = digits[..2].parse().ok()?;
+    let minutes: i8 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+    if minutes >= 60 {
+        return None;
+    }
+    UtcOffset::from_hms(sign * hours, sign * minutes, 0).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_parses_every_offset_form() {
+        for (input, output) in [
+            ("2022-06-27T15:23:10+0800", "2022-06-27T15:23:10+0800"),
+            ("2022-06-27T15:23:10+08:00", "2022-06-27T15:23:10+0800"),
+            ("2022-02-25T12:00:00z", "2022-02-25T12:00:00+0000"),
+            ("2022-02-25T12:00:00Z", "2022-02-25T12:00:00+0000"),
+            ("2022-02-25T12:00:00.123-0330", "2022-02-25T12:00:00-0330"),
+            ("2022-02-25T12:00:00+05", "2022-02-25T12:00:00+0500"),
+        ] {
+            assert_eq!(parse_time(input).map(format_time).as_deref(), Some(output), "{input}");
+        }
+        for bad in ["", "-", "0", "2022-02-25T12:00:00", "2022-13-01T00:00:00Z", "2022-02-25T12:00:00+0860", "２０２２-02-25T12:00:00Z"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+}

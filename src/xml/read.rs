@@ -1,0 +1,136 @@
+//! The reader: roxmltree with DTDs refused and nesting and size bounded.
+
+use crate::error::ResponseError;
+use crate::model::Element;
+
+/// Deeper documents are refused: the API nests about six levels, and converting a tree into
+/// [`Element`]s recurses.
+const MAX_DEPTH: usize = 64;
+
+/// Bounds the work and memory of one parse, whatever the body size cap is.
+const MAX_NODES: u32 = 1_000_000;
+
+/// A parsed response document.
+pub(crate) struct Document<'input> {
+    doc: roxmltree::Document<'input>,
+}
+
+impl<'input> Document<'input> {
+    /// Parses `body`, refusing non-UTF-8, DTDs and excessive nesting.
+    pub(crate) fn parse(body: &'input [u8]) -> Result<Self, ResponseError> {
+        let text = std::str::from_utf8(body).map_err(|_| ResponseError::NotUtf8)?;
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: false,
+            nodes_limit: MAX_NODES,
+            ..roxmltree::ParsingOptions::default()
+        };
+        let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| match e {
+            roxmltree::Error::DtdDetected => ResponseError::DtdRefused,
+            other => ResponseError::Malformed(other.to_string()),
+        })?;
+        check_depth(&doc)?;
+        Ok(Document { doc })
+    }
+
+    /// The root element.
+    pub(crate) fn root(&self) -> Node<'_, 'input> {
+        Node(self.doc.root_element())
+    }
+
+    /// The root element, which must be named `expected`.
+    pub(crate) fn expect_root(&self, expected: &'static str) -> Result<Node<'_, 'input>, ResponseError> {
+        let root = self.root();
+        if root.name() == expected {
+            Ok(root)
+        } else {
+            Err(ResponseError::UnexpectedRoot {
+                expected,
+                found: root.name().to_owned(),
+            })
+        }
+    }
+}
+
+fn check_depth(doc: &roxmltree::Document<'_>) -> Result<(), ResponseError> {
+    // Depth per node id, filled in document order: a parent always precedes its children,
+    // so this is linear where walking ancestors would be quadratic.
+    let mut depth = vec![0u16; doc.descendants().count() + 1];
+    for node in doc.descendants() {
+        let d = node
+            .parent()
+            .map_or(0, |p| depth[p.id().get_usize()] as usize + 1);
+        if d > MAX_DEPTH {
+            return Err(ResponseError::TooDeep);
+        }
+        depth[node.id().get_usize()] = d as u16;
+    }
+    Ok(())
+}
+
+/// An element of a parsed document.
+#[derive(Clone, Copy)]
+pub(crate) struct Node<'a, 'input>(roxmltree::Node<'a, 'input>);
+
+impl<'a, 'input> Node<'a, 'input> {
+    pub(crate) fn name(&self) -> &'a str {
+        self.0.tag_name().name()
+    }
+
+    /// The element's own text (all text and CDATA children), untrimmed.
+    pub(crate) fn text(&self) -> String {
+        let mut out = String::new();
+        for child in self.0.children().filter(|c| c.is_text()) {
+            out.push_str(child.text().unwrap_or_default());
+        }
+        out
+    }
+
+    /// The element children, in document order.
+    pub(crate) fn children(&self) -> impl Iterator<Item = Node<'a, 'input>> + use<'a, 'input> {
+        self.0.children().filter(|c| c.is_element()).map(Node)
+    }
+
+    /// The first child element called `name`.
+    pub(crate) fn child(&self, name: &str) -> Option<Node<'a, 'input>> {
+        self.children().find(|c| c.name() == name)
+    }
+
+    /// The text of the first child called `name`.
+    pub(crate) fn child_text(&self, name: &str) -> Option<String> {
+        self.child(name).map(|c| c.text())
+    }
+
+    /// This element as a generic tree. Text beside child elements is formatting whitespace
+    /// in every response of the API, so it is dropped.
+    pub(crate) fn to_element(&self) -> Element {
+        let children: Vec<Element> = self.children().map(|c| c.to_element()).collect();
+        let text = if children.is_empty() {
+            self.text()
+        } else {
+            String::new()
+        };
+        Element {
+            name: self.name().to_owned(),
+            text,
+            children,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dtd_depth_and_junk() {
+        let dtd = b"<!DOCTYPE r [<!ENTITY a \"aaaa\">]><r>&a;</r>";
+        assert_eq!(Document::parse(dtd).err(), Some(ResponseError::DtdRefused));
+        let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
+        assert_eq!(Document::parse(deep.as_bytes()).err(), Some(ResponseError::TooDeep));
+        assert_eq!(Document::parse(b"\xff<a/>").err(), Some(ResponseError::NotUtf8));
+        assert!(matches!(
+            Document::parse(b"<a><b></a>").err(),
+            Some(ResponseError::Malformed(_))
+        ));
+    }
+}
