@@ -1,0 +1,63 @@
+//! Every job of a listing, page after page.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::Client;
+use crate::error::Error;
+use crate::model::JobDetail;
+use crate::ops::ListQuery;
+
+/// An iterator over every job of a listing, fetching pages as it goes (see
+/// [`Client::list_all`]). After an error it yields nothing more.
+pub struct JobIter<'a> {
+    client: &'a Client,
+    query: ListQuery,
+    buffered: VecDeque<JobDetail>,
+    seen_tokens: HashSet<String>,
+    done: bool,
+}
+
+impl<'a> JobIter<'a> {
+    pub(super) fn new(client: &'a Client, query: ListQuery) -> Self {
+        JobIter {
+            client,
+            query,
+            buffered: VecDeque::new(),
+            seen_tokens: HashSet::new(),
+            done: false,
+        }
+    }
+
+    fn fetch(&mut self) -> Result<(), Error> {
+        let page = self.client.list(&self.query)?;
+        self.buffered.extend(page.jobs);
+        match page.next_token {
+            Some(token) if !self.seen_tokens.insert(token.clone()) => {
+                return Err(Error::PagingLoop { token });
+            }
+            Some(token) => self.query.next_token = Some(token),
+            None => self.done = true,
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for JobIter<'_> {
+    type Item = Result<JobDetail, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(job) = self.buffered.pop_front() {
+                return Some(Ok(job));
+            }
+            if self.done {
+                return None;
+            }
+            if let Err(e) = self.fetch() {
+                self.done = true;
+                self.buffered.clear();
+                return Some(Err(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! When to try again, how long to wait, and how to read the service's clock.
+
+use std::cell::Cell;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::time::Duration;
+
+use time::{Date, Month, PrimitiveDateTime, Time};
+
+use crate::error::{Error, TransportErrorKind};
+
+/// How idempotent calls (describe, list, cancel) are retried.
+///
+/// Retried: transport failures (not TLS, not an oversized body) and HTTP 429, 500, 502, 503
+/// and 504. Every retry is signed afresh and marked `x-cos-sdk-retry: true`. The wait before
+/// retry *n* is a random duration in `[0, min(max_backoff, initial_backoff * 2^n)]`
+/// ("full jitter"). Create is never retried by this policy: see [`crate::Client::create`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries).
+    pub max_attempts: u32,
+    /// The backoff ceiling of the first retry.
+    pub initial_backoff: Duration,
+    /// The largest backoff ceiling.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The wait before retry number `retry` (1 for the first retry).
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let exp = retry.saturating_sub(1).min(30);
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1u32 << exp)
+            .min(self.max_backoff);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        if nanos == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_nanos(random_u64() % (nanos + 1))
+    }
+}
+
+/// A per-thread xorshift generator seeded from std's random hasher keys: jitter needs no
+/// cryptographic quality, and this keeps `rand` out of the dependency tree.
+fn random_u64() -> u64 {
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new({
+            let mut h = RandomState::new().build_hasher();
+            h.write_u64(0x9e37_79b9_7f4a_7c15);
+            h.finish() | 1
+        });
+    }
+    STATE.with(|s| {
+        let mut x = s.get();
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        s.set(x);
+        x
+    })
+}
+
+/// Whether an idempotent call that failed with `error` may be tried again.
+pub(crate) fn is_retryable(error: &Error) -> bool {
+    match error {
+        Error::Transport(t) => !matches!(
+            t.kind,
+            TransportErrorKind::Tls | TransportErrorKind::BodyTooLarge { .. }
+        ),
+        Error::Service(s) => is_retryable_status(s.status),
+        Error::Response { status, .. } => is_retryable_status(*status),
+        _ => false,
+    }
+}
+
+fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+/// Whether a failed create certainly did not start a job, so that sending it again is safe.
+pub(crate) fn create_never_arrived(error: &Error) -> bool {
+    matches!(error, Error::Transport(t) if t.request_never_sent())
+}
+
+/// Whether a failed create may have started a job (the request may have been processed).
+pub(crate) fn create_outcome_unknown(error: &Error) -> bool {
+    match error {
+        Error::Transport(t) => !t.request_never_sent() && t.kind != TransportErrorKind::Tls,
+        Error::Service(s) => s.status >= 500,
+        Error::Response { status, .. } => *status >= 500 || (200..300).contains(status),
+        _ => false,
+    }
+}
+
+/// Whether the service refused the signature because of its time.
+pub(crate) fn is_time_refusal(error: &Error) -> bool {
+    let Error::Service(s) = error else {
+        return false;
+    };
+    let message = s.message.to_ascii_lowercase();
+    s.code == "RequestTimeTooSkewed"
+        || s.code == "SignatureExpired"
+        || (s.code == "AccessDenied" && message.contains("expired"))
+        || message.contains("request has expired")
+}
+
+/// Skews smaller than this are left alone: the signature starts a minute early anyway.
+pub(crate) const MIN_SKEW_SECS: i64 = 30;
+/// A `Date` further away than this is taken as broken, not as the service's time.
+pub(crate) const MAX_SKEW_SECS: i64 = 7 * 24 * 3600;
+
+/// Parses an HTTP `Date` (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
+pub(crate) fn parse_http_date(text: &str) -> Option<i64> {
+    let parts: Vec<&str> = text.split_ascii_whitespace().collect();
+    let [_weekday, day, month, year, clock, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let month = match *month {
+        "Jan" => Month::January,
+        "Feb" => Month::February,
+        "Mar" => Month::March,
+        "Apr" => Month::April,
+        "May" => Month::May,
+        "Jun" => Month::June,
+        "Jul" => Month::July,
+        "Aug" => Month::August,
+        "Sep" => Month::September,
+        "Oct" => Month::October,
+        "Nov" => Month::November,
+        "Dec" => Month::December,
+        _ => return None,
+    };
+    let mut hms = clock.split(':').map(|p| p.parse::<u8>().ok());
+    let (Some(Some(h)), Some(Some(m)), Some(Some(s)), None) =
+        (hms.next(), hms.next(), hms.next(), hms.next())
+    else {
+        return None;
+    };
+    let date = Date::from_calendar_date(year.parse().ok()?, month, day.parse().ok()?).ok()?;
+    let time = Time::from_hms(h, m, s).ok()?;
+    Some(PrimitiveDateTime::new(date, time).assume_utc().unix_timestamp())
+}
+
+/// The offset to add to the local clock, from a refusal's `Date` header, if it is usable.
+pub(crate) fn skew_from_date(date: Option<&str>, local_now: i64) -> Option<i64> {
+    let server = parse_http_date(date?)?;
+    let skew = server - local_now;
+    (MIN_SKEW_SECS..=MAX_SKEW_SECS)
+        .contains(&skew.abs())
+        .then_some(skew)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            parse_http_date("Mon, 28 Jun 2022 15:23:12 GMT"),
+            Some(1_656_429_792)
+        );
+        for bad in ["", "Mon, 28 Jun 2022 15:23:12", "Mon, 28 Foo 2022 15:23:12 GMT", "Mon, 28 Jun 2022 25:23:12 GMT"] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn skew_ignores_small_and_absurd_offsets() {
+        let now = 1_656_429_792;
+        let date = Some("Mon, 28 Jun 2022 15:43:12 GMT");
+        assert_eq!(skew_from_date(date, now), Some(1200));
+        assert_eq!(skew_from_date(Some("Mon, 28 Jun 2022 15:23:22 GMT"), now), None);
+        assert_eq!(skew_from_date(Some("Thu, 01 Jan 1970 00:00:00 GMT"), now), None);
+        assert_eq!(skew_from_date(None, now), None);
+    }
+
+    #[test]
+    fn backoff_stays_under_its_ceiling() {
+        let policy = RetryPolicy::default();
+        for retry in 1..40 {
+            let ceiling = (policy.initial_backoff * 2u32.pow((retry - 1).min(30)))
+                .min(policy.max_backoff);
+            assert!(policy.backoff(retry) <= ceiling);
+        }
+    }
+}

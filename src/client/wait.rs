@@ -1,0 +1,81 @@
+//! Polling a job until it ends.
+
+use std::time::{Duration, Instant};
+
+use super::Client;
+use crate::error::Error;
+use crate::model::{JobDetail, JobState};
+
+/// How [`Client::wait`] polls.
+///
+/// ```
+/// use std::time::Duration;
+/// use cos_ci_batch::WaitOptions;
+///
+/// let options = WaitOptions { deadline: Duration::from_secs(600), ..WaitOptions::default() };
+/// assert_eq!(options.first_interval, Duration::from_secs(1));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// Give up after this long ([`Error::WaitDeadline`]).
+    pub deadline: Duration,
+    /// The first pause between polls; it doubles up to `max_interval`.
+    pub first_interval: Duration,
+    /// The longest pause between polls.
+    pub max_interval: Duration,
+    /// How long "no such job" is taken as the service not having caught up with a fresh
+    /// create, rather than as an answer.
+    pub not_found_grace: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions {
+            deadline: Duration::from_secs(3600),
+            first_interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(30),
+            not_found_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+fn is_not_found(error: &Error) -> bool {
+    match error {
+        Error::JobNotFound { .. } => true,
+        other => other.service_error().is_some_and(|s| s.status == 404),
+    }
+}
+
+pub(super) fn wait(
+    client: &Client,
+    job_id: &str,
+    options: &WaitOptions,
+    mut progress: impl FnMut(&JobDetail),
+) -> Result<JobDetail, Error> {
+    let started = Instant::now();
+    let deadline = started + options.deadline;
+    let mut interval = options.first_interval;
+    let mut last_state: Option<JobState> = None;
+    loop {
+        match client.describe(job_id) {
+            Ok(detail) => {
+                progress(&detail);
+                if detail.state.is_final() {
+                    return Ok(detail);
+                }
+                last_state = Some(detail.state);
+            }
+            Err(e) if is_not_found(&e) && started.elapsed() < options.not_found_grace => {}
+            Err(e) => return Err(e),
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(Error::WaitDeadline {
+                job_id: job_id.to_owned(),
+                last_state,
+            });
+        }
+        std::thread::sleep(interval.min(deadline - now));
+        interval = (interval * 2).min(options.max_interval);
+    }
+}
