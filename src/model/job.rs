@@ -150,7 +150,7 @@ impl BatchJob {
 }
 
 /// Checks a batch job name: 1 to 128 letters (any script), digits, `-` and `_`.
-pub(crate) fn validate_name(name: &str) -> Result<(), InvalidInput> {
+fn validate_name(name: &str) -> Result<(), InvalidInput> {
     if name.is_empty() {
         return Err(InvalidInput::EmptyName);
     }
@@ -241,7 +241,7 @@ impl Input {
         }
     }
 
-    fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {
+    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {
         w.open("Input");
         for (name, value) in self.selectors() {
             w.opt_text(name, value)?;
@@ -314,7 +314,7 @@ pub struct Operation {
 }
 
 impl Operation {
-    fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {
+    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {
         w.open("Operation");
         if let Some(interval) = &self.time_interval {
             w.open("TimeInterval");

@@ -19,4 +19,3 @@ pub use job::{
 };
 pub use time::{format_time, parse_time};
 
-pub(crate) use job::validate_name;

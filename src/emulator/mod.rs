@@ -1,0 +1,454 @@
+//! An emulator of the batch-job service, for tests and demos with no account and no network
+//! (feature `emulator`).
+//!
+//! It serves the four operations on `127.0.0.1` over the real wire format, checks every
+//! signature the way the service does, validates create bodies, runs jobs through
+//! `Submitted`, `Running` and `Success` (or `Failed`) on a clock the test controls, selects
+//! objects by Prefix, Object, Manifest or UrlFile and TimeInterval, and injects faults.
+//!
+//! ```
+//! use std::time::Duration;
+//! use cos_ci_batch::emulator::Emulator;
+//! use cos_ci_batch::model::{BatchJob, Input, JobState};
+//!
+//! let emulator = Emulator::start()?;
+//! emulator.add_workflow("w0123456789abcdef0123456789abcdef");
+//! emulator.put_object("videos/a.mp4", emulator.now());
+//! emulator.put_object("photos/b.jpg", emulator.now());
+//!
+//! let client = emulator.client_builder().build()?;
+//! let job = BatchJob::workflow("demo", "w0123456789abcdef0123456789abcdef", Input::prefix("videos/"));
+//! let created = client.create(&job)?;
+//! assert_eq!(created.state, JobState::Submitted);
+//!
+//! emulator.advance(Duration::from_secs(10));
+//! assert_eq!(client.describe(&created.job_id)?.state, JobState::Success);
+//! assert_eq!(emulator.covered_objects(&created.job_id).unwrap(), ["videos/a.mp4"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod fault;
+mod gate;
+mod service;
+mod state;
+
+use std::fmt;
+use std::io::{self, Read};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant, SystemTime};
+
+use time::OffsetDateTime;
+
+pub use fault::{Fault, Route};
+pub use service::ReceivedRequest;
+
+use crate::client::{Client, ClientBuilder};
+use crate::sign::Credentials;
+use fault::{FaultKind, FaultRule};
+use gate::Gate;
+use service::Answer;
+use state::State;
+
+/// Request bodies above this are refused: no create body comes close.
+const MAX_REQUEST_BODY: u64 = 1 << 20;
+
+const HANDLER_THREADS: usize = 4;
+
+/// A running emulator. It serves until dropped.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    handlers: Vec<JoinHandle<()>>,
+}
+
+struct Shared {
+    server: tiny_http::Server,
+    gate: Gate,
+    secret_id: String,
+    secret_key: String,
+    state: Mutex<State>,
+    faults: Mutex<Vec<FaultRule>>,
+    received: Mutex<Vec<ReceivedRequest>>,
+    stopping: AtomicBool,
+    request_counter: AtomicU64,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("endpoint", &self.endpoint())
+            .field("secret_id", &self.shared.secret_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Emulator {
+    /// Starts an emulator on a free loopback port, with fresh credentials and a clock that
+    /// stands still until [`Emulator::advance`] or [`Emulator::run_in_real_time`].
+    pub fn start() -> io::Result<Emulator> {
+        let server = tiny_http::Server::http("127.0.0.1:0").map_err(io::Error::other)?;
+        let upstream = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| io::Error::other("the HTTP server has no IP address"))?;
+        let gate = Gate::start(upstream)?;
+        let mut state = State::new();
+        let secret_id = format!("AKIDemu{}", &state.new_id('x')[1..21]);
+        let secret_key = state.new_id('k')[1..].to_owned();
+        let shared = Arc::new(Shared {
+            server,
+            gate,
+            secret_id,
+            secret_key,
+            state: Mutex::new(state),
+            faults: Mutex::new(Vec::new()),
+            received: Mutex::new(Vec::new()),
+            stopping: AtomicBool::new(false),
+            request_counter: AtomicU64::new(0),
+        });
+        let handlers = (0..HANDLER_THREADS)
+            .map(|i| {
+                let shared = shared.clone();
+                thread::Builder::new()
+                    .name(format!("emulator-{i}"))
+                    .spawn(move || serve(&shared))
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        Ok(Emulator { shared, handlers })
+    }
+
+    /// The base URL clients use: `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    /// The socket address served.
+    pub fn addr(&self) -> SocketAddr {
+        self.shared.gate.addr()
+    }
+
+    /// The only credentials the emulator accepts.
+    pub fn credentials(&self) -> Credentials {
+        Credentials::new(&self.shared.secret_id, &self.shared.secret_key)
+    }
+
+    /// A client builder aimed at this emulator, with its credentials and `http://` allowed.
+    pub fn client_builder(&self) -> ClientBuilder {
+        Client::builder("emulator-1250000000", "ap-emulator")
+            .endpoint(self.endpoint())
+            .allow_http()
+            .credentials(self.credentials())
+    }
+
+    /// Makes workflow `id` known; a Workflow job naming an unknown workflow ends `Failed`.
+    pub fn add_workflow(&self, id: impl Into<String>) {
+        lock(&self.shared.state).add_workflow(id.into());
+    }
+
+    /// Stores (or replaces) an object uploaded at `uploaded`.
+    pub fn put_object(&self, key: impl Into<String>, uploaded: OffsetDateTime) {
+        lock(&self.shared.state).put_object(key.into(), uploaded);
+    }
+
+    /// Stores an inventory manifest listing `keys`, for `Input.Manifest`.
+    pub fn put_manifest(&self, name: impl Into<String>, keys: impl IntoIterator<Item = impl Into<String>>) {
+        let keys = keys.into_iter().map(Into::into).collect();
+        lock(&self.shared.state).put_manifest(name.into(), keys);
+    }
+
+    /// Stores a URL file listing `urls`, for `Input.UrlFile`.
+    pub fn put_url_file(&self, name: impl Into<String>, urls: impl IntoIterator<Item = impl Into<String>>) {
+        let urls = urls.into_iter().map(Into::into).collect();
+        lock(&self.shared.state).put_url_file(name.into(), urls);
+    }
+
+    /// The emulator's current time (jobs are stamped with it).
+    pub fn now(&self) -> OffsetDateTime {
+        lock(&self.shared.state).clock.now()
+    }
+
+    /// Moves the emulator's clock forward.
+    pub fn advance(&self, by: Duration) {
+        lock(&self.shared.state).clock.advance(by);
+    }
+
+    /// Lets real time drive the clock from now on (for demos).
+    pub fn run_in_real_time(&self) {
+        lock(&self.shared.state).clock.run_in_real_time();
+    }
+
+    /// How long a job stays `Submitted` and then `Running` (default 1 s and 2 s).
+    pub fn set_job_durations(&self, submitted: Duration, running: Duration) {
+        lock(&self.shared.state).set_durations(submitted, running);
+    }
+
+    /// The object keys a job covered, sorted; `None` for an unknown job.
+    pub fn covered_objects(&self, job_id: &str) -> Option<Vec<String>> {
+        lock(&self.shared.state).find(job_id).map(|j| j.covered.clone())
+    }
+
+    /// The ids of every job created, oldest first.
+    pub fn job_ids(&self) -> Vec<String> {
+        lock(&self.shared.state).jobs.iter().map(|j| j.id.clone()).collect()
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn received(&self) -> Vec<ReceivedRequest> {
+        lock(&self.shared.received).clone()
+    }
+
+    /// How many requests were received so far.
+    pub fn received_count(&self) -> usize {
+        lock(&self.shared.received).len()
+    }
+
+    /// Forgets the received requests.
+    pub fn clear_received(&self) {
+        lock(&self.shared.received).clear();
+    }
+
+    /// Makes the next `times` requests on `route` fail with `fault`. Faults fire in the order
+    /// they were injected.
+    pub fn inject(&self, route: Route, fault: Fault, times: usize) {
+        if times > 0 {
+            lock(&self.shared.faults).push(FaultRule {
+                route,
+                fault,
+                remaining: times,
+            });
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        for _ in 0..self.handlers.len() {
+            self.shared.server.unblock();
+        }
+        for handle in self.handlers.drain(..) {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Shared {
+    /// Sleeps, waking early when the emulator stops.
+    fn sleep(&self, duration: Duration) {
+        let until = Instant::now() + duration;
+        while !self.stopping.load(Ordering::SeqCst) {
+            let now = Instant::now();
+            if now >= until {
+                return;
+            }
+            thread::sleep((until - now).min(Duration::from_millis(20)));
+        }
+    }
+
+    fn next_request_id(&self) -> String {
+        let n = self.request_counter.fetch_add(1, Ordering::Relaxed);
+        format!("RU1VLXtest{n:010}")
+    }
+}
+
+fn serve(shared: &Shared) {
+    while !shared.stopping.load(Ordering::SeqCst) {
+        match shared.server.recv() {
+            Ok(request) => handle(shared, request),
+            Err(_) => return,
+        }
+    }
+}
+
+fn handle(shared: &Shared, mut request: tiny_http::Request) {
+    let peer = request.remote_addr().copied();
+    let mut body = Vec::new();
+    let read = request
+        .as_reader()
+        .take(MAX_REQUEST_BODY + 1)
+        .read_to_end(&mut body);
+    let (path, query) = service::split_target(request.url());
+    let mut received = ReceivedRequest {
+        method: request.method().as_str().to_owned(),
+        raw_url: request.url().to_owned(),
+        path,
+        query,
+        headers: request
+            .headers()
+            .iter()
+            .map(|h| (h.field.as_str().as_str().to_ascii_lowercase(), h.value.as_str().to_owned()))
+            .collect(),
+        body,
+        signature_valid: false,
+    };
+    let now_unix = unix_now();
+    let auth = service::authenticate(&received, &shared.secret_id, &shared.secret_key, now_unix);
+    received.signature_valid = auth.is_ok();
+    let route = received.route();
+    lock(&shared.received).push(received.clone());
+    let request_id = shared.next_request_id();
+    let fault = fault::take(&mut lock(&shared.faults), route);
+
+    let close = |shared: &Shared| {
+        if let Some(peer) = peer {
+            shared.gate.close(peer);
+        }
+    };
+    if let Some(fault) = fault.as_ref().filter(|f| !f.process_first) {
+        match &fault.kind {
+            FaultKind::Close => return close(shared),
+            FaultKind::Silence(d) => {
+                shared.sleep(*d);
+                return close(shared);
+            }
+            FaultKind::Status { status, code } => {
+                let answer = service::error_answer(*status, code, "injected fault", &request_id);
+                return respond(request, answer, &request_id, None);
+            }
+            _ => {}
+        }
+    }
+
+    let answer = if read.is_err() || received.body.len() as u64 > MAX_REQUEST_BODY {
+        service::error_answer(400, "InvalidArgument", "the request body is too large or unreadable", &request_id)
+    } else {
+        match auth {
+            Err((status, code, message)) => service::error_answer(status, code, &message, &request_id),
+            Ok(()) => service::process(&mut lock(&shared.state), &received, &request_id),
+        }
+    };
+
+    let Some(fault) = fault else {
+        return respond(request, answer, &request_id, None);
+    };
+    match fault.kind {
+        FaultKind::Close => close(shared),
+        FaultKind::Silence(d) => {
+            shared.sleep(d);
+            close(shared);
+        }
+        FaultKind::Status { status, code } => {
+            let answer = service::error_answer(status, &code, "injected fault", &request_id);
+            respond(request, answer, &request_id, None);
+        }
+        FaultKind::Delay(d) => {
+            shared.sleep(d);
+            respond(request, answer, &request_id, None);
+        }
+        FaultKind::Body { status, body } => respond(request, Answer { status, body }, &request_id, None),
+        FaultKind::Truncated => {
+            let mut answer = answer;
+            answer.body.truncate(answer.body.len() / 2);
+            respond(request, answer, &request_id, None);
+        }
+        FaultKind::DateHeader(date) => respond(request, answer, &request_id, Some(date)),
+        FaultKind::DateOffset(secs) => {
+            respond(request, answer, &request_id, Some(http_date(now_unix + secs)));
+        }
+        FaultKind::Oversized(bytes) => {
+            let reader = io::Cursor::new(b"<Response>".to_vec()).chain(io::repeat(b' ').take(bytes.saturating_sub(10)));
+            let response = tiny_http::Response::new(
+                tiny_http::StatusCode(200),
+                headers(&request_id, None),
+                reader,
+                usize::try_from(bytes).ok(),
+                None,
+            );
+            let _ = request.respond(response);
+            close(shared);
+        }
+        FaultKind::Stall(d) => {
+            let declared = answer.body.len();
+            let half = answer.body[..declared / 2].to_vec();
+            let reader = StallingReader {
+                head: io::Cursor::new(half),
+                stall: Some(d),
+                shared,
+            };
+            let response = tiny_http::Response::new(
+                tiny_http::StatusCode(answer.status),
+                headers(&request_id, None),
+                reader,
+                Some(declared),
+                None,
+            );
+            let _ = request.respond(response);
+            close(shared);
+        }
+    }
+}
+
+/// Yields the start of a body, then stalls, then fails.
+struct StallingReader<'a> {
+    head: io::Cursor<Vec<u8>>,
+    stall: Option<Duration>,
+    shared: &'a Shared,
+}
+
+impl Read for StallingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.head.read(buf)?;
+        if n > 0 {
+            return Ok(n);
+        }
+        if let Some(d) = self.stall.take() {
+            self.shared.sleep(d);
+        }
+        Err(io::Error::other("stalled body ends here"))
+    }
+}
+
+fn headers(request_id: &str, date: Option<String>) -> Vec<tiny_http::Header> {
+    let mut headers = vec![
+        header("Content-Type", "application/xml"),
+        header("Server", "tencent-ci"),
+        header("x-ci-request-id", request_id),
+    ];
+    if let Some(date) = date {
+        headers.push(header("Date", &date));
+    }
+    headers
+}
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    // Names are constants and values are ASCII built here or given by a test.
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|()| tiny_http::Header::from_bytes(name.as_bytes(), &b"-"[..]).expect("a constant header"))
+}
+
+fn respond(request: tiny_http::Request, answer: Answer, request_id: &str, date: Option<String>) {
+    let mut response = tiny_http::Response::from_data(answer.body).with_status_code(answer.status);
+    for h in headers(request_id, date) {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Formats Unix seconds as an HTTP date.
+fn http_date(unix: i64) -> String {
+    let t = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!(
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        DAYS[t.weekday().number_days_from_monday() as usize],
+        t.day(),
+        MONTHS[t.month() as usize - 1],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}

@@ -1,0 +1,340 @@
+//! The emulated service: signature checks, the four routes, and their answers.
+
+use time::OffsetDateTime;
+
+use super::fault::Route;
+use super::state::{State, StoredJob};
+use crate::error::InvalidInput;
+use crate::model::{BatchJob, JobState, JobType, format_time, parse_time};
+use crate::ops::BASE_PATH;
+use crate::sign::{self, KeyTime};
+use crate::xml::Writer;
+
+/// A request as the emulator received it (decoded path and query).
+#[derive(Clone)]
+pub struct ReceivedRequest {
+    /// The method, such as `POST`.
+    pub method: String,
+    /// The request target exactly as sent (encoded).
+    pub raw_url: String,
+    /// The decoded path.
+    pub path: String,
+    /// The decoded query parameters, in order (a bare name has an empty value).
+    pub query: Vec<(String, String)>,
+    /// The headers, names lowercased, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+    /// Whether its signature verified.
+    pub signature_valid: bool,
+}
+
+impl ReceivedRequest {
+    /// The value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The route the request addressed, if any.
+    pub fn route(&self) -> Option<Route> {
+        route_of(&self.method, &self.path)
+    }
+}
+
+impl std::fmt::Debug for ReceivedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let shown = if crate::ops::is_secret_header(n) { "<redacted>" } else { v.as_str() };
+                (n.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("ReceivedRequest")
+            .field("method", &self.method)
+            .field("raw_url", &self.raw_url)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("signature_valid", &self.signature_valid)
+            .finish()
+    }
+}
+
+pub(crate) fn route_of(method: &str, path: &str) -> Option<Route> {
+    match (method, path.strip_prefix(BASE_PATH)?) {
+        ("POST", "") => Some(Route::Create),
+        ("GET", "") => Some(Route::List),
+        ("GET", id) if id.len() > 1 && id.starts_with('/') => Some(Route::Describe),
+        ("PUT", id) if id.len() > 1 && id.starts_with('/') => Some(Route::Cancel),
+        _ => None,
+    }
+}
+
+/// An answer: status and XML body (empty for cancel).
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: Vec<u8>,
+}
+
+pub(crate) fn error_answer(status: u16, code: &str, message: &str, request_id: &str) -> Answer {
+    let mut w = Writer::new();
+    w.open("Error");
+    for (name, text) in [
+        ("Code", code),
+        ("Message", message),
+        ("RequestId", request_id),
+        ("TraceId", request_id),
+    ] {
+        // Messages are built here from checked text; a control character is replaced.
+        if w.text(name, text).is_err() {
+            let _ = w.text(name, &text.replace(|c: char| c.is_control(), "?"));
+        }
+    }
+    w.close("Error");
+    Answer {
+        status,
+        body: w.finish().into_bytes(),
+    }
+}
+
+/// Checks a request's signature as the service does. `Err` is the refusal.
+pub(crate) fn authenticate(
+    request: &ReceivedRequest,
+    secret_id: &str,
+    secret_key: &str,
+    now_unix: i64,
+) -> Result<(), (u16, &'static str, String)> {
+    let Some(value) = request.header("authorization") else {
+        return Err((401, "MissingAuthorization", "the request is not signed".into()));
+    };
+    let Some(parsed) = sign::parse_authorization(value) else {
+        return Err((401, "InvalidAuthorization", "the Authorization is malformed".into()));
+    };
+    if parsed.secret_id != secret_id {
+        return Err((401, "SecretidNotExist", "the SecretId does not exist".into()));
+    }
+    let Some(key_time) = KeyTime::parse(parsed.key_time).filter(|_| parsed.sign_time == parsed.key_time) else {
+        return Err((401, "InvalidAuthorization", "q-key-time is malformed".into()));
+    };
+    if (key_time.start() as i64) > now_unix {
+        return Err((
+            403,
+            "RequestTimeTooSkewed",
+            "the difference between the request time and the server's time is too large".into(),
+        ));
+    }
+    if (key_time.end() as i64) < now_unix {
+        return Err((401, "SignatureExpired", "Request has expired".into()));
+    }
+    let query: Vec<(&str, &str)> = request.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    if !sign::verify(&parsed, secret_key, &request.method, &request.path, &query, &headers) {
+        return Err((403, "AccessDenied", "the request signature does not match".into()));
+    }
+    Ok(())
+}
+
+/// Runs an authenticated request against the state.
+pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: &str) -> Answer {
+    let invalid = |message: &str| error_answer(400, "InvalidArgument", message, request_id);
+    match route_of(&request.method, &request.path) {
+        Some(Route::Create) => {
+            if request.body.is_empty() {
+                return error_answer(400, "MissingContent", "the request body is empty", request_id);
+            }
+            let job = match BatchJob::from_xml(&request.body) {
+                Ok(job) => job,
+                Err(e) => return invalid(&format!("the body is not a valid Request: {e}")),
+            };
+            if let Err(e) = job.validate() {
+                return invalid(&invalid_message(&e));
+            }
+            let index = state.create(job);
+            jobs_answer(state, request_id, &[&state.jobs[index]], None)
+        }
+        Some(Route::Describe) => {
+            let id = &request.path[BASE_PATH.len() + 1..];
+            match state.find(id) {
+                Some(job) => jobs_answer(state, request_id, &[job], None),
+                None => missing_answer(request_id, id),
+            }
+        }
+        Some(Route::List) => list(state, request, request_id),
+        Some(Route::Cancel) => {
+            if !request.query.iter().any(|(n, _)| n == "cancel") {
+                return invalid("PUT on a batch job needs the cancel parameter");
+            }
+            let id = &request.path[BASE_PATH.len() + 1..];
+            match state.cancel(id) {
+                Ok(()) => Answer { status: 200, body: Vec::new() },
+                Err(message) => invalid(&message),
+            }
+        }
+        Some(Route::Any) | None => error_answer(404, "NoSuchResource", "no such API", request_id),
+    }
+}
+
+/// The service's InvalidArgument messages name the element at fault.
+fn invalid_message(e: &InvalidInput) -> String {
+    let field = match e {
+        InvalidInput::EmptyName | InvalidInput::NameTooLong { .. } | InvalidInput::NameCharacter(_) => "Request.Name",
+        InvalidInput::NoInput | InvalidInput::SeveralInputs(_) | InvalidInput::EmptyInput(_) => "Request.Input",
+        InvalidInput::TimeIntervalNeedsPrefix | InvalidInput::TimeIntervalReversed => "Request.Operation.TimeInterval",
+        InvalidInput::MissingWorkflowIds => "Request.Operation.WorkflowIds",
+        InvalidInput::MissingTag => "Request.Operation.Tag",
+        InvalidInput::JobLevelOutOfRange(_) => "Request.Operation.JobLevel",
+        InvalidInput::UnsupportedJobType(_) => "Request.Type",
+        _ => "Request",
+    };
+    format!("{field} is invalid: {e}")
+}
+
+fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
+    let invalid = |message: String| error_answer(400, "InvalidArgument", &message, request_id);
+    let param = |name: &str| request.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let time_param = |name: &str| -> Result<Option<OffsetDateTime>, String> {
+        match param(name) {
+            None | Some("") => Ok(None),
+            Some(t) => parse_time(t).map(Some).ok_or_else(|| format!("{name} {t:?} is not a time")),
+        }
+    };
+    let size = match param("size").filter(|s| !s.is_empty()) {
+        None => 10,
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if (1..=100).contains(&n) => n,
+            _ => return invalid(format!("size {s:?} is outside 1..=100")),
+        },
+    };
+    let job_type = match param("type").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(t @ ("Workflow" | "Job")) => Some(JobType::from_text(t)),
+        Some(t) => return invalid(format!("type {t:?} is not Workflow or Job")),
+    };
+    let ascending = match param("orderByTime").filter(|s| !s.is_empty()) {
+        None | Some("Desc") => false,
+        Some("Asc") => true,
+        Some(o) => return invalid(format!("orderByTime {o:?} is not Desc or Asc")),
+    };
+    let mut states = Vec::new();
+    for name in param("states").filter(|s| !s.is_empty()).unwrap_or("All").split(',') {
+        match JobState::from_text(name) {
+            JobState::Unknown(n) if n == "All" => states.clear(),
+            JobState::Unknown(n) => return invalid(format!("states holds an unknown state {n:?}")),
+            s => states.push(s),
+        }
+    }
+    let (after, before) = match (time_param("startCreationTime"), time_param("endCreationTime")) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(m), _) | (_, Err(m)) => return invalid(m),
+    };
+    let start = match param("nextToken").filter(|s| !s.is_empty()) {
+        None => 0,
+        Some(t) => match t.parse::<usize>() {
+            Ok(n) => n,
+            Err(_) => return invalid(format!("nextToken {t:?} is not valid")),
+        },
+    };
+    let text_filter = |name: &str, value: Option<&str>| param(name).filter(|s| !s.is_empty()).is_none_or(|p| Some(p) == value);
+    let mut matching: Vec<&StoredJob> = state
+        .jobs
+        .iter()
+        .filter(|j| job_type.as_ref().is_none_or(|t| *t == j.job.job_type))
+        .filter(|j| states.is_empty() || states.contains(&state.snapshot(j).state))
+        .filter(|j| after.is_none_or(|a| j.created >= a) && before.is_none_or(|b| j.created <= b))
+        .filter(|j| text_filter("workflowId", j.job.operation.workflow_ids.as_deref()))
+        .filter(|j| text_filter("jobId", Some(&j.id)))
+        .filter(|j| text_filter("name", Some(&j.job.name)))
+        .collect();
+    if !ascending {
+        matching.reverse();
+    }
+    let page: Vec<&StoredJob> = matching.iter().skip(start).take(size).copied().collect();
+    let next = start + page.len();
+    let token = (next < matching.len()).then(|| next.to_string());
+    jobs_answer(state, request_id, &page, token.as_deref())
+}
+
+fn jobs_answer(state: &State, request_id: &str, jobs: &[&StoredJob], token: Option<&str>) -> Answer {
+    let mut w = Writer::new();
+    w.open("Response");
+    let _ = w.text("RequestId", request_id);
+    for job in jobs {
+        write_detail(&mut w, state, job);
+    }
+    if let Some(token) = token {
+        let _ = w.text("NextToken", token);
+    }
+    w.close("Response");
+    Answer { status: 200, body: w.finish().into_bytes() }
+}
+
+/// Describe of an unknown id: 200 with `NonExistJobIds`, as the API documents it.
+fn missing_answer(request_id: &str, id: &str) -> Answer {
+    let mut w = Writer::new();
+    w.open("Response");
+    let _ = w.text("RequestId", request_id);
+    let _ = w.text("NonExistJobIds", id);
+    w.close("Response");
+    Answer { status: 200, body: w.finish().into_bytes() }
+}
+
+fn write_detail(w: &mut Writer, state: &State, job: &StoredJob) {
+    let snapshot = state.snapshot(job);
+    let time_or_dash = |t: Option<OffsetDateTime>| t.map_or_else(|| "-".to_owned(), format_time);
+    let (code, message) = match (&snapshot.state, &job.failure) {
+        (JobState::Failed, Some((code, message))) => (code.as_str(), message.as_str()),
+        _ => ("Success", ""),
+    };
+    w.open("JobsDetail");
+    // Stored jobs passed validation, so their text is representable.
+    let _ = w.text("Code", code);
+    let _ = w.text("Message", message);
+    let _ = w.text("Type", job.job.job_type.as_str());
+    let _ = w.text("Name", &job.job.name);
+    let _ = w.text("JobId", &job.id);
+    let _ = w.text("State", snapshot.state.as_str());
+    let _ = w.text("CreationTime", &format_time(job.created));
+    let _ = w.text("StartTime", &time_or_dash(snapshot.start));
+    let _ = w.text("EndTime", &time_or_dash(snapshot.end));
+    let _ = job.job.input.write(w);
+    let _ = job.job.operation.write(w);
+    w.close("JobsDetail");
+}
+
+/// Decodes `%XX` escapes; anything else, a malformed escape included, is kept as is.
+pub(crate) fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Splits a request target into its decoded path and query pairs.
+pub(crate) fn split_target(target: &str) -> (String, Vec<(String, String)>) {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let pairs = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(n), percent_decode(v))
+        })
+        .collect();
+    (percent_decode(path), pairs)
+}
