@@ -127,7 +127,8 @@ impl State {
 
     /// Stores a validated job and decides which objects it covers and how it will end.
     pub(crate) fn create(&mut self, job: BatchJob) -> usize {
-        let now = self.clock.now();
+        // The service stamps jobs to the second, and filters on those stamps.
+        let now = self.clock.now().replace_nanosecond(0).unwrap_or(self.clock.now());
         let id = self.new_id('b');
         let (covered, failure) = self.select(&job, now);
         self.jobs.push(StoredJob {

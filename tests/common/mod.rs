@@ -1,0 +1,26 @@
+//! Shared helpers of the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The bytes of a reference fixture.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "data", "fixtures", name]
+        .iter()
+        .collect();
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Removes the indentation of a pretty-printed fixture.
+pub fn compact(xml: &[u8]) -> String {
+    String::from_utf8(xml.to_vec())
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .collect::<String>()
+}
+
+/// A time in the service's format.
+pub fn t(text: &str) -> time::OffsetDateTime {
+    cos_ci_batch::model::parse_time(text).unwrap()
+}
