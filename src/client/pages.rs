@@ -30,14 +30,16 @@ impl<'a> JobIter<'a> {
 
     fn fetch(&mut self) -> Result<(), Error> {
         let page = self.client.list(&self.query)?;
-        self.buffered.extend(page.jobs);
         match page.next_token {
+            // A repeated token means this page was served before: its jobs are not yielded
+            // again.
             Some(token) if !self.seen_tokens.insert(token.clone()) => {
                 return Err(Error::PagingLoop { token });
             }
             Some(token) => self.query.next_token = Some(token),
             None => self.done = true,
         }
+        self.buffered.extend(page.jobs);
         Ok(())
     }
 }
@@ -55,7 +57,6 @@ impl Iterator for JobIter<'_> {
             }
             if let Err(e) = self.fetch() {
                 self.done = true;
-                self.buffered.clear();
                 return Some(Err(e));
             }
         }

@@ -50,6 +50,7 @@ pub(crate) enum FaultKind {
     Oversized(u64),
     DateHeader(String),
     DateOffset(i64),
+    Redirect(String),
 }
 
 impl Fault {
@@ -121,6 +122,11 @@ impl Fault {
     /// Answer normally but with a `Date` header `seconds` away from the emulator's real time.
     pub fn date_offset(seconds: i64) -> Self {
         Fault::new(FaultKind::DateOffset(seconds), true)
+    }
+
+    /// Answer `307 Temporary Redirect` to `location` (a client must not follow it).
+    pub fn redirect(location: impl Into<String>) -> Self {
+        Fault::new(FaultKind::Redirect(location.into()), false)
     }
 
     /// Do the work of the request first, then fail the answer.

@@ -311,6 +311,14 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
                 let answer = service::error_answer(*status, code, "injected fault", &request_id);
                 return respond(request, answer, &request_id, None);
             }
+            FaultKind::Redirect(location) => {
+                let answer = service::error_answer(307, "TemporaryRedirect", "moved", &request_id);
+                let response = tiny_http::Response::from_data(answer.body)
+                    .with_status_code(307)
+                    .with_header(header("Location", location));
+                let _ = request.respond(response);
+                return;
+            }
             _ => {}
         }
     }
@@ -335,6 +343,10 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
         }
         FaultKind::Status { status, code } => {
             let answer = service::error_answer(status, &code, "injected fault", &request_id);
+            respond(request, answer, &request_id, None);
+        }
+        FaultKind::Redirect(_) => {
+            let answer = service::error_answer(307, "TemporaryRedirect", "moved", &request_id);
             respond(request, answer, &request_id, None);
         }
         FaultKind::Delay(d) => {
