@@ -19,9 +19,9 @@ pub(crate) struct Gate {
 }
 
 impl Gate {
-    /// Listens on a free loopback port and relays every connection to `upstream`.
-    pub(crate) fn start(upstream: SocketAddr) -> io::Result<Gate> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
+    /// Listens on loopback `port` (0: a free one) and relays every connection to `upstream`.
+    pub(crate) fn start(upstream: SocketAddr, port: u16) -> io::Result<Gate> {
+        let listener = TcpListener::bind(("127.0.0.1", port))?;
         let addr = listener.local_addr()?;
         let connections: Connections = Arc::default();
         let stopping = Arc::new(AtomicBool::new(false));

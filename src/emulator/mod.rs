@@ -92,12 +92,17 @@ impl Emulator {
     /// Starts an emulator on a free loopback port, with fresh credentials and a clock that
     /// stands still until [`Emulator::advance`] or [`Emulator::run_in_real_time`].
     pub fn start() -> io::Result<Emulator> {
+        Emulator::start_on_port(0)
+    }
+
+    /// [`Emulator::start`] on a chosen loopback port (0: a free one).
+    pub fn start_on_port(port: u16) -> io::Result<Emulator> {
         let server = tiny_http::Server::http("127.0.0.1:0").map_err(io::Error::other)?;
         let upstream = server
             .server_addr()
             .to_ip()
             .ok_or_else(|| io::Error::other("the HTTP server has no IP address"))?;
-        let gate = Gate::start(upstream)?;
+        let gate = Gate::start(upstream, port)?;
         let mut state = State::new();
         let secret_id = format!("AKIDemu{}", &state.new_id('x')[1..21]);
         let secret_key = state.new_id('k')[1..].to_owned();
@@ -136,6 +141,12 @@ impl Emulator {
     /// The only credentials the emulator accepts.
     pub fn credentials(&self) -> Credentials {
         Credentials::new(&self.shared.secret_id, &self.shared.secret_key)
+    }
+
+    /// The SecretKey of [`Emulator::credentials`], for tools in other languages. It is the
+    /// emulator's own random key, valid nowhere else.
+    pub fn secret_key(&self) -> &str {
+        &self.shared.secret_key
     }
 
     /// A client builder aimed at this emulator, with its credentials and `http://` allowed.

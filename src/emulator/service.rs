@@ -244,7 +244,7 @@ fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
         .iter()
         .filter(|j| job_type.as_ref().is_none_or(|t| *t == j.job.job_type))
         .filter(|j| states.is_empty() || states.contains(&state.snapshot(j).state))
-        .filter(|j| after.is_none_or(|a| j.created >= a) && before.is_none_or(|b| j.created <= b))
+        .filter(|j| after.is_none_or(|a| j.creation_stamp() >= a) && before.is_none_or(|b| j.creation_stamp() <= b))
         .filter(|j| text_filter("workflowId", j.job.operation.workflow_ids.as_deref()))
         .filter(|j| text_filter("jobId", Some(&j.id)))
         .filter(|j| text_filter("name", Some(&j.job.name)))
@@ -297,7 +297,7 @@ fn write_detail(w: &mut Writer, state: &State, job: &StoredJob) {
     let _ = w.text("Name", &job.job.name);
     let _ = w.text("JobId", &job.id);
     let _ = w.text("State", snapshot.state.as_str());
-    let _ = w.text("CreationTime", &format_time(job.created));
+    let _ = w.text("CreationTime", &format_time(job.creation_stamp()));
     let _ = w.text("StartTime", &time_or_dash(snapshot.start));
     let _ = w.text("EndTime", &time_or_dash(snapshot.end));
     let _ = job.job.input.write(w);

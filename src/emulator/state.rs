@@ -57,6 +57,13 @@ pub(crate) struct StoredJob {
     pub(crate) covered: Vec<String>,
 }
 
+impl StoredJob {
+    /// The creation time as the service shows and filters it: to the second.
+    pub(crate) fn creation_stamp(&self) -> OffsetDateTime {
+        self.created.replace_nanosecond(0).unwrap_or(self.created)
+    }
+}
+
 /// A job's state and times at one instant.
 pub(crate) struct Snapshot {
     pub(crate) state: JobState,
@@ -127,8 +134,7 @@ impl State {
 
     /// Stores a validated job and decides which objects it covers and how it will end.
     pub(crate) fn create(&mut self, job: BatchJob) -> usize {
-        // The service stamps jobs to the second, and filters on those stamps.
-        let now = self.clock.now().replace_nanosecond(0).unwrap_or(self.clock.now());
+        let now = self.clock.now();
         let id = self.new_id('b');
         let (covered, failure) = self.select(&job, now);
         self.jobs.push(StoredJob {
