@@ -43,12 +43,22 @@ fn target() -> Result<Target, Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bucket = arg_or_env(&args, "--bucket", "COS_CI_BUCKET");
     let region = arg_or_env(&args, "--region", "COS_CI_REGION");
-    if let (Some(bucket), Some(region), Ok(credentials)) = (bucket, region, Credentials::from_env()) {
+    if let (Some(bucket), Some(region), Ok(credentials)) = (bucket, region, Credentials::from_env())
+    {
         println!("# against the real service: {bucket} in {region}");
-        let workflow = arg_or_env(&args, "--workflow", "COS_CI_WORKFLOW").ok_or("--workflow is needed")?;
-        let prefix = arg_or_env(&args, "--prefix", "COS_CI_PREFIX").unwrap_or_else(|| "input/".into());
-        let client = Client::builder(bucket, region).credentials(credentials).build()?;
-        return Ok(Target { client, workflow, prefix, emulator: None });
+        let workflow =
+            arg_or_env(&args, "--workflow", "COS_CI_WORKFLOW").ok_or("--workflow is needed")?;
+        let prefix =
+            arg_or_env(&args, "--prefix", "COS_CI_PREFIX").unwrap_or_else(|| "input/".into());
+        let client = Client::builder(bucket, region)
+            .credentials(credentials)
+            .build()?;
+        return Ok(Target {
+            client,
+            workflow,
+            prefix,
+            emulator: None,
+        });
     }
 
     println!("# no credentials and bucket given: starting the embedded emulator");
@@ -58,44 +68,91 @@ fn target() -> Result<Target, Box<dyn std::error::Error>> {
     let workflow = "w7476ff3564ee45b7b490d64bccaba6cc".to_owned();
     emulator.add_workflow(&workflow);
     let now = emulator.now();
-    for (key, days_ago) in [("input/old.mp4", 400), ("input/a.mp4", 20), ("input/b.mp4", 3), ("other/c.mp4", 3)] {
+    for (key, days_ago) in [
+        ("input/old.mp4", 400),
+        ("input/a.mp4", 20),
+        ("input/b.mp4", 3),
+        ("other/c.mp4", 3),
+    ] {
         emulator.put_object(key, now - Duration::from_secs(days_ago * 86_400));
         println!("seeded object {key:<16} uploaded {days_ago:>3} days ago");
     }
     println!("emulator at {}", emulator.endpoint());
     let client = emulator.client_builder().build()?;
-    Ok(Target { client, workflow, prefix: "input/".into(), emulator: Some(emulator) })
+    Ok(Target {
+        client,
+        workflow,
+        prefix: "input/".into(),
+        emulator: Some(emulator),
+    })
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let Target { client, workflow, prefix, emulator } = target()?;
+    let Target {
+        client,
+        workflow,
+        prefix,
+        emulator,
+    } = target()?;
     let now = OffsetDateTime::now_utc();
     let month_ago = now - Duration::from_secs(30 * 86_400);
 
     // 1. A Workflow batch job over a prefix, for objects uploaded in the last 30 days.
-    let job = BatchJob::workflow("quickstart-recent", &workflow, Input::prefix(&prefix)).with_time_interval(month_ago, now);
+    let job = BatchJob::workflow("quickstart-recent", &workflow, Input::prefix(&prefix))
+        .with_time_interval(month_ago, now);
     let created = client.create(&job)?;
-    println!("\ncreated {} ({}), state {}", created.job_id, job.name, created.state);
+    println!(
+        "\ncreated {} ({}), state {}",
+        created.job_id, job.name, created.state
+    );
 
     // 2. Wait for it, showing progress.
-    let options = WaitOptions { deadline: Duration::from_secs(600), first_interval: Duration::from_millis(300), ..WaitOptions::default() };
-    let done = client.wait_with_progress(&created.job_id, &options, |d| println!("  ... {}", d.state))?;
-    println!("finished: {} (code {})", done.state, done.code.as_deref().unwrap_or("-"));
+    let options = WaitOptions {
+        deadline: Duration::from_secs(600),
+        first_interval: Duration::from_millis(300),
+        ..WaitOptions::default()
+    };
+    let done =
+        client.wait_with_progress(&created.job_id, &options, |d| println!("  ... {}", d.state))?;
+    println!(
+        "finished: {} (code {})",
+        done.state,
+        done.code.as_deref().unwrap_or("-")
+    );
     if let Some(emulator) = &emulator {
-        println!("objects covered: {:?}", emulator.covered_objects(&done.job_id).unwrap_or_default());
+        println!(
+            "objects covered: {:?}",
+            emulator.covered_objects(&done.job_id).unwrap_or_default()
+        );
     }
 
     // 3. Start another and cancel it.
-    let second = client.create(&BatchJob::workflow("quickstart-cancelled", &workflow, Input::prefix(&prefix)))?;
+    let second = client.create(&BatchJob::workflow(
+        "quickstart-cancelled",
+        &workflow,
+        Input::prefix(&prefix),
+    ))?;
     client.cancel(&second.job_id)?;
-    println!("\ncreated {} and cancelled it: now {}", second.job_id, client.describe(&second.job_id)?.state);
+    println!(
+        "\ncreated {} and cancelled it: now {}",
+        second.job_id,
+        client.describe(&second.job_id)?.state
+    );
 
     // 4. List the newest Workflow batch jobs.
     println!("\nnewest workflow batch jobs:");
-    let query = ListQuery::new().job_type(JobType::Workflow).order(Order::Desc).size(10);
+    let query = ListQuery::new()
+        .job_type(JobType::Workflow)
+        .order(Order::Desc)
+        .size(10);
     for job in client.list_all(&query).take(10) {
         let job = job?;
-        println!("  {}  {:<22} {}", job.job_id, job.name.unwrap_or_default(), job.state);
+        println!(
+            "  {}  {:<22} {}",
+            job.job_id,
+            job.name.unwrap_or_default(),
+            job.state
+        );
     }
     Ok(())
 }

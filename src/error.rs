@@ -277,7 +277,9 @@ impl fmt::Display for InvalidInput {
                 f,
                 "the {field} has surrounding whitespace or control characters"
             ),
-            InvalidInput::MissingEnv(name) => write!(f, "the environment variable {name} is not set"),
+            InvalidInput::MissingEnv(name) => {
+                write!(f, "the environment variable {name} is not set")
+            }
             InvalidInput::BadEndpoint(why) => write!(f, "bad endpoint: {why}"),
             InvalidInput::InsecureEndpoint => f.write_str(
                 "the endpoint is plain http://; call ClientBuilder::allow_http to use it",

@@ -1,6 +1,8 @@
 //! The client against the emulator: the exact requests it sends, that their Authorization
 //! verifies (recomputed here with the public signer), and the typed results.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -53,13 +55,22 @@ fn assert_signed(
     let auth = r.header("authorization").expect("signed");
     let key_time = KeyTime::new(p.now - 60, p.now + 900);
     assert!(auth.contains(&format!("&q-key-time={key_time}&")), "{auth}");
-    assert!(auth.contains(&format!("&q-header-list={header_list}&q-url-param-list={param_list}&")), "{auth}");
+    assert!(
+        auth.contains(&format!(
+            "&q-header-list={header_list}&q-url-param-list={param_list}&"
+        )),
+        "{auth}"
+    );
     let headers: Vec<(&str, &str)> = header_list
         .split(';')
         .filter(|n| !n.is_empty())
         .map(|n| (n, r.header(n).unwrap()))
         .collect();
-    let query: Vec<(&str, &str)> = r.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    let query: Vec<(&str, &str)> = r
+        .query
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
     let expected = authorization(credentials, &r.method, &r.path, &query, &headers, key_time);
     assert_eq!(auth, expected);
     assert!(r.signature_valid);
@@ -86,23 +97,44 @@ fn create_sends_the_exact_request_and_returns_the_detail() {
     assert_eq!(r.raw_url, "/inventorytriggerjob");
     assert_eq!(r.body, job.to_xml().unwrap().into_bytes());
     assert_eq!(r.header("content-type"), Some("application/xml"));
-    assert_eq!(r.header("content-length"), Some(r.body.len().to_string().as_str()));
-    assert_eq!(r.header("host"), Some(p.emulator.addr().to_string().as_str()));
-    assert_eq!(r.header("user-agent"), Some(concat!("cos-ci-batch/", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(
+        r.header("content-length"),
+        Some(r.body.len().to_string().as_str())
+    );
+    assert_eq!(
+        r.header("host"),
+        Some(p.emulator.addr().to_string().as_str())
+    );
+    assert_eq!(
+        r.header("user-agent"),
+        Some(concat!("cos-ci-batch/", env!("CARGO_PKG_VERSION")))
+    );
     assert_eq!(r.header("x-cos-sdk-retry"), None);
-    assert_signed(&p, &p.emulator.credentials(), r, "content-length;content-type;host", "");
+    assert_signed(
+        &p,
+        &p.emulator.credentials(),
+        r,
+        "content-length;content-type;host",
+        "",
+    );
 }
 
 #[test]
 fn describe_cancel_and_list_send_the_exact_requests() {
     let p = pinned();
-    let created = p.client.create(&BatchJob::workflow("demo", WORKFLOW, Input::prefix("in"))).unwrap();
+    let created = p
+        .client
+        .create(&BatchJob::workflow("demo", WORKFLOW, Input::prefix("in")))
+        .unwrap();
     p.emulator.clear_received();
 
     let described = p.client.describe(&created.job_id).unwrap();
     assert_eq!(described.job_id, created.job_id);
     p.client.cancel(&created.job_id).unwrap();
-    assert_eq!(p.client.describe(&created.job_id).unwrap().state, JobState::Cancel);
+    assert_eq!(
+        p.client.describe(&created.job_id).unwrap().state,
+        JobState::Cancel
+    );
     let query = ListQuery::new()
         .job_type(JobType::Workflow)
         .order(Order::Asc)
@@ -120,13 +152,19 @@ fn describe_cancel_and_list_send_the_exact_requests() {
 
     let received = p.emulator.received();
     let describe = &received[0];
-    assert_eq!((describe.method.as_str(), describe.raw_url.clone()), ("GET", format!("/inventorytriggerjob/{}", created.job_id)));
+    assert_eq!(
+        (describe.method.as_str(), describe.raw_url.clone()),
+        ("GET", format!("/inventorytriggerjob/{}", created.job_id))
+    );
     assert!(describe.body.is_empty());
     assert_signed(&p, &p.emulator.credentials(), describe, "host", "");
 
     let cancel = &received[1];
     assert_eq!(cancel.method, "PUT");
-    assert_eq!(cancel.raw_url, format!("/inventorytriggerjob/{}?cancel", created.job_id));
+    assert_eq!(
+        cancel.raw_url,
+        format!("/inventorytriggerjob/{}?cancel", created.job_id)
+    );
     assert_signed(&p, &p.emulator.credentials(), cancel, "host", "cancel");
 
     let list = &received[3];
@@ -157,7 +195,10 @@ fn list_sends_only_the_filters_that_are_set() {
     let received = p.emulator.received();
     assert_eq!(received[0].raw_url, "/inventorytriggerjob");
     assert_signed(&p, &p.emulator.credentials(), &received[0], "host", "");
-    assert_eq!(received[1].raw_url, "/inventorytriggerjob?name=%E6%89%B9%E9%87%8F");
+    assert_eq!(
+        received[1].raw_url,
+        "/inventorytriggerjob?name=%E6%89%B9%E9%87%8F"
+    );
     assert_eq!(received[1].query, [("name".to_owned(), "批量".to_owned())]);
 }
 
@@ -165,7 +206,10 @@ fn list_sends_only_the_filters_that_are_set() {
 fn a_session_token_is_sent_and_signed_as_x_ci_security_token() {
     // The emulator accepts any token with its key pair; the header must be signed.
     let p = pinned_with(|c| c.with_session_token("sts-token-value"));
-    let credentials = p.emulator.credentials().with_session_token("sts-token-value");
+    let credentials = p
+        .emulator
+        .credentials()
+        .with_session_token("sts-token-value");
     p.client.list(&ListQuery::new()).unwrap();
     let r = &p.emulator.received()[0];
     assert_eq!(r.header("x-ci-security-token"), Some("sts-token-value"));
@@ -176,7 +220,9 @@ fn a_session_token_is_sent_and_signed_as_x_ci_security_token() {
 fn describe_of_an_unknown_job_is_job_not_found() {
     let p = pinned();
     match p.client.describe("b00000000000000000000000000000000") {
-        Err(Error::JobNotFound { job_id }) => assert_eq!(job_id, "b00000000000000000000000000000000"),
+        Err(Error::JobNotFound { job_id }) => {
+            assert_eq!(job_id, "b00000000000000000000000000000000")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -184,13 +230,20 @@ fn describe_of_an_unknown_job_is_job_not_found() {
 #[test]
 fn service_errors_are_typed_with_status_and_request_id() {
     let p = pinned();
-    let created = p.client.create(&BatchJob::workflow("demo", WORKFLOW, Input::prefix("in"))).unwrap();
+    let created = p
+        .client
+        .create(&BatchJob::workflow("demo", WORKFLOW, Input::prefix("in")))
+        .unwrap();
     p.emulator.advance(Duration::from_secs(60));
     let err = p.client.cancel(&created.job_id).unwrap_err();
     let service = err.service_error().expect("a service error");
     assert_eq!(service.status, 400);
     assert_eq!(service.code, "InvalidArgument");
-    assert!(service.message.contains("has already ended (Success)"), "{}", service.message);
+    assert!(
+        service.message.contains("has already ended (Success)"),
+        "{}",
+        service.message
+    );
     let request_id = service.request_id.clone().unwrap();
     assert!(request_id.starts_with("RU1VLX"), "{request_id}");
     assert_eq!(err.attempts(), 1, "4xx is not retried");
@@ -213,7 +266,12 @@ fn list_all_walks_every_page() {
         .map(|j| j.unwrap().job_id)
         .collect();
     assert_eq!(listed, ids);
-    let urls: Vec<String> = p.emulator.received().into_iter().map(|r| r.raw_url).collect();
+    let urls: Vec<String> = p
+        .emulator
+        .received()
+        .into_iter()
+        .map(|r| r.raw_url)
+        .collect();
     assert_eq!(
         urls,
         [
@@ -235,7 +293,10 @@ fn one_client_is_shared_across_threads() {
             s.spawn(move || {
                 let job = BatchJob::workflow(format!("t{i}"), WORKFLOW, Input::prefix("in"));
                 let id = client.create(&job).unwrap().job_id;
-                assert_eq!(client.describe(&id).unwrap().name.as_deref(), Some(format!("t{i}").as_str()));
+                assert_eq!(
+                    client.describe(&id).unwrap().name.as_deref(),
+                    Some(format!("t{i}").as_str())
+                );
             });
         }
     });

@@ -16,15 +16,25 @@ use cos_ci_batch::sign::{Credentials, KeyTime};
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 /// Sends a request as given (no client logic) and returns (status, body).
-fn send_raw(emulator: &Emulator, request: &HttpRequest, tamper: impl FnOnce(&mut Vec<(String, String)>, &mut String)) -> (u16, String) {
+fn send_raw(
+    emulator: &Emulator,
+    request: &HttpRequest,
+    tamper: impl FnOnce(&mut Vec<(String, String)>, &mut String),
+) -> (u16, String) {
     let mut headers = request.headers().to_vec();
     let mut target = request.path_and_query();
     tamper(&mut headers, &mut target);
-    let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
     let url = format!("{}{target}", emulator.endpoint());
     let mut builder = match request.method().as_str() {
         "GET" => {
@@ -44,9 +54,15 @@ fn send_raw(emulator: &Emulator, request: &HttpRequest, tamper: impl FnOnce(&mut
 
 fn read(mut response: ureq::http::Response<ureq::Body>) -> (u16, String) {
     let status = response.status().as_u16();
-    assert!(response.headers().get("x-ci-request-id").is_some(), "every answer has a request id");
+    assert!(
+        response.headers().get("x-ci-request-id").is_some(),
+        "every answer has a request id"
+    );
     (status, response.body_mut().read_to_string().unwrap())
 }
+
+/// Edits a request's headers or target before it is sent.
+type Tamper = Box<dyn FnOnce(&mut Vec<(String, String)>, &mut String)>;
 
 fn signed_list(emulator: &Emulator, credentials: &Credentials, key_time: KeyTime) -> HttpRequest {
     let mut request = ListJobs::new(&ListQuery::new().size(5)).unwrap().request();
@@ -62,7 +78,11 @@ fn code_of(body: &str) -> String {
 #[test]
 fn a_correct_signature_is_accepted() {
     let emulator = Emulator::start().unwrap();
-    let request = signed_list(&emulator, &emulator.credentials(), KeyTime::around(now(), 60, 900));
+    let request = signed_list(
+        &emulator,
+        &emulator.credentials(),
+        KeyTime::around(now(), 60, 900),
+    );
     let (status, body) = send_raw(&emulator, &request, |_, _| {});
     assert_eq!(status, 200, "{body}");
     assert!(body.starts_with("<Response><RequestId>"));
@@ -73,10 +93,14 @@ fn signature_checks_refuse_what_they_should() {
     let emulator = Emulator::start().unwrap();
     let good = emulator.credentials();
     let window = KeyTime::around(now(), 60, 900);
-    let cases: Vec<(&str, HttpRequest, Box<dyn FnOnce(&mut Vec<(String, String)>, &mut String)>, u16, &str)> = vec![
+    let cases: Vec<(&str, HttpRequest, Tamper, u16, &str)> = vec![
         (
             "wrong key",
-            signed_list(&emulator, &Credentials::new(good.secret_id(), "not-the-key"), window),
+            signed_list(
+                &emulator,
+                &Credentials::new(good.secret_id(), "not-the-key"),
+                window,
+            ),
             Box::new(|_, _| {}),
             403,
             "AccessDenied",
@@ -115,7 +139,11 @@ fn signature_checks_refuse_what_they_should() {
             "signed for another host",
             {
                 let mut r = ListJobs::new(&ListQuery::new()).unwrap().request();
-                r.sign("other-1250000000.ci.ap-guangzhou.myqcloud.com", &good, window);
+                r.sign(
+                    "other-1250000000.ci.ap-guangzhou.myqcloud.com",
+                    &good,
+                    window,
+                );
                 r
             },
             Box::new(|_, _| {}),
@@ -157,7 +185,11 @@ fn signature_checks_refuse_what_they_should() {
     ];
     for (what, request, tamper, status, code) in cases {
         let (got_status, body) = send_raw(&emulator, &request, tamper);
-        assert_eq!((got_status, code_of(&body).as_str()), (status, code), "{what}: {body}");
+        assert_eq!(
+            (got_status, code_of(&body).as_str()),
+            (status, code),
+            "{what}: {body}"
+        );
     }
     assert!(emulator.received().iter().all(|r| !r.signature_valid));
     assert!(emulator.job_ids().is_empty());
@@ -174,16 +206,41 @@ fn create_validates_the_body_and_names_the_field() {
         (b"<Request><Name>a</Name><Type>Job</Type><Input><Object>o</Object></Input><Operation/></Request>", 400, "InvalidArgument", "Request.Operation.Tag"),
     ];
     for (body, status, code, needle) in cases {
-        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
         let mut headers = vec![("content-type".to_owned(), "application/xml".to_owned())];
         if !body.is_empty() {
             headers.push(("content-length".to_owned(), body.len().to_string()));
         }
-        let pairs: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).chain([("host", "")]).collect();
+        let pairs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .chain([("host", "")])
+            .collect();
         let host = emulator.addr().to_string();
-        let pairs: Vec<(&str, &str)> = pairs.into_iter().map(|(n, v)| if n == "host" { (n, host.as_str()) } else { (n, v) }).collect();
-        let auth = cos_ci_batch::sign::authorization(&emulator.credentials(), "POST", "/inventorytriggerjob", &[], &pairs, KeyTime::around(now(), 60, 900));
-        let mut b = agent.post(format!("{}/inventorytriggerjob", emulator.endpoint())).header("authorization", &auth);
+        let pairs: Vec<(&str, &str)> = pairs
+            .into_iter()
+            .map(|(n, v)| {
+                if n == "host" {
+                    (n, host.as_str())
+                } else {
+                    (n, v)
+                }
+            })
+            .collect();
+        let auth = cos_ci_batch::sign::authorization(
+            &emulator.credentials(),
+            "POST",
+            "/inventorytriggerjob",
+            &[],
+            &pairs,
+            KeyTime::around(now(), 60, 900),
+        );
+        let mut b = agent
+            .post(format!("{}/inventorytriggerjob", emulator.endpoint()))
+            .header("authorization", &auth);
         for (n, v) in &headers {
             b = b.header(n.as_str(), v.as_str());
         }
@@ -209,34 +266,67 @@ fn seeded() -> (Emulator, cos_ci_batch::Client) {
 #[test]
 fn jobs_select_objects_by_prefix_time_object_manifest_and_url_file() {
     let (emulator, client) = seeded();
-    emulator.put_manifest("inventory/manifest.json", ["photos/e.jpg", "videos/2021/a.mp4", "missing.mp4"]);
+    emulator.put_manifest(
+        "inventory/manifest.json",
+        ["photos/e.jpg", "videos/2021/a.mp4", "missing.mp4"],
+    );
     emulator.put_url_file(
         "urls.txt",
-        ["https://emulator-1250000000.cos.ap-emulator.myqcloud.com/videos/2022/b.mp4", "https://x.cos.y.myqcloud.com/photos/e.jpg?v=1"],
+        [
+            "https://emulator-1250000000.cos.ap-emulator.myqcloud.com/videos/2022/b.mp4",
+            "https://x.cos.y.myqcloud.com/photos/e.jpg?v=1",
+        ],
     );
     let covered = |job: BatchJob| {
         let id = client.create(&job).unwrap().job_id;
         emulator.covered_objects(&id).unwrap()
     };
     let wf = |input| BatchJob::workflow("sel", WORKFLOW, input);
-    assert_eq!(covered(wf(Input::prefix("videos/"))), ["videos/2021/a.mp4", "videos/2022/b.mp4", "videos/2022/c.mp4", "videos/2022/d.mp4"]);
     assert_eq!(
-        covered(wf(Input::prefix("videos/")).with_time_interval(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"))),
+        covered(wf(Input::prefix("videos/"))),
+        [
+            "videos/2021/a.mp4",
+            "videos/2022/b.mp4",
+            "videos/2022/c.mp4",
+            "videos/2022/d.mp4"
+        ]
+    );
+    assert_eq!(
+        covered(
+            wf(Input::prefix("videos/"))
+                .with_time_interval(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"))
+        ),
         ["videos/2022/b.mp4", "videos/2022/c.mp4"]
     );
     assert_eq!(covered(wf(Input::object("photos/e.jpg"))), ["photos/e.jpg"]);
     assert_eq!(covered(wf(Input::object("nothing"))), Vec::<String>::new());
-    assert_eq!(covered(wf(Input::manifest("inventory/manifest.json"))), ["photos/e.jpg", "videos/2021/a.mp4"]);
-    assert_eq!(covered(wf(Input::url_file("urls.txt"))), ["photos/e.jpg", "videos/2022/b.mp4"]);
+    assert_eq!(
+        covered(wf(Input::manifest("inventory/manifest.json"))),
+        ["photos/e.jpg", "videos/2021/a.mp4"]
+    );
+    assert_eq!(
+        covered(wf(Input::url_file("urls.txt"))),
+        ["photos/e.jpg", "videos/2022/b.mp4"]
+    );
     assert_eq!(emulator.covered_objects("bnope"), None);
 }
 
 #[test]
 fn jobs_move_through_their_states_on_the_test_clock() {
     let (emulator, client) = seeded();
-    let id = client.create(&BatchJob::workflow("life", WORKFLOW, Input::prefix("videos/"))).unwrap().job_id;
+    let id = client
+        .create(&BatchJob::workflow(
+            "life",
+            WORKFLOW,
+            Input::prefix("videos/"),
+        ))
+        .unwrap()
+        .job_id;
     let detail = client.describe(&id).unwrap();
-    assert_eq!((detail.state, detail.start_time, detail.end_time), (JobState::Submitted, None, None));
+    assert_eq!(
+        (detail.state, detail.start_time, detail.end_time),
+        (JobState::Submitted, None, None)
+    );
     emulator.advance(Duration::from_millis(1500));
     let detail = client.describe(&id).unwrap();
     assert_eq!(detail.state, JobState::Running);
@@ -251,14 +341,35 @@ fn jobs_move_through_their_states_on_the_test_clock() {
 #[test]
 fn unknown_workflows_and_tags_fail_with_a_code_and_message() {
     let (emulator, client) = seeded();
-    let wf = client.create(&BatchJob::workflow("bad", "wunknown", Input::prefix("videos/"))).unwrap().job_id;
-    let job = client.create(&BatchJob::job("bad", "Teleport", Input::prefix("videos/"))).unwrap().job_id;
-    let manifest = client.create(&BatchJob::workflow("bad", WORKFLOW, Input::manifest("nope.json"))).unwrap().job_id;
+    let wf = client
+        .create(&BatchJob::workflow(
+            "bad",
+            "wunknown",
+            Input::prefix("videos/"),
+        ))
+        .unwrap()
+        .job_id;
+    let job = client
+        .create(&BatchJob::job("bad", "Teleport", Input::prefix("videos/")))
+        .unwrap()
+        .job_id;
+    let manifest = client
+        .create(&BatchJob::workflow(
+            "bad",
+            WORKFLOW,
+            Input::manifest("nope.json"),
+        ))
+        .unwrap()
+        .job_id;
     emulator.advance(Duration::from_secs(5));
     for (id, code, message) in [
         (wf, "WorkflowNotExist", "workflow wunknown does not exist"),
         (job, "InvalidTag", "Tag Teleport is not supported"),
-        (manifest, "ResourceNotFound", "manifest nope.json does not exist"),
+        (
+            manifest,
+            "ResourceNotFound",
+            "manifest nope.json does not exist",
+        ),
     ] {
         let detail = client.describe(&id).unwrap();
         assert_eq!(detail.state, JobState::Failed);
@@ -270,7 +381,10 @@ fn unknown_workflows_and_tags_fail_with_a_code_and_message() {
 #[test]
 fn cancel_stops_a_running_job_and_refuses_a_finished_one() {
     let (emulator, client) = seeded();
-    let id = client.create(&BatchJob::workflow("c", WORKFLOW, Input::prefix("videos/"))).unwrap().job_id;
+    let id = client
+        .create(&BatchJob::workflow("c", WORKFLOW, Input::prefix("videos/")))
+        .unwrap()
+        .job_id;
     emulator.advance(Duration::from_millis(1500));
     client.cancel(&id).unwrap();
     emulator.advance(Duration::from_secs(10));
@@ -278,9 +392,19 @@ fn cancel_stops_a_running_job_and_refuses_a_finished_one() {
     assert_eq!(detail.state, JobState::Cancel);
     assert!(detail.end_time.is_some());
     let err = client.cancel(&id).unwrap_err();
-    assert_eq!(err.service_error().map(|e| (e.status, e.code.as_str())), Some((400, "InvalidArgument")));
-    let err = client.cancel("b00000000000000000000000000000000").unwrap_err();
-    assert!(err.service_error().unwrap().message.contains("does not exist"));
+    assert_eq!(
+        err.service_error().map(|e| (e.status, e.code.as_str())),
+        Some((400, "InvalidArgument"))
+    );
+    let err = client
+        .cancel("b00000000000000000000000000000000")
+        .unwrap_err();
+    assert!(
+        err.service_error()
+            .unwrap()
+            .message
+            .contains("does not exist")
+    );
 }
 
 #[test]
@@ -299,42 +423,93 @@ fn list_filters_orders_and_pages() {
     // Job i was created at second i and runs from i+1 to i+3; it is now second 6, so jobs
     // 0 to 3 have succeeded and 4 and 5 are running. Cancel 4.
     client.cancel(&all[4].job_id).unwrap();
-    let ids = |q: ListQuery| -> Vec<String> { client.list(&q).unwrap().jobs.into_iter().map(|j| j.job_id).collect() };
-    let of = |idx: &[usize]| -> Vec<String> { idx.iter().map(|&i| all[i].job_id.clone()).collect() };
+    let ids = |q: ListQuery| -> Vec<String> {
+        client
+            .list(&q)
+            .unwrap()
+            .jobs
+            .into_iter()
+            .map(|j| j.job_id)
+            .collect()
+    };
+    let of =
+        |idx: &[usize]| -> Vec<String> { idx.iter().map(|&i| all[i].job_id.clone()).collect() };
 
-    assert_eq!(ids(ListQuery::new()), of(&[5, 4, 3, 2, 1, 0]), "newest first by default");
-    assert_eq!(ids(ListQuery::new().order(Order::Asc)), of(&[0, 1, 2, 3, 4, 5]));
+    assert_eq!(
+        ids(ListQuery::new()),
+        of(&[5, 4, 3, 2, 1, 0]),
+        "newest first by default"
+    );
+    assert_eq!(
+        ids(ListQuery::new().order(Order::Asc)),
+        of(&[0, 1, 2, 3, 4, 5])
+    );
     assert_eq!(ids(ListQuery::new().job_type(JobType::Job)), of(&[5, 3, 1]));
-    assert_eq!(ids(ListQuery::new().states([JobState::Success])), of(&[3, 2, 1, 0]));
-    assert_eq!(ids(ListQuery::new().states([JobState::Cancel, JobState::Running])), of(&[5, 4]));
-    assert_eq!(ids(ListQuery::new().states([JobState::Submitted, JobState::Failed])), of(&[]));
+    assert_eq!(
+        ids(ListQuery::new().states([JobState::Success])),
+        of(&[3, 2, 1, 0])
+    );
+    assert_eq!(
+        ids(ListQuery::new().states([JobState::Cancel, JobState::Running])),
+        of(&[5, 4])
+    );
+    assert_eq!(
+        ids(ListQuery::new().states([JobState::Submitted, JobState::Failed])),
+        of(&[])
+    );
     assert_eq!(ids(ListQuery::new().workflow_id(WORKFLOW)), of(&[4, 2, 0]));
-    assert_eq!(ids(ListQuery::new().job_id(all[3].job_id.clone())), of(&[3]));
+    assert_eq!(
+        ids(ListQuery::new().job_id(all[3].job_id.clone())),
+        of(&[3])
+    );
     assert_eq!(ids(ListQuery::new().name("job-5")), of(&[5]));
     let (t1, t3) = (all[1].creation_time.unwrap(), all[3].creation_time.unwrap());
-    assert_eq!(ids(ListQuery::new().created_between(t1, t3)), of(&[3, 2, 1]));
+    assert_eq!(
+        ids(ListQuery::new().created_between(t1, t3)),
+        of(&[3, 2, 1])
+    );
 
     let first = client.list(&ListQuery::new().size(4)).unwrap();
     assert_eq!(first.jobs.len(), 4);
     assert_eq!(first.next_token.as_deref(), Some("4"));
-    let second = client.list(&ListQuery::new().size(4).next_token("4")).unwrap();
-    assert_eq!(second.jobs.iter().map(|j| j.job_id.clone()).collect::<Vec<_>>(), of(&[1, 0]));
+    let second = client
+        .list(&ListQuery::new().size(4).next_token("4"))
+        .unwrap();
+    assert_eq!(
+        second
+            .jobs
+            .iter()
+            .map(|j| j.job_id.clone())
+            .collect::<Vec<_>>(),
+        of(&[1, 0])
+    );
     assert_eq!(second.next_token, None);
     let exact = client.list(&ListQuery::new().size(6)).unwrap();
     assert_eq!((exact.jobs.len(), exact.next_token), (6, None));
 
-    let err = client.list(&ListQuery::new().next_token("garbage")).unwrap_err();
+    let err = client
+        .list(&ListQuery::new().next_token("garbage"))
+        .unwrap_err();
     assert_eq!(err.service_error().unwrap().code, "InvalidArgument");
 }
 
 #[test]
 fn describe_of_an_unknown_id_answers_non_exist_job_ids() {
     let emulator = Emulator::start().unwrap();
-    let mut request = cos_ci_batch::ops::DescribeJob::new("bmissing").unwrap().request();
-    request.sign(&emulator.addr().to_string(), &emulator.credentials(), KeyTime::around(now(), 60, 900));
+    let mut request = cos_ci_batch::ops::DescribeJob::new("bmissing")
+        .unwrap()
+        .request();
+    request.sign(
+        &emulator.addr().to_string(),
+        &emulator.credentials(),
+        KeyTime::around(now(), 60, 900),
+    );
     let (status, body) = send_raw(&emulator, &request, |_, _| {});
     assert_eq!(status, 200);
-    assert!(body.ends_with("<NonExistJobIds>bmissing</NonExistJobIds></Response>"), "{body}");
+    assert!(
+        body.ends_with("<NonExistJobIds>bmissing</NonExistJobIds></Response>"),
+        "{body}"
+    );
 }
 
 #[test]
@@ -345,7 +520,11 @@ fn many_emulators_run_at_once() {
     assert_ne!(a.credentials(), b.credentials());
     let client_a = a.client_builder().build().unwrap();
     let foreign = client_a.clone();
-    let wrong = b.client_builder().credentials(a.credentials()).build().unwrap();
+    let wrong = b
+        .client_builder()
+        .credentials(a.credentials())
+        .build()
+        .unwrap();
     client_a.list(&ListQuery::new()).unwrap();
     drop(foreign);
     let err = wrong.list(&ListQuery::new()).unwrap_err();

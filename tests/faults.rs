@@ -35,7 +35,11 @@ fn job(name: &str) -> BatchJob {
 }
 
 fn routes(emulator: &Emulator) -> Vec<Route> {
-    emulator.received().iter().map(|r| r.route().unwrap()).collect()
+    emulator
+        .received()
+        .iter()
+        .map(|r| r.route().unwrap())
+        .collect()
 }
 
 // --- Retries of idempotent calls -------------------------------------------------------
@@ -46,7 +50,11 @@ fn retryable_statuses_are_retried_re_signed_and_marked() {
     let id = client.create(&job("r")).unwrap().job_id;
     emulator.clear_received();
     emulator.inject(Route::Describe, Fault::status(503, "ServiceUnavailable"), 1);
-    emulator.inject(Route::Describe, Fault::status(429, "RequestLimitExceeded"), 1);
+    emulator.inject(
+        Route::Describe,
+        Fault::status(429, "RequestLimitExceeded"),
+        1,
+    );
     emulator.inject(Route::Describe, Fault::status(502, "BadGateway"), 1);
     assert_eq!(client.describe(&id).unwrap().job_id, id);
     let received = emulator.received();
@@ -54,7 +62,12 @@ fn retryable_statuses_are_retried_re_signed_and_marked() {
     assert_eq!(received[0].header("x-cos-sdk-retry"), None);
     for retry in &received[1..] {
         assert_eq!(retry.header("x-cos-sdk-retry"), Some("true"));
-        assert!(retry.header("authorization").unwrap().contains("q-header-list=host;x-cos-sdk-retry&"));
+        assert!(
+            retry
+                .header("authorization")
+                .unwrap()
+                .contains("q-header-list=host;x-cos-sdk-retry&")
+        );
         assert!(retry.signature_valid);
     }
 }
@@ -64,23 +77,40 @@ fn the_final_error_counts_attempts_and_keeps_the_last_service_error() {
     let (emulator, client) = setup(|b| b.retry_policy(fast_retries(3)));
     emulator.inject(Route::List, Fault::status(500, "InternalError"), 5);
     let err = client.list(&ListQuery::new()).unwrap_err();
-    assert!(matches!(err, Error::RetriesExhausted { attempts: 3, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::RetriesExhausted { attempts: 3, .. }),
+        "{err:?}"
+    );
     assert_eq!(err.attempts(), 3);
     let service = err.service_error().unwrap();
-    assert_eq!((service.status, service.code.as_str()), (500, "InternalError"));
+    assert_eq!(
+        (service.status, service.code.as_str()),
+        (500, "InternalError")
+    );
     assert!(service.request_id.as_deref().unwrap().starts_with("RU1VLX"));
     assert_eq!(emulator.received_count(), 3);
-    assert!(err.to_string().starts_with("failed after 3 attempts: service error InternalError (HTTP 500)"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("failed after 3 attempts: service error InternalError (HTTP 500)"),
+        "{err}"
+    );
 }
 
 #[test]
 fn client_errors_are_not_retried() {
     let (emulator, client) = setup(|b| b);
-    for (status, code) in [(400, "InvalidArgument"), (403, "AccessDenied"), (404, "NoSuchKey")] {
+    for (status, code) in [
+        (400, "InvalidArgument"),
+        (403, "AccessDenied"),
+        (404, "NoSuchKey"),
+    ] {
         emulator.clear_received();
         emulator.inject(Route::List, Fault::status(status, code), 1);
         let err = client.list(&ListQuery::new()).unwrap_err();
-        assert!(matches!(&err, Error::Service(e) if e.status == status && e.code == code), "{err:?}");
+        assert!(
+            matches!(&err, Error::Service(e) if e.status == status && e.code == code),
+            "{err:?}"
+        );
         assert_eq!(emulator.received_count(), 1);
     }
 }
@@ -91,7 +121,10 @@ fn a_dropped_connection_is_retried_for_idempotent_calls() {
     let id = client.create(&job("c")).unwrap().job_id;
     emulator.inject(Route::Cancel, Fault::close_connection(), 1);
     client.cancel(&id).unwrap();
-    assert_eq!(routes(&emulator), [Route::Create, Route::Cancel, Route::Cancel]);
+    assert_eq!(
+        routes(&emulator),
+        [Route::Create, Route::Cancel, Route::Cancel]
+    );
     assert_eq!(client.describe(&id).unwrap().state, JobState::Cancel);
 }
 
@@ -99,9 +132,16 @@ fn a_dropped_connection_is_retried_for_idempotent_calls() {
 fn redirects_are_never_followed() {
     let (emulator, client) = setup(|b| b);
     let elsewhere = Emulator::start().unwrap();
-    emulator.inject(Route::List, Fault::redirect(format!("{}/inventorytriggerjob", elsewhere.endpoint())), 1);
+    emulator.inject(
+        Route::List,
+        Fault::redirect(format!("{}/inventorytriggerjob", elsewhere.endpoint())),
+        1,
+    );
     let err = client.list(&ListQuery::new()).unwrap_err();
-    assert_eq!(err.service_error().map(|e| (e.status, e.code.as_str())), Some((307, "TemporaryRedirect")));
+    assert_eq!(
+        err.service_error().map(|e| (e.status, e.code.as_str())),
+        Some((307, "TemporaryRedirect"))
+    );
     assert_eq!(emulator.received_count(), 1);
     assert_eq!(elsewhere.received_count(), 0);
 }
@@ -125,9 +165,16 @@ fn a_lost_create_answer_is_reconciled_to_exactly_one_job() {
         assert_eq!(created.job_id, ids[1], "{fault:?}");
         assert_ne!(created.job_id, other.job_id);
         assert_eq!(created.name.as_deref(), Some("exactly-once"));
-        assert_eq!(routes(&emulator), [Route::Create, Route::Create, Route::List], "{fault:?}");
+        assert_eq!(
+            routes(&emulator),
+            [Route::Create, Route::Create, Route::List],
+            "{fault:?}"
+        );
         let list = &emulator.received()[2];
-        assert!(list.query.contains(&("name".into(), "exactly-once".into())), "{list:?}");
+        assert!(
+            list.query.contains(&("name".into(), "exactly-once".into())),
+            "{list:?}"
+        );
     }
 }
 
@@ -136,9 +183,15 @@ fn a_create_that_failed_before_processing_is_sent_once_more() {
     let (emulator, client) = setup(|b| b);
     emulator.inject(Route::Create, Fault::status(503, "ServiceUnavailable"), 1);
     let created = client.create(&job("second-try")).unwrap();
-    assert_eq!(emulator.job_ids(), [created.job_id.clone()]);
-    assert_eq!(routes(&emulator), [Route::Create, Route::List, Route::Create]);
-    assert_eq!(emulator.received()[2].header("x-cos-sdk-retry"), Some("true"));
+    assert_eq!(emulator.job_ids(), std::slice::from_ref(&created.job_id));
+    assert_eq!(
+        routes(&emulator),
+        [Route::Create, Route::List, Route::Create]
+    );
+    assert_eq!(
+        emulator.received()[2].header("x-cos-sdk-retry"),
+        Some("true")
+    );
 }
 
 #[test]
@@ -147,22 +200,36 @@ fn create_is_sent_at_most_twice_when_outcomes_stay_unknown() {
     emulator.inject(Route::Create, Fault::status(503, "ServiceUnavailable"), 10);
     let err = client.create(&job("never")).unwrap_err();
     match &err {
-        Error::CreateOutcomeUnknown { name, attempts, last } => {
+        Error::CreateOutcomeUnknown {
+            name,
+            attempts,
+            last,
+        } => {
             assert_eq!((name.as_str(), *attempts), ("never", 2));
             assert_eq!(last.service_error().unwrap().status, 503);
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(routes(&emulator), [Route::Create, Route::List, Route::Create, Route::List]);
+    assert_eq!(
+        routes(&emulator),
+        [Route::Create, Route::List, Route::Create, Route::List]
+    );
     assert!(emulator.job_ids().is_empty());
 }
 
 #[test]
 fn without_reconciliation_an_unknown_outcome_is_reported_not_replayed() {
     let (emulator, client) = setup(|b| b.reconcile_creates(false));
-    emulator.inject(Route::Create, Fault::close_connection().after_processing(), 1);
+    emulator.inject(
+        Route::Create,
+        Fault::close_connection().after_processing(),
+        1,
+    );
     let err = client.create(&job("once")).unwrap_err();
-    assert!(matches!(&err, Error::CreateOutcomeUnknown { attempts: 1, .. }), "{err:?}");
+    assert!(
+        matches!(&err, Error::CreateOutcomeUnknown { attempts: 1, .. }),
+        "{err:?}"
+    );
     assert!(err.transport_error().is_some());
     assert_eq!(routes(&emulator), [Route::Create]);
     assert_eq!(emulator.job_ids().len(), 1);
@@ -191,8 +258,14 @@ fn a_create_that_never_connected_may_be_retried() {
         .build()
         .unwrap();
     let err = client.create(&job("refused")).unwrap_err();
-    assert!(matches!(&err, Error::RetriesExhausted { attempts: 3, .. }), "{err:?}");
-    assert_eq!(err.transport_error().unwrap().kind, TransportErrorKind::Connect);
+    assert!(
+        matches!(&err, Error::RetriesExhausted { attempts: 3, .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.transport_error().unwrap().kind,
+        TransportErrorKind::Connect
+    );
     assert!(err.transport_error().unwrap().request_never_sent());
 }
 
@@ -220,19 +293,31 @@ fn a_slow_or_fast_clock_is_corrected_once_and_remembered() {
         let emulator = Emulator::start().unwrap();
         let client = skewed_client(&emulator, offset);
         client.list(&ListQuery::new()).unwrap();
-        assert!((client.clock_skew() + offset).abs() <= 2, "skew {} for offset {offset}", client.clock_skew());
+        assert!(
+            (client.clock_skew() + offset).abs() <= 2,
+            "skew {} for offset {offset}",
+            client.clock_skew()
+        );
         let received = emulator.received();
         assert_eq!(received.len(), 2);
         assert!(!received[0].signature_valid);
         assert!(received[1].signature_valid);
         client.list(&ListQuery::new()).unwrap();
-        assert_eq!(emulator.received_count(), 3, "the offset is kept for later calls");
+        assert_eq!(
+            emulator.received_count(),
+            3,
+            "the offset is kept for later calls"
+        );
     }
 }
 
 #[test]
 fn an_absurd_or_unreadable_date_is_ignored() {
-    for date in ["Thu, 01 Jan 1970 00:00:00 GMT", "yesterday", "Mon, 99 Foo 2022 99:99:99 GMT"] {
+    for date in [
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "yesterday",
+        "Mon, 99 Foo 2022 99:99:99 GMT",
+    ] {
         let emulator = Emulator::start().unwrap();
         let client = skewed_client(&emulator, -1200);
         emulator.inject(Route::Any, Fault::date_header(date), 1);
@@ -258,20 +343,38 @@ fn the_skew_correction_never_loops() {
 
 #[test]
 fn a_silent_server_times_out_within_the_limit() {
-    let (emulator, client) = setup(|b| b.timeout(Duration::from_millis(400)).retry_policy(RetryPolicy::none()));
+    let (emulator, client) = setup(|b| {
+        b.timeout(Duration::from_millis(400))
+            .retry_policy(RetryPolicy::none())
+    });
     emulator.inject(Route::List, Fault::silence(Duration::from_secs(20)), 1);
     let started = Instant::now();
     let err = client.list(&ListQuery::new()).unwrap_err();
-    assert_eq!(err.transport_error().unwrap().kind, TransportErrorKind::Timeout, "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(
+        err.transport_error().unwrap().kind,
+        TransportErrorKind::Timeout,
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
 fn a_body_that_stalls_after_the_headers_times_out() {
-    let (emulator, client) = setup(|b| b.timeout(Duration::from_millis(400)).retry_policy(RetryPolicy::none()));
+    let (emulator, client) = setup(|b| {
+        b.timeout(Duration::from_millis(400))
+            .retry_policy(RetryPolicy::none())
+    });
     emulator.inject(Route::List, Fault::stall_body(Duration::from_secs(20)), 1);
     let err = client.list(&ListQuery::new()).unwrap_err();
-    assert_eq!(err.transport_error().unwrap().kind, TransportErrorKind::Timeout, "{err:?}");
+    assert_eq!(
+        err.transport_error().unwrap().kind,
+        TransportErrorKind::Timeout,
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -287,7 +390,10 @@ fn an_oversized_body_is_a_typed_error_not_an_unbounded_read() {
     let (emulator, client) = setup(|b| b.max_response_body(1 << 20));
     emulator.inject(Route::List, Fault::oversized_body(1 << 30), 1);
     let err = client.list(&ListQuery::new()).unwrap_err();
-    assert_eq!(err.transport_error().unwrap().kind, TransportErrorKind::BodyTooLarge { limit: 1 << 20 });
+    assert_eq!(
+        err.transport_error().unwrap().kind,
+        TransportErrorKind::BodyTooLarge { limit: 1 << 20 }
+    );
     assert_eq!(emulator.received_count(), 1, "not retried");
 }
 
@@ -304,34 +410,73 @@ fn hostile_bodies_are_typed_errors_through_the_client() {
             other => panic!("{other:?}"),
         }
     };
-    assert!(matches!(problem(Fault::truncated_body()), ResponseError::Malformed(_)));
-    assert!(matches!(problem(Fault::body(200, "<html>proxy error</html>")), ResponseError::UnexpectedRoot { .. }));
-    assert_eq!(problem(Fault::body(200, &b"<Response>\xc3\x28</Response>"[..])), ResponseError::NotUtf8);
+    assert!(matches!(
+        problem(Fault::truncated_body()),
+        ResponseError::Malformed(_)
+    ));
+    assert!(matches!(
+        problem(Fault::body(200, "<html>proxy error</html>")),
+        ResponseError::UnexpectedRoot { .. }
+    ));
     assert_eq!(
-        problem(Fault::body(200, r#"<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><Response>&b;</Response>"#)),
+        problem(Fault::body(200, &b"<Response>\xc3\x28</Response>"[..])),
+        ResponseError::NotUtf8
+    );
+    assert_eq!(
+        problem(Fault::body(
+            200,
+            r#"<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><Response>&b;</Response>"#
+        )),
         ResponseError::DtdRefused
     );
     let deep = format!("<Response>{}", "<JobsDetail>".repeat(100_000));
-    assert!(matches!(problem(Fault::body(200, deep)), ResponseError::Malformed(_) | ResponseError::TooDeep));
-    let deep = format!("<Response>{}{}</Response>", "<x>".repeat(100_000), "</x>".repeat(100_000));
+    assert!(matches!(
+        problem(Fault::body(200, deep)),
+        ResponseError::Malformed(_) | ResponseError::TooDeep
+    ));
+    let deep = format!(
+        "<Response>{}{}</Response>",
+        "<x>".repeat(100_000),
+        "</x>".repeat(100_000)
+    );
     assert_eq!(problem(Fault::body(200, deep)), ResponseError::TooDeep);
     assert_eq!(
-        problem(Fault::body(200, "<Response><JobsDetail><State>Running</State></JobsDetail></Response>")),
+        problem(Fault::body(
+            200,
+            "<Response><JobsDetail><State>Running</State></JobsDetail></Response>"
+        )),
         ResponseError::MissingElement("JobId")
     );
 
-    emulator.inject(Route::Describe, Fault::body(200, "<Error><Code>InternalError</Code><Message>m</Message></Error>"), 1);
+    emulator.inject(
+        Route::Describe,
+        Fault::body(
+            200,
+            "<Error><Code>InternalError</Code><Message>m</Message></Error>",
+        ),
+        1,
+    );
     let err = client.describe(&id).unwrap_err();
-    assert_eq!(err.service_error().map(|e| (e.status, e.code.as_str())), Some((200, "InternalError")));
+    assert_eq!(
+        err.service_error().map(|e| (e.status, e.code.as_str())),
+        Some((200, "InternalError"))
+    );
 
     emulator.inject(Route::Describe, Fault::body(200, format!("<Response><JobsDetail><JobId>{id}</JobId><State>Hibernating</State></JobsDetail></Response>")), 1);
-    assert_eq!(client.describe(&id).unwrap().state, JobState::Unknown("Hibernating".into()));
+    assert_eq!(
+        client.describe(&id).unwrap().state,
+        JobState::Unknown("Hibernating".into())
+    );
 }
 
 #[test]
 fn html_from_a_proxy_with_a_5xx_is_retried() {
     let (emulator, client) = setup(|b| b);
-    emulator.inject(Route::List, Fault::body(502, "<html><body>Bad Gateway</body></html>").after_processing(), 2);
+    emulator.inject(
+        Route::List,
+        Fault::body(502, "<html><body>Bad Gateway</body></html>").after_processing(),
+        2,
+    );
     client.list(&ListQuery::new()).unwrap();
     assert_eq!(emulator.received_count(), 3);
 }
@@ -366,11 +511,15 @@ fn wait_follows_a_job_to_its_end_through_pause_and_transient_404() {
     emulator.run_in_real_time();
     emulator.inject(Route::Describe, Fault::status(404, "NoSuchJob"), 2);
     let id = client.create(&job("w")).unwrap().job_id;
-    let pause = format!("<Response><JobsDetail><JobId>{id}</JobId><State>Pause</State></JobsDetail></Response>");
+    let pause = format!(
+        "<Response><JobsDetail><JobId>{id}</JobId><State>Pause</State></JobsDetail></Response>"
+    );
     emulator.inject(Route::Describe, Fault::body(200, pause), 1);
     let mut seen = Vec::new();
     let done = client
-        .wait_with_progress(&id, &quick_wait(Duration::from_secs(20)), |d| seen.push(d.state.clone()))
+        .wait_with_progress(&id, &quick_wait(Duration::from_secs(20)), |d| {
+            seen.push(d.state.clone())
+        })
         .unwrap();
     assert_eq!(done.state, JobState::Success);
     assert_eq!(seen.first(), Some(&JobState::Pause));
@@ -381,10 +530,18 @@ fn wait_follows_a_job_to_its_end_through_pause_and_transient_404() {
 #[test]
 fn wait_returns_failed_jobs_as_results() {
     let (emulator, client) = setup(|b| b);
-    let id = client.create(&BatchJob::workflow("f", "wunknown", Input::prefix("v"))).unwrap().job_id;
+    let id = client
+        .create(&BatchJob::workflow("f", "wunknown", Input::prefix("v")))
+        .unwrap()
+        .job_id;
     emulator.advance(Duration::from_secs(60));
-    let done = client.wait(&id, &quick_wait(Duration::from_secs(5))).unwrap();
-    assert_eq!((done.state, done.code.as_deref()), (JobState::Failed, Some("WorkflowNotExist")));
+    let done = client
+        .wait(&id, &quick_wait(Duration::from_secs(5)))
+        .unwrap();
+    assert_eq!(
+        (done.state, done.code.as_deref()),
+        (JobState::Failed, Some("WorkflowNotExist"))
+    );
 }
 
 #[test]
@@ -392,7 +549,9 @@ fn wait_honours_its_deadline() {
     let (_emulator, client) = setup(|b| b);
     let id = client.create(&job("slow")).unwrap().job_id;
     let started = Instant::now();
-    let err = client.wait(&id, &quick_wait(Duration::from_millis(300))).unwrap_err();
+    let err = client
+        .wait(&id, &quick_wait(Duration::from_millis(300)))
+        .unwrap_err();
     let elapsed = started.elapsed();
     match err {
         Error::WaitDeadline { job_id, last_state } => {
@@ -409,8 +568,13 @@ fn wait_honours_its_deadline() {
 fn a_lasting_404_ends_the_wait_after_the_grace_period() {
     let (emulator, client) = setup(|b| b);
     emulator.inject(Route::Describe, Fault::status(404, "NoSuchJob"), 1000);
-    let options = WaitOptions { not_found_grace: Duration::from_millis(100), ..quick_wait(Duration::from_secs(30)) };
-    let err = client.wait("b00000000000000000000000000000000", &options).unwrap_err();
+    let options = WaitOptions {
+        not_found_grace: Duration::from_millis(100),
+        ..quick_wait(Duration::from_secs(30))
+    };
+    let err = client
+        .wait("b00000000000000000000000000000000", &options)
+        .unwrap_err();
     assert_eq!(err.service_error().unwrap().status, 404);
 }
 
@@ -423,7 +587,9 @@ fn load(threads: usize, calls_per_thread: usize) {
             let client = &client;
             s.spawn(move || {
                 for i in 0..calls_per_thread {
-                    let page = client.list(&ListQuery::new().name(format!("t{t}-c{i}"))).unwrap();
+                    let page = client
+                        .list(&ListQuery::new().name(format!("t{t}-c{i}")))
+                        .unwrap();
                     assert!(page.jobs.is_empty());
                 }
             });
@@ -434,7 +600,11 @@ fn load(threads: usize, calls_per_thread: usize) {
     let mut names: Vec<String> = received.iter().map(|r| r.query[0].1.clone()).collect();
     names.sort();
     names.dedup();
-    assert_eq!(names.len(), threads * calls_per_thread, "each call seen exactly once");
+    assert_eq!(
+        names.len(),
+        threads * calls_per_thread,
+        "each call seen exactly once"
+    );
     assert!(received.iter().all(|r| r.signature_valid));
 }
 

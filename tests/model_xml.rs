@@ -51,9 +51,16 @@ fn create_job_body_is_byte_exact_with_the_go_sdk_fixture() {
 
 #[test]
 fn create_workflow_body_matches_the_doc_fixture() {
-    let job = BatchJob::workflow("demo", "w7476ff3564ee45b7b490d64bccaba6cc", Input::prefix("input"))
-        .with_time_interval(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"));
-    assert_eq!(job.to_xml().unwrap(), compact(&fixture("create-workflow-request.xml")));
+    let job = BatchJob::workflow(
+        "demo",
+        "w7476ff3564ee45b7b490d64bccaba6cc",
+        Input::prefix("input"),
+    )
+    .with_time_interval(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"));
+    assert_eq!(
+        job.to_xml().unwrap(),
+        compact(&fixture("create-workflow-request.xml"))
+    );
 }
 
 #[test]
@@ -61,7 +68,10 @@ fn request_fixtures_parse_back_into_the_model() {
     let parsed = BatchJob::from_xml(&fixture("create-job-request.xml")).unwrap();
     assert_eq!(parsed, go_sdk_job());
     let workflow = BatchJob::from_xml(&fixture("create-workflow-request.xml")).unwrap();
-    assert_eq!(workflow.operation.workflow_ids.as_deref(), Some("w7476ff3564ee45b7b490d64bccaba6cc"));
+    assert_eq!(
+        workflow.operation.workflow_ids.as_deref(),
+        Some("w7476ff3564ee45b7b490d64bccaba6cc")
+    );
 }
 
 #[test]
@@ -81,7 +91,10 @@ fn create_response_fixture() {
     assert_eq!(detail.end_time, None);
     assert_eq!(detail.input, Some(Input::prefix("input")));
     let op = detail.operation.unwrap();
-    assert_eq!(op.workflow_ids.as_deref(), Some("w7476ff3564ee45b7b490d64bccaba6cc"));
+    assert_eq!(
+        op.workflow_ids.as_deref(),
+        Some("w7476ff3564ee45b7b490d64bccaba6cc")
+    );
     assert_eq!(
         op.time_interval,
         Some(TimeInterval {
@@ -96,9 +109,15 @@ fn describe_response_fixture_takes_the_header_request_id_first() {
     let op = DescribeJob::new("b3deffea2f84911ec9cb15254008618d9").unwrap();
     let body = fixture("describe-response.xml");
     let from_body = op.parse(200, &[], &body).unwrap();
-    assert_eq!(from_body.request_id.as_deref(), Some("NjJiZDU1ZmZfOTBmYTUwNjRfNzdjY18xYQ=="));
+    assert_eq!(
+        from_body.request_id.as_deref(),
+        Some("NjJiZDU1ZmZfOTBmYTUwNjRfNzdjY18xYQ==")
+    );
     assert!(from_body.non_exist_job_ids.is_empty());
-    assert_eq!(from_body.job.unwrap().job_id, "b3deffea2f84911ec9cb15254008618d9");
+    assert_eq!(
+        from_body.job.unwrap().job_id,
+        "b3deffea2f84911ec9cb15254008618d9"
+    );
     let from_header = op.parse(200, &[("X-Ci-Request-Id", "hdr")], &body).unwrap();
     assert_eq!(from_header.request_id.as_deref(), Some("hdr"));
 }
@@ -106,7 +125,8 @@ fn describe_response_fixture_takes_the_header_request_id_first() {
 #[test]
 fn describe_of_an_unknown_id_reports_non_exist_job_ids() {
     let op = DescribeJob::new("bnope").unwrap();
-    let body = b"<Response><RequestId>r</RequestId><NonExistJobIds>bnope</NonExistJobIds></Response>";
+    let body =
+        b"<Response><RequestId>r</RequestId><NonExistJobIds>bnope</NonExistJobIds></Response>";
     let described = op.parse(200, &[], body).unwrap();
     assert_eq!(described.job, None);
     assert_eq!(described.non_exist_job_ids, ["bnope"]);
@@ -155,9 +175,15 @@ fn error_fixture_is_a_typed_service_error_on_any_status() {
     let op = DescribeJob::new("b1").unwrap();
     for status in [200, 403, 503] {
         let err = op
-            .parse(status, &[("x-ci-request-id", "req-1")], &fixture("error-response.xml"))
+            .parse(
+                status,
+                &[("x-ci-request-id", "req-1")],
+                &fixture("error-response.xml"),
+            )
             .unwrap_err();
-        let Error::Service(e) = err else { panic!("{err:?}") };
+        let Error::Service(e) = err else {
+            panic!("{err:?}")
+        };
         assert_eq!(e.status, status);
         assert_eq!(e.code, "string");
         assert_eq!(e.message, "string");
@@ -165,8 +191,13 @@ fn error_fixture_is_a_typed_service_error_on_any_status() {
         assert_eq!(e.trace_id.as_deref(), Some("string"));
     }
     // Without the header, the body's RequestId is kept.
-    let err = op.parse(400, &[], &fixture("error-response.xml")).unwrap_err();
-    assert_eq!(err.service_error().unwrap().request_id.as_deref(), Some("string"));
+    let err = op
+        .parse(400, &[], &fixture("error-response.xml"))
+        .unwrap_err();
+    assert_eq!(
+        err.service_error().unwrap().request_id.as_deref(),
+        Some("string")
+    );
 }
 
 #[test]
@@ -176,7 +207,12 @@ fn unknown_elements_are_kept_and_order_does_not_matter() {
         <WatermarkTemplateId>t1</WatermarkTemplateId><WatermarkTemplateId>t2</WatermarkTemplateId>
         </JobParam><FreeTranscode>true</FreeTranscode><Tag>Snapshot</Tag></Operation>
         <JobId>b1</JobId><Input><Url>https://x/y</Url><Object>k</Object></Input></JobsDetail></Response>"#;
-    let detail = DescribeJob::new("b1").unwrap().parse(200, &[], body).unwrap().job.unwrap();
+    let detail = DescribeJob::new("b1")
+        .unwrap()
+        .parse(200, &[], body)
+        .unwrap()
+        .job
+        .unwrap();
     assert_eq!(detail.state, JobState::Pause);
     assert!(!detail.state.is_final());
     assert_eq!(detail.extra, [Element::text("Progress", "50%")]);
@@ -198,15 +234,23 @@ fn unknown_elements_are_kept_and_order_does_not_matter() {
 
 #[test]
 fn unknown_state_is_kept() {
-    let body = b"<Response><JobsDetail><JobId>b1</JobId><State>Frozen</State></JobsDetail></Response>";
-    let detail = DescribeJob::new("b1").unwrap().parse(200, &[], body).unwrap().job.unwrap();
+    let body =
+        b"<Response><JobsDetail><JobId>b1</JobId><State>Frozen</State></JobsDetail></Response>";
+    let detail = DescribeJob::new("b1")
+        .unwrap()
+        .parse(200, &[], body)
+        .unwrap()
+        .job
+        .unwrap();
     assert_eq!(detail.state, JobState::Unknown("Frozen".into()));
     assert!(!detail.state.is_final());
 }
 
 fn describe_problem(status: u16, body: &[u8]) -> ResponseError {
     match DescribeJob::new("b1").unwrap().parse(status, &[], body) {
-        Err(Error::Response { problem, status: s, .. }) => {
+        Err(Error::Response {
+            problem, status: s, ..
+        }) => {
             assert_eq!(s, status);
             problem
         }
@@ -216,27 +260,55 @@ fn describe_problem(status: u16, body: &[u8]) -> ResponseError {
 
 #[test]
 fn hostile_and_broken_bodies_are_typed_errors() {
-    assert!(matches!(describe_problem(200, b"<Response><JobsDetail><JobId>b1"), ResponseError::Malformed(_)));
-    assert!(matches!(describe_problem(200, b""), ResponseError::Malformed(_)));
+    assert!(matches!(
+        describe_problem(200, b"<Response><JobsDetail><JobId>b1"),
+        ResponseError::Malformed(_)
+    ));
+    assert!(matches!(
+        describe_problem(200, b""),
+        ResponseError::Malformed(_)
+    ));
     assert_eq!(
         describe_problem(200, b"<html><body>502 Bad Gateway</body></html>"),
-        ResponseError::UnexpectedRoot { expected: "Response", found: "html".into() }
+        ResponseError::UnexpectedRoot {
+            expected: "Response",
+            found: "html".into()
+        }
     );
-    assert_eq!(describe_problem(502, b"<html><body>502 Bad Gateway</body></html>"), ResponseError::UnexpectedStatus);
-    assert_eq!(describe_problem(200, b"\xff\xfe<Response/>"), ResponseError::NotUtf8);
+    assert_eq!(
+        describe_problem(502, b"<html><body>502 Bad Gateway</body></html>"),
+        ResponseError::UnexpectedStatus
+    );
+    assert_eq!(
+        describe_problem(200, b"\xff\xfe<Response/>"),
+        ResponseError::NotUtf8
+    );
     let laughs = br#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Response>&lol2;</Response>"#;
     assert_eq!(describe_problem(200, laughs), ResponseError::DtdRefused);
-    let deep = format!("<Response>{}{}</Response>", "<a>".repeat(100_000), "</a>".repeat(100_000));
-    assert_eq!(describe_problem(200, deep.as_bytes()), ResponseError::TooDeep);
+    let deep = format!(
+        "<Response>{}{}</Response>",
+        "<a>".repeat(100_000),
+        "</a>".repeat(100_000)
+    );
     assert_eq!(
-        describe_problem(200, b"<Response><JobsDetail><State>Running</State></JobsDetail></Response>"),
+        describe_problem(200, deep.as_bytes()),
+        ResponseError::TooDeep
+    );
+    assert_eq!(
+        describe_problem(
+            200,
+            b"<Response><JobsDetail><State>Running</State></JobsDetail></Response>"
+        ),
         ResponseError::MissingElement("JobId")
     );
     assert_eq!(
         describe_problem(200, b"<Response><JobsDetail><JobId>b1</JobId><CreationTime>yesterday</CreationTime></JobsDetail></Response>"),
         ResponseError::BadValue { element: "CreationTime", value: "yesterday".into() }
     );
-    assert!(matches!(describe_problem(200, b"<Response>&#0;</Response>"), ResponseError::Malformed(_)));
+    assert!(matches!(
+        describe_problem(200, b"<Response>&#0;</Response>"),
+        ResponseError::Malformed(_)
+    ));
 }
 
 #[test]
@@ -244,8 +316,20 @@ fn cancel_accepts_an_empty_2xx_and_refuses_an_error_body() {
     let op = CancelJob::new("b1").unwrap();
     op.parse(200, &[], b"").unwrap();
     op.parse(204, &[], b"\r\n").unwrap();
-    let err = op.parse(200, &[], b"<Error><Code>InvalidArgument</Code></Error>").unwrap_err();
+    let err = op
+        .parse(200, &[], b"<Error><Code>InvalidArgument</Code></Error>")
+        .unwrap_err();
     assert_eq!(err.service_error().unwrap().code, "InvalidArgument");
     let err = op.parse(500, &[], b"").unwrap_err();
-    assert!(matches!(err, Error::Response { status: 500, problem: ResponseError::UnexpectedStatus, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Response {
+                status: 500,
+                problem: ResponseError::UnexpectedStatus,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }

@@ -23,8 +23,12 @@ fn parse_everything(status: u16, body: &[u8]) {
     let job = BatchJob::workflow("p", "w", Input::prefix("x"));
     let headers = [("x-ci-request-id", "r")];
     let _ = CreateJob::new(&job).unwrap().parse(status, &headers, body);
-    let _ = DescribeJob::new("b1").unwrap().parse(status, &headers, body);
-    let _ = ListJobs::new(&ListQuery::new()).unwrap().parse(status, &headers, body);
+    let _ = DescribeJob::new("b1")
+        .unwrap()
+        .parse(status, &headers, body);
+    let _ = ListJobs::new(&ListQuery::new())
+        .unwrap()
+        .parse(status, &headers, body);
     let _ = CancelJob::new("b1").unwrap().parse(status, &headers, body);
     let _ = BatchJob::from_xml(body);
 }
@@ -50,7 +54,10 @@ fn mutate(base: &[u8], mutations: &[Mutation]) -> Vec<u8> {
             Mutation::Truncate(at) => bytes.truncate(at % len),
             Mutation::Insert(at, chunk) => {
                 let at = at % len.min(bytes.len() + 1).max(1);
-                bytes.splice(at.min(bytes.len())..at.min(bytes.len()), chunk.iter().copied());
+                bytes.splice(
+                    at.min(bytes.len())..at.min(bytes.len()),
+                    chunk.iter().copied(),
+                );
             }
             Mutation::Duplicate(from, n) => {
                 let from = from % len;
@@ -67,7 +74,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 1u8..).prop_map(|(a, b)| Mutation::Flip(a, b)),
         any::<usize>().prop_map(Mutation::Truncate),
-        (any::<usize>(), prop::collection::vec(any::<u8>(), 0..16)).prop_map(|(a, c)| Mutation::Insert(a, c)),
+        (any::<usize>(), prop::collection::vec(any::<u8>(), 0..16))
+            .prop_map(|(a, c)| Mutation::Insert(a, c)),
         (
             any::<usize>(),
             prop::sample::select(vec![
@@ -100,11 +108,15 @@ fn element(depth: u32) -> BoxedStrategy<Element> {
     }
     prop_oneof![
         leaf,
-        ("Ext[A-Za-z0-9]{0,6}", prop::collection::vec(element(depth - 1), 1..4)).prop_map(|(n, children)| Element {
-            name: n,
-            text: String::new(),
-            children,
-        }),
+        (
+            "Ext[A-Za-z0-9]{0,6}",
+            prop::collection::vec(element(depth - 1), 1..4)
+        )
+            .prop_map(|(n, children)| Element {
+                name: n,
+                text: String::new(),
+                children,
+            }),
     ]
     .boxed()
 }
@@ -116,7 +128,9 @@ fn elements() -> impl Strategy<Value = Vec<Element>> {
 fn time_value() -> impl Strategy<Value = OffsetDateTime> {
     (0i64..4_102_444_800, -12 * 60i32..=14 * 60).prop_map(|(secs, offset_minutes)| {
         let offset = UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap();
-        OffsetDateTime::from_unix_timestamp(secs).unwrap().to_offset(offset)
+        OffsetDateTime::from_unix_timestamp(secs)
+            .unwrap()
+            .to_offset(offset)
     })
 }
 
@@ -136,69 +150,130 @@ fn batch_job() -> impl Strategy<Value = BatchJob> {
         some_text(),
         some_text(),
         prop::collection::vec(text(), 0..3),
-        prop::option::of((some_text(), some_text(), some_text(), prop::option::of(any::<bool>()))),
+        prop::option::of((
+            some_text(),
+            some_text(),
+            some_text(),
+            prop::option::of(any::<bool>()),
+        )),
         elements(),
     )
-        .prop_map(|(template_id, transcode_template_id, watermark_template_ids, dw, containers)| JobParam {
-            template_id,
-            transcode_template_id,
-            watermark_template_ids,
-            digital_watermark: dw.map(|(message, kind, version, ignore_error)| DigitalWatermark {
-                message,
-                kind,
-                version,
-                ignore_error,
+        .prop_map(
+            |(template_id, transcode_template_id, watermark_template_ids, dw, containers)| {
+                JobParam {
+                    template_id,
+                    transcode_template_id,
+                    watermark_template_ids,
+                    digital_watermark: dw.map(|(message, kind, version, ignore_error)| {
+                        DigitalWatermark {
+                            message,
+                            kind,
+                            version,
+                            ignore_error,
+                            extra: Vec::new(),
+                        }
+                    }),
+                    containers,
+                }
+            },
+        );
+    let output = (
+        some_text(),
+        some_text(),
+        some_text(),
+        some_text(),
+        some_text(),
+        prop::collection::vec((some_text(), some_text()), 0..3),
+    )
+        .prop_map(
+            |(region, bucket, object, au_object, sprite_object, se)| Output {
+                region,
+                bucket,
+                object,
+                au_object,
+                sprite_object,
+                stream_extract: se
+                    .into_iter()
+                    .map(|(index, object)| StreamExtract { index, object })
+                    .collect(),
                 extra: Vec::new(),
-            }),
-            containers,
-        });
-    let output = (some_text(), some_text(), some_text(), some_text(), some_text(), prop::collection::vec((some_text(), some_text()), 0..3))
-        .prop_map(|(region, bucket, object, au_object, sprite_object, se)| Output {
-            region,
-            bucket,
-            object,
-            au_object,
-            sprite_object,
-            stream_extract: se.into_iter().map(|(index, object)| StreamExtract { index, object }).collect(),
-            extra: Vec::new(),
-        });
+            },
+        );
     let interval = prop::option::of((time_value(), time_value()));
     (
         name,
         any::<bool>(),
         input,
         interval,
-        ("[a-z0-9]{1,33}", some_text(), some_text(), some_text(), prop::option::of(0u8..=2)),
-        (some_text(), some_text(), some_text(), prop::option::of((some_text(), some_text(), some_text()))),
-        (prop::option::of(job_param), prop::option::of(output), elements()),
+        (
+            "[a-z0-9]{1,33}",
+            some_text(),
+            some_text(),
+            some_text(),
+            prop::option::of(0u8..=2),
+        ),
+        (
+            some_text(),
+            some_text(),
+            some_text(),
+            prop::option::of((some_text(), some_text(), some_text())),
+        ),
+        (
+            prop::option::of(job_param),
+            prop::option::of(output),
+            elements(),
+        ),
     )
-        .prop_map(|(name, workflow, input, interval, (id, queue_id, queue_type, user_data, job_level), (cbf, cbt, cb, mq), (job_param, output, extra))| {
-            let time_interval = interval.filter(|_| input.prefix.is_some()).map(|(a, b)| {
-                let (start, end) = if a <= b { (a, b) } else { (b, a) };
-                TimeInterval { start: Some(start), end: Some(end) }
-            });
-            BatchJob {
+        .prop_map(
+            |(
                 name,
-                job_type: if workflow { JobType::Workflow } else { JobType::Job },
+                workflow,
                 input,
-                operation: Operation {
-                    time_interval,
-                    workflow_ids: workflow.then(|| format!("w{id}")),
-                    tag: (!workflow).then(|| "Transcode".to_owned()),
-                    queue_id,
-                    queue_type,
-                    user_data,
-                    job_level,
-                    callback_format: cbf,
-                    callback_type: cbt,
-                    callback: cb,
-                    callback_mq_config: mq.map(|(mq_region, mq_mode, mq_name)| CallBackMqConfig { mq_region, mq_mode, mq_name }),
-                    job_param,
-                    output,
-                    extra,
-                },
-            }
-        })
+                interval,
+                (id, queue_id, queue_type, user_data, job_level),
+                (cbf, cbt, cb, mq),
+                (job_param, output, extra),
+            )| {
+                let time_interval = interval.filter(|_| input.prefix.is_some()).map(|(a, b)| {
+                    let (start, end) = if a <= b { (a, b) } else { (b, a) };
+                    TimeInterval {
+                        start: Some(start),
+                        end: Some(end),
+                    }
+                });
+                BatchJob {
+                    name,
+                    job_type: if workflow {
+                        JobType::Workflow
+                    } else {
+                        JobType::Job
+                    },
+                    input,
+                    operation: Operation {
+                        time_interval,
+                        workflow_ids: workflow.then(|| format!("w{id}")),
+                        tag: (!workflow).then(|| "Transcode".to_owned()),
+                        queue_id,
+                        queue_type,
+                        user_data,
+                        job_level,
+                        callback_format: cbf,
+                        callback_type: cbt,
+                        callback: cb,
+                        callback_mq_config: mq.map(|(mq_region, mq_mode, mq_name)| {
+                            CallBackMqConfig {
+                                mq_region,
+                                mq_mode,
+                                mq_name,
+                            }
+                        }),
+                        job_param,
+                        output,
+                        extra,
+                    },
+                }
+            },
+        )
 }
 
 proptest! {

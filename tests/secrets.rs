@@ -24,11 +24,16 @@ fn sign_key(secret_key: &str, key_time: &str) -> String {
 fn nothing_secret_is_ever_formatted() {
     let emulator = Emulator::start().unwrap();
     let secret_key = "SECRETKEY-do-not-leak-0123456789";
-    let credentials = Credentials::new(emulator.credentials().secret_id(), secret_key).with_session_token(TOKEN);
+    let credentials =
+        Credentials::new(emulator.credentials().secret_id(), secret_key).with_session_token(TOKEN);
     let client = emulator
         .client_builder()
         .credentials(credentials.clone())
-        .retry_policy(RetryPolicy { max_attempts: 2, initial_backoff: Duration::ZERO, max_backoff: Duration::ZERO })
+        .retry_policy(RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
+        })
         .build()
         .unwrap();
 
@@ -45,9 +50,16 @@ fn nothing_secret_is_ever_formatted() {
         .reconcile_creates(false)
         .build()
         .unwrap();
-    shown.push(no_reconcile.create(&BatchJob::workflow("n", "w", Input::prefix("p"))).unwrap_err());
+    shown.push(
+        no_reconcile
+            .create(&BatchJob::workflow("n", "w", Input::prefix("p")))
+            .unwrap_err(),
+    );
     shown.push(client.describe("a/b").unwrap_err());
-    let texts: Vec<String> = shown.iter().flat_map(|e: &Error| [format!("{e:?}"), e.to_string()]).collect();
+    let texts: Vec<String> = shown
+        .iter()
+        .flat_map(|e: &Error| [format!("{e:?}"), e.to_string()])
+        .collect();
 
     let mut request = DescribeJob::new("b1").unwrap().request();
     request.sign("h", &credentials, KeyTime::new(1, 2));
@@ -63,25 +75,43 @@ fn nothing_secret_is_ever_formatted() {
         all.push(format!("{r:?}"));
     }
 
-    let mut secrets = vec![secret_key.to_owned(), TOKEN.to_owned(), authorization.clone()];
+    let mut secrets = vec![
+        secret_key.to_owned(),
+        TOKEN.to_owned(),
+        authorization.clone(),
+    ];
     for r in &received {
         if let Some(auth) = r.header("authorization") {
             secrets.push(auth.to_owned());
             let signature = auth.rsplit("q-signature=").next().unwrap().to_owned();
             secrets.push(signature);
-            let key_time = auth.split("q-key-time=").nth(1).unwrap().split('&').next().unwrap();
+            let key_time = auth
+                .split("q-key-time=")
+                .nth(1)
+                .unwrap()
+                .split('&')
+                .next()
+                .unwrap();
             secrets.push(sign_key(secret_key, key_time));
         }
     }
     secrets.push(sign_key(secret_key, "1;2"));
     for text in &all {
         for secret in &secrets {
-            assert!(!text.contains(secret.as_str()), "{secret:?} leaked in {text}");
+            assert!(
+                !text.contains(secret.as_str()),
+                "{secret:?} leaked in {text}"
+            );
         }
     }
     // The formatting is still useful: it names what went wrong.
     assert!(all.iter().any(|t| t.contains("AccessDenied")));
     assert!(all.iter().any(|t| t.contains("<redacted>")));
     // And the token did travel, signed.
-    assert!(received.iter().all(|r| r.header("x-ci-security-token") == Some(TOKEN) || r.header("authorization").is_none()));
+    assert!(
+        received
+            .iter()
+            .all(|r| r.header("x-ci-security-token") == Some(TOKEN)
+                || r.header("authorization").is_none())
+    );
 }

@@ -29,9 +29,14 @@ fn reproduces_every_official_sdk_vector() {
         );
         let query = pairs(&v["query"]);
         let headers = pairs(&v["headers"]);
-        let query: Vec<(&str, &str)> = query.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let headers: Vec<(&str, &str)> =
-            headers.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let query: Vec<(&str, &str)> = query
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         let got = authorization(
             &credentials,
             v["method"].as_str().unwrap(),
@@ -40,7 +45,12 @@ fn reproduces_every_official_sdk_vector() {
             &headers,
             KeyTime::new(v["start"].as_u64().unwrap(), v["end"].as_u64().unwrap()),
         );
-        assert_eq!(got, v["authorization"].as_str().unwrap(), "vector {}", v["id"]);
+        assert_eq!(
+            got,
+            v["authorization"].as_str().unwrap(),
+            "vector {}",
+            v["id"]
+        );
         count += 1;
     }
     assert_eq!(count, 55, "every vector of the file was checked");
@@ -57,7 +67,10 @@ fn worked_example_of_signing_md() {
         &[],
         &[
             ("Content-Length", "320"),
-            ("Host", "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com"),
+            (
+                "Host",
+                "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com",
+            ),
         ],
         KeyTime::new(1_699_999_940, 1_700_010_000),
     );

@@ -1,6 +1,8 @@
 //! Bad input is a typed error before anything is sent: each case goes through the client
 //! against a live emulator, which must have received nothing.
 
+#![cfg(feature = "emulator")]
+
 mod common;
 
 use common::t;
@@ -29,38 +31,76 @@ fn bad_batch_jobs_are_refused_before_sending() {
     let long = "a".repeat(129);
     let cases: Vec<(BatchJob, InvalidInput)> = vec![
         (workflow("", Input::prefix("a")), InvalidInput::EmptyName),
-        (workflow(&long, Input::prefix("a")), InvalidInput::NameTooLong { chars: 129 }),
-        (workflow("a b", Input::prefix("a")), InvalidInput::NameCharacter(' ')),
-        (workflow("a.b", Input::prefix("a")), InvalidInput::NameCharacter('.')),
-        (workflow("a\nb", Input::prefix("a")), InvalidInput::NameCharacter('\n')),
+        (
+            workflow(&long, Input::prefix("a")),
+            InvalidInput::NameTooLong { chars: 129 },
+        ),
+        (
+            workflow("a b", Input::prefix("a")),
+            InvalidInput::NameCharacter(' '),
+        ),
+        (
+            workflow("a.b", Input::prefix("a")),
+            InvalidInput::NameCharacter('.'),
+        ),
+        (
+            workflow("a\nb", Input::prefix("a")),
+            InvalidInput::NameCharacter('\n'),
+        ),
         (workflow("a", Input::default()), InvalidInput::NoInput),
         (
-            workflow("a", Input { object: Some("k".into()), ..Input::prefix("p") }),
+            workflow(
+                "a",
+                Input {
+                    object: Some("k".into()),
+                    ..Input::prefix("p")
+                },
+            ),
             InvalidInput::SeveralInputs(vec!["Prefix", "Object"]),
         ),
         (
-            workflow("a", Input { url_file: Some("u".into()), ..Input::manifest("m") }),
+            workflow(
+                "a",
+                Input {
+                    url_file: Some("u".into()),
+                    ..Input::manifest("m")
+                },
+            ),
             InvalidInput::SeveralInputs(vec!["Manifest", "UrlFile"]),
         ),
-        (workflow("a", Input::object("")), InvalidInput::EmptyInput("Object")),
         (
-            workflow("a", Input::object("k")).with_time_interval(t("2022-01-01T00:00:00+0800"), t("2022-02-01T00:00:00+0800")),
+            workflow("a", Input::object("")),
+            InvalidInput::EmptyInput("Object"),
+        ),
+        (
+            workflow("a", Input::object("k"))
+                .with_time_interval(t("2022-01-01T00:00:00+0800"), t("2022-02-01T00:00:00+0800")),
             InvalidInput::TimeIntervalNeedsPrefix,
         ),
         (
-            workflow("a", Input::prefix("p")).with_time_interval(t("2022-02-01T00:00:00+0800"), t("2022-01-01T00:00:00+0800")),
+            workflow("a", Input::prefix("p"))
+                .with_time_interval(t("2022-02-01T00:00:00+0800"), t("2022-01-01T00:00:00+0800")),
             InvalidInput::TimeIntervalReversed,
         ),
         (
-            BatchJob { operation: Default::default(), ..workflow("a", Input::prefix("p")) },
+            BatchJob {
+                operation: Default::default(),
+                ..workflow("a", Input::prefix("p"))
+            },
             InvalidInput::MissingWorkflowIds,
         ),
         (
-            BatchJob { job_type: JobType::Job, ..workflow("a", Input::prefix("p")) },
+            BatchJob {
+                job_type: JobType::Job,
+                ..workflow("a", Input::prefix("p"))
+            },
             InvalidInput::MissingTag,
         ),
         (
-            BatchJob { job_type: JobType::Unknown("Batch".into()), ..workflow("a", Input::prefix("p")) },
+            BatchJob {
+                job_type: JobType::Unknown("Batch".into()),
+                ..workflow("a", Input::prefix("p"))
+            },
             InvalidInput::UnsupportedJobType("Batch".into()),
         ),
         (
@@ -77,7 +117,9 @@ fn bad_batch_jobs_are_refused_before_sending() {
                 job.operation.user_data = Some("bell\u{7}".into());
                 job
             },
-            InvalidInput::UnrepresentableText { element: "UserData".into() },
+            InvalidInput::UnrepresentableText {
+                element: "UserData".into(),
+            },
         ),
         (
             {
@@ -111,10 +153,24 @@ fn chinese_names_and_128_characters_are_accepted() {
 fn bad_job_ids_are_refused_before_sending() {
     let emulator = Emulator::start().unwrap();
     let client = emulator.client_builder().build().unwrap();
-    for id in ["", "a/b", "a?b", "a#b", "a%2Fb", "a b", "a\tb", "a\r\nx-cos-acl: public", "..", ".", "a\\b"] {
+    for id in [
+        "",
+        "a/b",
+        "a?b",
+        "a#b",
+        "a%2Fb",
+        "a b",
+        "a\tb",
+        "a\r\nx-cos-acl: public",
+        "..",
+        ".",
+        "a\\b",
+    ] {
         for result in [client.describe(id).map(|_| ()), client.cancel(id)] {
             match result {
-                Err(Error::InvalidInput(InvalidInput::BadJobId { id: got, .. })) => assert_eq!(got, id),
+                Err(Error::InvalidInput(InvalidInput::BadJobId { id: got, .. })) => {
+                    assert_eq!(got, id)
+                }
                 other => panic!("{id:?}: {other:?}"),
             }
         }
@@ -139,17 +195,36 @@ fn page_size_outside_1_to_100_is_refused() {
 
 #[test]
 fn bad_credentials_and_endpoints_are_refused_at_build() {
-    let build = |c: Credentials| Client::builder("b-1250000000", "ap-guangzhou").credentials(c).build().unwrap_err();
-    assert_eq!(build(Credentials::new("", "k")), InvalidInput::EmptyCredential("SecretId"));
-    assert_eq!(build(Credentials::new("id", "")), InvalidInput::EmptyCredential("SecretKey"));
-    assert_eq!(build(Credentials::new(" id", "k")), InvalidInput::PaddedCredential("SecretId"));
-    assert_eq!(build(Credentials::new("id", "key\n")), InvalidInput::PaddedCredential("SecretKey"));
+    let build = |c: Credentials| {
+        Client::builder("b-1250000000", "ap-guangzhou")
+            .credentials(c)
+            .build()
+            .unwrap_err()
+    };
+    assert_eq!(
+        build(Credentials::new("", "k")),
+        InvalidInput::EmptyCredential("SecretId")
+    );
+    assert_eq!(
+        build(Credentials::new("id", "")),
+        InvalidInput::EmptyCredential("SecretKey")
+    );
+    assert_eq!(
+        build(Credentials::new(" id", "k")),
+        InvalidInput::PaddedCredential("SecretId")
+    );
+    assert_eq!(
+        build(Credentials::new("id", "key\n")),
+        InvalidInput::PaddedCredential("SecretKey")
+    );
     assert_eq!(
         build(Credentials::new("id", "k").with_session_token("tok ")),
         InvalidInput::PaddedCredential("session token")
     );
     assert_eq!(
-        Client::builder("b-1250000000", "ap-guangzhou").build().unwrap_err(),
+        Client::builder("b-1250000000", "ap-guangzhou")
+            .build()
+            .unwrap_err(),
         InvalidInput::EmptyCredential("SecretId")
     );
     let with_endpoint = |url: &str| {
@@ -158,19 +233,45 @@ fn bad_credentials_and_endpoints_are_refused_at_build() {
             .endpoint(url)
             .build()
     };
-    assert_eq!(with_endpoint("http://127.0.0.1:9").unwrap_err(), InvalidInput::InsecureEndpoint);
-    for bad in ["ftp://x", "https://", "https://h/path", "https://u@h", "https://h?q", "127.0.0.1:9"] {
-        assert!(matches!(with_endpoint(bad), Err(InvalidInput::BadEndpoint(_))), "{bad}");
+    assert_eq!(
+        with_endpoint("http://127.0.0.1:9").unwrap_err(),
+        InvalidInput::InsecureEndpoint
+    );
+    for bad in [
+        "ftp://x",
+        "https://",
+        "https://h/path",
+        "https://u@h",
+        "https://h?q",
+        "127.0.0.1:9",
+    ] {
+        assert!(
+            matches!(with_endpoint(bad), Err(InvalidInput::BadEndpoint(_))),
+            "{bad}"
+        );
     }
-    assert_eq!(with_endpoint("https://ci.example.com/").unwrap().host(), "ci.example.com");
-    let bad_bucket = Client::builder("a/b", "r").credentials(Credentials::new("id", "k")).build();
-    assert_eq!(bad_bucket.unwrap_err(), InvalidInput::BadBucketOrRegion("a/b".into()));
+    assert_eq!(
+        with_endpoint("https://ci.example.com/").unwrap().host(),
+        "ci.example.com"
+    );
+    let bad_bucket = Client::builder("a/b", "r")
+        .credentials(Credentials::new("id", "k"))
+        .build();
+    assert_eq!(
+        bad_bucket.unwrap_err(),
+        InvalidInput::BadBucketOrRegion("a/b".into())
+    );
 }
 
 #[test]
 fn credentials_from_the_environment() {
     let env = |pairs: &'static [(&'static str, &'static str)]| {
-        move |name: &str| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned())
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
     };
     let c = Credentials::from_lookup(env(&[
         ("TENCENTCLOUD_SECRET_ID", "AKIDx"),
@@ -187,13 +288,20 @@ fn credentials_from_the_environment() {
         ("TENCENTCLOUD_TOKEN", "legacy"),
     ]))
     .unwrap();
-    assert_eq!(preferred, Credentials::new("AKIDx", "k").with_session_token("new"));
+    assert_eq!(
+        preferred,
+        Credentials::new("AKIDx", "k").with_session_token("new")
+    );
     assert_eq!(
         Credentials::from_lookup(env(&[("TENCENTCLOUD_SECRET_ID", "AKIDx")])).unwrap_err(),
         InvalidInput::MissingEnv("TENCENTCLOUD_SECRET_KEY")
     );
     assert_eq!(
-        Credentials::from_lookup(env(&[("TENCENTCLOUD_SECRET_ID", "AKIDx\n"), ("TENCENTCLOUD_SECRET_KEY", "k")])).unwrap_err(),
+        Credentials::from_lookup(env(&[
+            ("TENCENTCLOUD_SECRET_ID", "AKIDx\n"),
+            ("TENCENTCLOUD_SECRET_KEY", "k")
+        ]))
+        .unwrap_err(),
         InvalidInput::PaddedCredential("SecretId")
     );
 }

@@ -69,7 +69,8 @@ fn find_created(
     job: &BatchJob,
     first_sent_at: i64,
 ) -> Result<Option<JobDetail>, Error> {
-    let at = |secs: i64| OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let at =
+        |secs: i64| OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let query = ListQuery::new()
         .name(job.name.clone())
         .job_type(job.job_type.clone())

@@ -183,7 +183,11 @@ fn parse_endpoint(url: &str) -> Result<(String, String, bool), InvalidInput> {
     if authority.is_empty() {
         return Err(bad("no host"));
     }
-    if authority.contains(['/', '?', '#', '@']) || authority.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if authority.contains(['/', '?', '#', '@'])
+        || authority
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err(bad("only scheme, host and port are allowed"));
     }
     let host = authority.to_ascii_lowercase();

@@ -157,7 +157,11 @@ pub(crate) fn parse_http_date(text: &str) -> Option<i64> {
     };
     let date = Date::from_calendar_date(year.parse().ok()?, month, day.parse().ok()?).ok()?;
     let time = Time::from_hms(h, m, s).ok()?;
-    Some(PrimitiveDateTime::new(date, time).assume_utc().unix_timestamp())
+    Some(
+        PrimitiveDateTime::new(date, time)
+            .assume_utc()
+            .unix_timestamp(),
+    )
 }
 
 /// The offset to add to the local clock, from a refusal's `Date` header, if it is usable.
@@ -180,7 +184,12 @@ mod tests {
             parse_http_date("Mon, 28 Jun 2022 15:23:12 GMT"),
             Some(1_656_429_792)
         );
-        for bad in ["", "Mon, 28 Jun 2022 15:23:12", "Mon, 28 Foo 2022 15:23:12 GMT", "Mon, 28 Jun 2022 25:23:12 GMT"] {
+        for bad in [
+            "",
+            "Mon, 28 Jun 2022 15:23:12",
+            "Mon, 28 Foo 2022 15:23:12 GMT",
+            "Mon, 28 Jun 2022 25:23:12 GMT",
+        ] {
             assert_eq!(parse_http_date(bad), None, "{bad}");
         }
     }
@@ -190,8 +199,14 @@ mod tests {
         let now = 1_656_429_792;
         let date = Some("Mon, 28 Jun 2022 15:43:12 GMT");
         assert_eq!(skew_from_date(date, now), Some(1200));
-        assert_eq!(skew_from_date(Some("Mon, 28 Jun 2022 15:23:22 GMT"), now), None);
-        assert_eq!(skew_from_date(Some("Thu, 01 Jan 1970 00:00:00 GMT"), now), None);
+        assert_eq!(
+            skew_from_date(Some("Mon, 28 Jun 2022 15:23:22 GMT"), now),
+            None
+        );
+        assert_eq!(
+            skew_from_date(Some("Thu, 01 Jan 1970 00:00:00 GMT"), now),
+            None
+        );
         assert_eq!(skew_from_date(None, now), None);
     }
 
@@ -199,8 +214,8 @@ mod tests {
     fn backoff_stays_under_its_ceiling() {
         let policy = RetryPolicy::default();
         for retry in 1..40 {
-            let ceiling = (policy.initial_backoff * 2u32.pow((retry - 1).min(30)))
-                .min(policy.max_backoff);
+            let ceiling =
+                (policy.initial_backoff * 2u32.pow((retry - 1).min(30))).min(policy.max_backoff);
             assert!(policy.backoff(retry) <= ceiling);
         }
     }

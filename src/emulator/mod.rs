@@ -168,13 +168,21 @@ impl Emulator {
     }
 
     /// Stores an inventory manifest listing `keys`, for `Input.Manifest`.
-    pub fn put_manifest(&self, name: impl Into<String>, keys: impl IntoIterator<Item = impl Into<String>>) {
+    pub fn put_manifest(
+        &self,
+        name: impl Into<String>,
+        keys: impl IntoIterator<Item = impl Into<String>>,
+    ) {
         let keys = keys.into_iter().map(Into::into).collect();
         lock(&self.shared.state).put_manifest(name.into(), keys);
     }
 
     /// Stores a URL file listing `urls`, for `Input.UrlFile`.
-    pub fn put_url_file(&self, name: impl Into<String>, urls: impl IntoIterator<Item = impl Into<String>>) {
+    pub fn put_url_file(
+        &self,
+        name: impl Into<String>,
+        urls: impl IntoIterator<Item = impl Into<String>>,
+    ) {
         let urls = urls.into_iter().map(Into::into).collect();
         lock(&self.shared.state).put_url_file(name.into(), urls);
     }
@@ -201,12 +209,18 @@ impl Emulator {
 
     /// The object keys a job covered, sorted; `None` for an unknown job.
     pub fn covered_objects(&self, job_id: &str) -> Option<Vec<String>> {
-        lock(&self.shared.state).find(job_id).map(|j| j.covered.clone())
+        lock(&self.shared.state)
+            .find(job_id)
+            .map(|j| j.covered.clone())
     }
 
     /// The ids of every job created, oldest first.
     pub fn job_ids(&self) -> Vec<String> {
-        lock(&self.shared.state).jobs.iter().map(|j| j.id.clone()).collect()
+        lock(&self.shared.state)
+            .jobs
+            .iter()
+            .map(|j| j.id.clone())
+            .collect()
     }
 
     /// Every request received so far, oldest first.
@@ -293,7 +307,12 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
         headers: request
             .headers()
             .iter()
-            .map(|h| (h.field.as_str().as_str().to_ascii_lowercase(), h.value.as_str().to_owned()))
+            .map(|h| {
+                (
+                    h.field.as_str().as_str().to_ascii_lowercase(),
+                    h.value.as_str().to_owned(),
+                )
+            })
             .collect(),
         body,
         signature_valid: false,
@@ -335,10 +354,17 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
     }
 
     let answer = if read.is_err() || received.body.len() as u64 > MAX_REQUEST_BODY {
-        service::error_answer(400, "InvalidArgument", "the request body is too large or unreadable", &request_id)
+        service::error_answer(
+            400,
+            "InvalidArgument",
+            "the request body is too large or unreadable",
+            &request_id,
+        )
     } else {
         match auth {
-            Err((status, code, message)) => service::error_answer(status, code, &message, &request_id),
+            Err((status, code, message)) => {
+                service::error_answer(status, code, &message, &request_id)
+            }
             Ok(()) => service::process(&mut lock(&shared.state), &received, &request_id),
         }
     };
@@ -364,7 +390,9 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
             shared.sleep(d);
             respond(request, answer, &request_id, None);
         }
-        FaultKind::Body { status, body } => respond(request, Answer { status, body }, &request_id, None),
+        FaultKind::Body { status, body } => {
+            respond(request, Answer { status, body }, &request_id, None)
+        }
         FaultKind::Truncated => {
             let mut answer = answer;
             answer.body.truncate(answer.body.len() / 2);
@@ -372,10 +400,16 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
         }
         FaultKind::DateHeader(date) => respond(request, answer, &request_id, Some(date)),
         FaultKind::DateOffset(secs) => {
-            respond(request, answer, &request_id, Some(http_date(now_unix + secs)));
+            respond(
+                request,
+                answer,
+                &request_id,
+                Some(http_date(now_unix + secs)),
+            );
         }
         FaultKind::Oversized(bytes) => {
-            let reader = io::Cursor::new(b"<Response>".to_vec()).chain(io::repeat(b' ').take(bytes.saturating_sub(10)));
+            let reader = io::Cursor::new(b"<Response>".to_vec())
+                .chain(io::repeat(b' ').take(bytes.saturating_sub(10)));
             let response = tiny_http::Response::new(
                 tiny_http::StatusCode(200),
                 headers(&request_id, None),
@@ -441,8 +475,9 @@ fn headers(request_id: &str, date: Option<String>) -> Vec<tiny_http::Header> {
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
     // Names are constants and values are ASCII built here or given by a test.
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|()| tiny_http::Header::from_bytes(name.as_bytes(), &b"-"[..]).expect("a constant header"))
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
+        tiny_http::Header::from_bytes(name.as_bytes(), &b"-"[..]).expect("a constant header")
+    })
 }
 
 fn respond(request: tiny_http::Request, answer: Answer, request_id: &str, date: Option<String>) {
@@ -463,7 +498,9 @@ fn unix_now() -> i64 {
 fn http_date(unix: i64) -> String {
     let t = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     format!(
         "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
         DAYS[t.weekday().number_days_from_monday() as usize],

@@ -50,7 +50,11 @@ impl std::fmt::Debug for ReceivedRequest {
             .headers
             .iter()
             .map(|(n, v)| {
-                let shown = if crate::ops::is_secret_header(n) { "<redacted>" } else { v.as_str() };
+                let shown = if crate::ops::is_secret_header(n) {
+                    "<redacted>"
+                } else {
+                    v.as_str()
+                };
                 (n.as_str(), shown)
             })
             .collect();
@@ -109,16 +113,34 @@ pub(crate) fn authenticate(
     now_unix: i64,
 ) -> Result<(), (u16, &'static str, String)> {
     let Some(value) = request.header("authorization") else {
-        return Err((401, "MissingAuthorization", "the request is not signed".into()));
+        return Err((
+            401,
+            "MissingAuthorization",
+            "the request is not signed".into(),
+        ));
     };
     let Some(parsed) = sign::parse_authorization(value) else {
-        return Err((401, "InvalidAuthorization", "the Authorization is malformed".into()));
+        return Err((
+            401,
+            "InvalidAuthorization",
+            "the Authorization is malformed".into(),
+        ));
     };
     if parsed.secret_id != secret_id {
-        return Err((401, "SecretidNotExist", "the SecretId does not exist".into()));
+        return Err((
+            401,
+            "SecretidNotExist",
+            "the SecretId does not exist".into(),
+        ));
     }
-    let Some(key_time) = KeyTime::parse(parsed.key_time).filter(|_| parsed.sign_time == parsed.key_time) else {
-        return Err((401, "InvalidAuthorization", "q-key-time is malformed".into()));
+    let Some(key_time) =
+        KeyTime::parse(parsed.key_time).filter(|_| parsed.sign_time == parsed.key_time)
+    else {
+        return Err((
+            401,
+            "InvalidAuthorization",
+            "q-key-time is malformed".into(),
+        ));
     };
     if (key_time.start() as i64) > now_unix {
         return Err((
@@ -130,10 +152,29 @@ pub(crate) fn authenticate(
     if (key_time.end() as i64) < now_unix {
         return Err((401, "SignatureExpired", "Request has expired".into()));
     }
-    let query: Vec<(&str, &str)> = request.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    if !sign::verify(&parsed, secret_key, &request.method, &request.path, &query, &headers) {
-        return Err((403, "AccessDenied", "the request signature does not match".into()));
+    let query: Vec<(&str, &str)> = request
+        .query
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let headers: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    if !sign::verify(
+        &parsed,
+        secret_key,
+        &request.method,
+        &request.path,
+        &query,
+        &headers,
+    ) {
+        return Err((
+            403,
+            "AccessDenied",
+            "the request signature does not match".into(),
+        ));
     }
     Ok(())
 }
@@ -144,7 +185,12 @@ pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: 
     match route_of(&request.method, &request.path) {
         Some(Route::Create) => {
             if request.body.is_empty() {
-                return error_answer(400, "MissingContent", "the request body is empty", request_id);
+                return error_answer(
+                    400,
+                    "MissingContent",
+                    "the request body is empty",
+                    request_id,
+                );
             }
             let job = match BatchJob::from_xml(&request.body) {
                 Ok(job) => job,
@@ -170,7 +216,10 @@ pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: 
             }
             let id = &request.path[BASE_PATH.len() + 1..];
             match state.cancel(id) {
-                Ok(()) => Answer { status: 200, body: Vec::new() },
+                Ok(()) => Answer {
+                    status: 200,
+                    body: Vec::new(),
+                },
                 Err(message) => invalid(&message),
             }
         }
@@ -181,9 +230,15 @@ pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: 
 /// The service's InvalidArgument messages name the element at fault.
 fn invalid_message(e: &InvalidInput) -> String {
     let field = match e {
-        InvalidInput::EmptyName | InvalidInput::NameTooLong { .. } | InvalidInput::NameCharacter(_) => "Request.Name",
-        InvalidInput::NoInput | InvalidInput::SeveralInputs(_) | InvalidInput::EmptyInput(_) => "Request.Input",
-        InvalidInput::TimeIntervalNeedsPrefix | InvalidInput::TimeIntervalReversed => "Request.Operation.TimeInterval",
+        InvalidInput::EmptyName
+        | InvalidInput::NameTooLong { .. }
+        | InvalidInput::NameCharacter(_) => "Request.Name",
+        InvalidInput::NoInput | InvalidInput::SeveralInputs(_) | InvalidInput::EmptyInput(_) => {
+            "Request.Input"
+        }
+        InvalidInput::TimeIntervalNeedsPrefix | InvalidInput::TimeIntervalReversed => {
+            "Request.Operation.TimeInterval"
+        }
         InvalidInput::MissingWorkflowIds => "Request.Operation.WorkflowIds",
         InvalidInput::MissingTag => "Request.Operation.Tag",
         InvalidInput::JobLevelOutOfRange(_) => "Request.Operation.JobLevel",
@@ -195,11 +250,19 @@ fn invalid_message(e: &InvalidInput) -> String {
 
 fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
     let invalid = |message: String| error_answer(400, "InvalidArgument", &message, request_id);
-    let param = |name: &str| request.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let param = |name: &str| {
+        request
+            .query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
     let time_param = |name: &str| -> Result<Option<OffsetDateTime>, String> {
         match param(name) {
             None | Some("") => Ok(None),
-            Some(t) => parse_time(t).map(Some).ok_or_else(|| format!("{name} {t:?} is not a time")),
+            Some(t) => parse_time(t)
+                .map(Some)
+                .ok_or_else(|| format!("{name} {t:?} is not a time")),
         }
     };
     let size = match param("size").filter(|s| !s.is_empty()) {
@@ -220,14 +283,21 @@ fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
         Some(o) => return invalid(format!("orderByTime {o:?} is not Desc or Asc")),
     };
     let mut states = Vec::new();
-    for name in param("states").filter(|s| !s.is_empty()).unwrap_or("All").split(',') {
+    for name in param("states")
+        .filter(|s| !s.is_empty())
+        .unwrap_or("All")
+        .split(',')
+    {
         match JobState::from_text(name) {
             JobState::Unknown(n) if n == "All" => states.clear(),
             JobState::Unknown(n) => return invalid(format!("states holds an unknown state {n:?}")),
             s => states.push(s),
         }
     }
-    let (after, before) = match (time_param("startCreationTime"), time_param("endCreationTime")) {
+    let (after, before) = match (
+        time_param("startCreationTime"),
+        time_param("endCreationTime"),
+    ) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(m), _) | (_, Err(m)) => return invalid(m),
     };
@@ -238,13 +308,20 @@ fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
             Err(_) => return invalid(format!("nextToken {t:?} is not valid")),
         },
     };
-    let text_filter = |name: &str, value: Option<&str>| param(name).filter(|s| !s.is_empty()).is_none_or(|p| Some(p) == value);
+    let text_filter = |name: &str, value: Option<&str>| {
+        param(name)
+            .filter(|s| !s.is_empty())
+            .is_none_or(|p| Some(p) == value)
+    };
     let mut matching: Vec<&StoredJob> = state
         .jobs
         .iter()
         .filter(|j| job_type.as_ref().is_none_or(|t| *t == j.job.job_type))
         .filter(|j| states.is_empty() || states.contains(&state.snapshot(j).state))
-        .filter(|j| after.is_none_or(|a| j.creation_stamp() >= a) && before.is_none_or(|b| j.creation_stamp() <= b))
+        .filter(|j| {
+            after.is_none_or(|a| j.creation_stamp() >= a)
+                && before.is_none_or(|b| j.creation_stamp() <= b)
+        })
         .filter(|j| text_filter("workflowId", j.job.operation.workflow_ids.as_deref()))
         .filter(|j| text_filter("jobId", Some(&j.id)))
         .filter(|j| text_filter("name", Some(&j.job.name)))
@@ -258,7 +335,12 @@ fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
     jobs_answer(state, request_id, &page, token.as_deref())
 }
 
-fn jobs_answer(state: &State, request_id: &str, jobs: &[&StoredJob], token: Option<&str>) -> Answer {
+fn jobs_answer(
+    state: &State,
+    request_id: &str,
+    jobs: &[&StoredJob],
+    token: Option<&str>,
+) -> Answer {
     let mut w = Writer::new();
     w.open("Response");
     let _ = w.text("RequestId", request_id);
@@ -269,7 +351,10 @@ fn jobs_answer(state: &State, request_id: &str, jobs: &[&StoredJob], token: Opti
         let _ = w.text("NextToken", token);
     }
     w.close("Response");
-    Answer { status: 200, body: w.finish().into_bytes() }
+    Answer {
+        status: 200,
+        body: w.finish().into_bytes(),
+    }
 }
 
 /// Describe of an unknown id: 200 with `NonExistJobIds`, as the API documents it.
@@ -279,7 +364,10 @@ fn missing_answer(request_id: &str, id: &str) -> Answer {
     let _ = w.text("RequestId", request_id);
     let _ = w.text("NonExistJobIds", id);
     w.close("Response");
-    Answer { status: 200, body: w.finish().into_bytes() }
+    Answer {
+        status: 200,
+        body: w.finish().into_bytes(),
+    }
 }
 
 fn write_detail(w: &mut Writer, state: &State, job: &StoredJob) {

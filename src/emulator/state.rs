@@ -10,10 +10,28 @@ use crate::model::{BatchJob, JobState, JobType};
 
 /// The media job kinds the service documents; another Tag makes a job fail.
 const KNOWN_TAGS: &[&str] = &[
-    "Animation", "SmartCover", "Transcode", "Snapshot", "SpeechRecognition", "Concat",
-    "VoiceSeparate", "VideoMontage", "SDRtoHDR", "VideoProcess", "SuperResolution", "Segment",
-    "VideoTag", "PicProcess", "DigitalWatermark", "ExtractDigitalWatermark", "MediaInfo",
-    "StreamExtract", "Tts", "NoiseReduction", "QualityEstimate", "ImageInspect",
+    "Animation",
+    "SmartCover",
+    "Transcode",
+    "Snapshot",
+    "SpeechRecognition",
+    "Concat",
+    "VoiceSeparate",
+    "VideoMontage",
+    "SDRtoHDR",
+    "VideoProcess",
+    "SuperResolution",
+    "Segment",
+    "VideoTag",
+    "PicProcess",
+    "DigitalWatermark",
+    "ExtractDigitalWatermark",
+    "MediaInfo",
+    "StreamExtract",
+    "Tts",
+    "NoiseReduction",
+    "QualityEstimate",
+    "ImageInspect",
 ];
 
 /// The emulator's clock: by hand (the default) or real time.
@@ -124,12 +142,17 @@ impl State {
         self.running_for = running;
     }
 
-    /// A fresh id: the prefix and 32 hex digits, like the service's.
+    /// A fresh id: the prefix and 32 hex digits, like the service's. Each half is a separate
+    /// keyed hash, so no id reveals anything about another (or about the emulator's key).
     pub(crate) fn new_id(&mut self, prefix: char) -> String {
         self.counter += 1;
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(self.id_seed ^ self.counter);
-        format!("{prefix}{:016x}{:016x}", h.finish(), self.id_seed.rotate_left(17) ^ self.counter)
+        let half = || {
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(self.id_seed);
+            h.write_u64(self.counter);
+            h.finish()
+        };
+        format!("{prefix}{:016x}{:016x}", half(), half())
     }
 
     /// Stores a validated job and decides which objects it covers and how it will end.
@@ -148,27 +171,41 @@ impl State {
         self.jobs.len() - 1
     }
 
-    fn select(&self, job: &BatchJob, now: OffsetDateTime) -> (Vec<String>, Option<(String, String)>) {
+    fn select(
+        &self,
+        job: &BatchJob,
+        now: OffsetDateTime,
+    ) -> (Vec<String>, Option<(String, String)>) {
         let failure = match &job.job_type {
             JobType::Workflow => {
                 let id = job.operation.workflow_ids.clone().unwrap_or_default();
                 (!self.workflows.contains(&id)).then(|| {
-                    ("WorkflowNotExist".to_owned(), format!("workflow {id} does not exist"))
+                    (
+                        "WorkflowNotExist".to_owned(),
+                        format!("workflow {id} does not exist"),
+                    )
                 })
             }
             _ => {
                 let tag = job.operation.tag.clone().unwrap_or_default();
                 (!KNOWN_TAGS.contains(&tag.as_str())).then(|| {
-                    ("InvalidTag".to_owned(), format!("Tag {tag} is not supported"))
+                    (
+                        "InvalidTag".to_owned(),
+                        format!("Tag {tag} is not supported"),
+                    )
                 })
             }
         };
         let input = &job.input;
         let listed = |names: Option<&Vec<String>>, what: &str, name: &str| match names {
             Some(keys) => Ok(keys.clone()),
-            None => Err(("ResourceNotFound".to_owned(), format!("{what} {name} does not exist"))),
+            None => Err((
+                "ResourceNotFound".to_owned(),
+                format!("{what} {name} does not exist"),
+            )),
         };
-        let candidates: Result<Vec<String>, (String, String)> = if let Some(prefix) = &input.prefix {
+        let candidates: Result<Vec<String>, (String, String)> = if let Some(prefix) = &input.prefix
+        {
             let interval = job.operation.time_interval.clone().unwrap_or_default();
             let start = interval.start.unwrap_or(OffsetDateTime::UNIX_EPOCH);
             let end = interval.end.unwrap_or(now);
@@ -179,7 +216,12 @@ impl State {
                 .map(|(k, _)| k.clone())
                 .collect())
         } else if let Some(key) = &input.object {
-            Ok(self.objects.iter().filter(|(k, _)| k == key).map(|(k, _)| k.clone()).collect())
+            Ok(self
+                .objects
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(k, _)| k.clone())
+                .collect())
         } else if let Some(name) = &input.manifest {
             listed(self.manifests.get(name), "manifest", name)
         } else if let Some(name) = &input.url_file {
@@ -209,12 +251,28 @@ impl State {
         let started = job.created + self.submitted_for;
         let ended = started + self.running_for;
         let natural = if now < started {
-            Snapshot { state: JobState::Submitted, start: None, end: None }
+            Snapshot {
+                state: JobState::Submitted,
+                start: None,
+                end: None,
+            }
         } else if now < ended {
-            Snapshot { state: JobState::Running, start: Some(started), end: None }
+            Snapshot {
+                state: JobState::Running,
+                start: Some(started),
+                end: None,
+            }
         } else {
-            let state = if job.failure.is_some() { JobState::Failed } else { JobState::Success };
-            Snapshot { state, start: Some(started), end: Some(ended) }
+            let state = if job.failure.is_some() {
+                JobState::Failed
+            } else {
+                JobState::Success
+            };
+            Snapshot {
+                state,
+                start: Some(started),
+                end: Some(ended),
+            }
         };
         match job.cancelled {
             Some(at) if at < ended => Snapshot {
@@ -229,7 +287,11 @@ impl State {
     /// Cancels a job; `Err` with a message when it has already ended.
     pub(crate) fn cancel(&mut self, id: &str) -> Result<(), String> {
         let now = self.clock.now();
-        let index = self.jobs.iter().position(|j| j.id == id).ok_or_else(|| format!("job {id} does not exist"))?;
+        let index = self
+            .jobs
+            .iter()
+            .position(|j| j.id == id)
+            .ok_or_else(|| format!("job {id} does not exist"))?;
         let state = self.snapshot(&self.jobs[index]).state;
         if state.is_final() {
             return Err(format!("job {id} has already ended ({state})"));

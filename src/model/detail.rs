@@ -95,7 +95,10 @@ impl JobState {
 
     /// Whether the job can change no more: `Success`, `Failed` or `Cancel`.
     pub fn is_final(&self) -> bool {
-        matches!(self, JobState::Success | JobState::Failed | JobState::Cancel)
+        matches!(
+            self,
+            JobState::Success | JobState::Failed | JobState::Cancel
+        )
     }
 }
 
@@ -182,8 +185,9 @@ fn read_time(
     let text = node.text();
     match text.trim() {
         "" | "-" => Ok(None),
-        t => parse_time(t)
-            .map(Some)
-            .ok_or(ResponseError::BadValue { element, value: text }),
+        t => parse_time(t).map(Some).ok_or(ResponseError::BadValue {
+            element,
+            value: text,
+        }),
     }
 }

@@ -493,7 +493,9 @@ impl JobParam {
                 "TemplateId" => param.template_id = Some(child.text()),
                 "TranscodeTemplateId" => param.transcode_template_id = Some(child.text()),
                 "WatermarkTemplateId" => param.watermark_template_ids.push(child.text()),
-                "DigitalWatermark" => param.digital_watermark = Some(DigitalWatermark::read(&child)?),
+                "DigitalWatermark" => {
+                    param.digital_watermark = Some(DigitalWatermark::read(&child)?)
+                }
                 _ => param.containers.push(child.to_element()),
             }
         }

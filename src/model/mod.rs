@@ -18,4 +18,3 @@ pub use job::{
     StreamExtract, TimeInterval,
 };
 pub use time::{format_time, parse_time};
-

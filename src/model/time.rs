@@ -82,7 +82,11 @@ fn parse_offset(text: &str) -> Option<UtcOffset> {
         return None;
     }
     let hours: i8 = digits[..2].parse().ok()?;
-    let minutes: i8 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+    let minutes: i8 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
     if minutes >= 60 {
         return None;
     }
@@ -103,9 +107,21 @@ mod tests {
             ("2022-02-25T12:00:00.123-0330", "2022-02-25T12:00:00-0330"),
             ("2022-02-25T12:00:00+05", "2022-02-25T12:00:00+0500"),
         ] {
-            assert_eq!(parse_time(input).map(format_time).as_deref(), Some(output), "{input}");
+            assert_eq!(
+                parse_time(input).map(format_time).as_deref(),
+                Some(output),
+                "{input}"
+            );
         }
-        for bad in ["", "-", "0", "2022-02-25T12:00:00", "2022-13-01T00:00:00Z", "2022-02-25T12:00:00+0860", "２０２２-02-25T12:00:00Z"] {
+        for bad in [
+            "",
+            "-",
+            "0",
+            "2022-02-25T12:00:00",
+            "2022-13-01T00:00:00Z",
+            "2022-02-25T12:00:00+0860",
+            "２０２２-02-25T12:00:00Z",
+        ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }

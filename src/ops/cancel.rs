@@ -31,7 +31,8 @@ impl Operation for CancelJob {
     type Output = ();
 
     fn request(&self) -> HttpRequest {
-        HttpRequest::new(Method::Put, format!("{BASE_PATH}/{}", self.job_id)).with_query("cancel", "")
+        HttpRequest::new(Method::Put, format!("{BASE_PATH}/{}", self.job_id))
+            .with_query("cancel", "")
     }
 
     fn parse(&self, status: u16, headers: &[(&str, &str)], body: &[u8]) -> Result<(), Error> {

@@ -44,7 +44,12 @@ impl Operation for CreateJob {
             .with_body("application/xml", self.body.clone().into_bytes())
     }
 
-    fn parse(&self, status: u16, headers: &[(&str, &str)], body: &[u8]) -> Result<JobDetail, Error> {
+    fn parse(
+        &self,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<JobDetail, Error> {
         parse_response_document(status, headers, body, |root, _| {
             let detail = root
                 .child("JobsDetail")

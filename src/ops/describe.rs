@@ -43,9 +43,17 @@ impl Operation for DescribeJob {
         HttpRequest::new(Method::Get, format!("{BASE_PATH}/{}", self.job_id))
     }
 
-    fn parse(&self, status: u16, headers: &[(&str, &str)], body: &[u8]) -> Result<DescribedJob, Error> {
+    fn parse(
+        &self,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<DescribedJob, Error> {
         parse_response_document(status, headers, body, |root, request_id| {
-            let job = root.child("JobsDetail").map(|d| JobDetail::read(&d)).transpose()?;
+            let job = root
+                .child("JobsDetail")
+                .map(|d| JobDetail::read(&d))
+                .transpose()?;
             let non_exist_job_ids = root
                 .children()
                 .filter(|c| c.name() == "NonExistJobIds")

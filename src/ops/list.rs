@@ -156,7 +156,10 @@ impl ListJobs {
                 params.push((name, value));
             }
         };
-        push("type", query.job_type.as_ref().map(|t| t.as_str().to_owned()));
+        push(
+            "type",
+            query.job_type.as_ref().map(|t| t.as_str().to_owned()),
+        );
         push("orderByTime", query.order.map(|o| o.as_str().to_owned()));
         push(
             "states",
@@ -180,11 +183,10 @@ impl Operation for ListJobs {
     type Output = JobPage;
 
     fn request(&self) -> HttpRequest {
-        self.query
-            .iter()
-            .fold(HttpRequest::new(Method::Get, BASE_PATH.to_owned()), |r, (n, v)| {
-                r.with_query(n, v.clone())
-            })
+        self.query.iter().fold(
+            HttpRequest::new(Method::Get, BASE_PATH.to_owned()),
+            |r, (n, v)| r.with_query(n, v.clone()),
+        )
     }
 
     fn parse(&self, status: u16, headers: &[(&str, &str)], body: &[u8]) -> Result<JobPage, Error> {

@@ -62,8 +62,12 @@ pub trait Operation {
 
     /// Reads the answer: `status`, the response `headers` (any case; only
     /// `x-ci-request-id` is read) and the whole `body`.
-    fn parse(&self, status: u16, headers: &[(&str, &str)], body: &[u8])
-    -> Result<Self::Output, Error>;
+    fn parse(
+        &self,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Self::Output, Error>;
 }
 
 /// The HTTP methods the API uses.
@@ -330,10 +334,18 @@ pub(crate) fn parse_empty_answer(
     parse_response_document(status, headers, body, |_, _| Ok(()))
 }
 
-fn read_service_error(status: u16, request_id: Option<String>, root: &Node<'_, '_>) -> ServiceError {
+fn read_service_error(
+    status: u16,
+    request_id: Option<String>,
+    root: &Node<'_, '_>,
+) -> ServiceError {
     ServiceError {
         status,
-        code: root.child_text("Code").unwrap_or_default().trim().to_owned(),
+        code: root
+            .child_text("Code")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
         message: root.child_text("Message").unwrap_or_default(),
         request_id: request_id.or_else(|| root.child_text("RequestId")),
         trace_id: root.child_text("TraceId"),

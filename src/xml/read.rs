@@ -38,7 +38,10 @@ impl<'input> Document<'input> {
     }
 
     /// The root element, which must be named `expected`.
-    pub(crate) fn expect_root(&self, expected: &'static str) -> Result<Node<'_, 'input>, ResponseError> {
+    pub(crate) fn expect_root(
+        &self,
+        expected: &'static str,
+    ) -> Result<Node<'_, 'input>, ResponseError> {
         let root = self.root();
         if root.name() == expected {
             Ok(root)
@@ -102,7 +105,7 @@ impl<'a, 'input> Node<'a, 'input> {
 
     /// This element as a generic tree. Text beside child elements is formatting whitespace
     /// in every response of the API, so it is dropped.
-    pub(crate) fn to_element(&self) -> Element {
+    pub(crate) fn to_element(self) -> Element {
         let children: Vec<Element> = self.children().map(|c| c.to_element()).collect();
         let text = if children.is_empty() {
             self.text()
@@ -126,8 +129,14 @@ mod tests {
         let dtd = b"<!DOCTYPE r [<!ENTITY a \"aaaa\">]><r>&a;</r>";
         assert_eq!(Document::parse(dtd).err(), Some(ResponseError::DtdRefused));
         let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
-        assert_eq!(Document::parse(deep.as_bytes()).err(), Some(ResponseError::TooDeep));
-        assert_eq!(Document::parse(b"\xff<a/>").err(), Some(ResponseError::NotUtf8));
+        assert_eq!(
+            Document::parse(deep.as_bytes()).err(),
+            Some(ResponseError::TooDeep)
+        );
+        assert_eq!(
+            Document::parse(b"\xff<a/>").err(),
+            Some(ResponseError::NotUtf8)
+        );
         assert!(matches!(
             Document::parse(b"<a><b></a>").err(),
             Some(ResponseError::Malformed(_))
