@@ -44,5 +44,10 @@ mod xml;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use client::{Client, ClientBuilder, JobIter, RetryPolicy, WaitOptions};
 pub use error::Error;
