@@ -200,6 +200,11 @@ fn error_fixture_is_a_typed_service_error_on_any_status() {
     );
 }
 
+fn described_job(body: &[u8]) -> cos_ci_batch::model::JobDetail {
+    let described = DescribeJob::new("b1").unwrap().parse(200, &[], body);
+    described.unwrap().job.expect("a job")
+}
+
 #[test]
 fn unknown_elements_are_kept_and_order_does_not_matter() {
     let body = br#"<Response><JobsDetail><Progress>50%</Progress><State>Pause</State>
@@ -207,12 +212,7 @@ fn unknown_elements_are_kept_and_order_does_not_matter() {
         <WatermarkTemplateId>t1</WatermarkTemplateId><WatermarkTemplateId>t2</WatermarkTemplateId>
         </JobParam><FreeTranscode>true</FreeTranscode><Tag>Snapshot</Tag></Operation>
         <JobId>b1</JobId><Input><Url>https://x/y</Url><Object>k</Object></Input></JobsDetail></Response>"#;
-    let detail = DescribeJob::new("b1")
-        .unwrap()
-        .parse(200, &[], body)
-        .unwrap()
-        .job
-        .unwrap();
+    let detail = described_job(body);
     assert_eq!(detail.state, JobState::Pause);
     assert!(!detail.state.is_final());
     assert_eq!(detail.extra, [Element::text("Progress", "50%")]);
@@ -236,12 +236,7 @@ fn unknown_elements_are_kept_and_order_does_not_matter() {
 fn unknown_state_is_kept() {
     let body =
         b"<Response><JobsDetail><JobId>b1</JobId><State>Frozen</State></JobsDetail></Response>";
-    let detail = DescribeJob::new("b1")
-        .unwrap()
-        .parse(200, &[], body)
-        .unwrap()
-        .job
-        .unwrap();
+    let detail = described_job(body);
     assert_eq!(detail.state, JobState::Unknown("Frozen".into()));
     assert!(!detail.state.is_final());
 }
