@@ -29,6 +29,7 @@
 //! assert!(value.contains("&q-header-list=host&q-url-param-list=size&q-signature="));
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use hmac::{Hmac, Mac};
@@ -217,87 +218,232 @@ pub fn authorization(
     headers: &[(&str, &str)],
     key_time: KeyTime,
 ) -> String {
-    let params = canonical_pairs(query);
-    let headers = canonical_pairs(headers);
-    let http_string = http_string(method, path, &params, &headers);
-    let key_time_text = key_time.to_string();
-    let signature = signature(&credentials.secret_key, &key_time_text, &http_string);
-    format!(
-        "q-sign-algorithm=sha1&q-ak={}&q-sign-time={kt}&q-key-time={kt}&q-header-list={}&q-url-param-list={}&q-signature={}",
-        credentials.secret_id,
-        name_list(&headers),
-        name_list(&params),
-        signature,
-        kt = key_time_text,
-    )
-}
-
-/// Pairs encoded and sorted as the signature wants them: `(enc(name).lower(), enc(value))`.
-pub(crate) struct CanonicalPairs(Vec<(String, String)>);
-
-pub(crate) fn canonical_pairs(pairs: &[(&str, &str)]) -> CanonicalPairs {
-    let mut encoded: Vec<(String, String)> = pairs
-        .iter()
-        .map(|(name, value)| (encode(name).to_ascii_lowercase(), encode(value)))
-        .collect();
-    encoded.sort();
-    CanonicalPairs(encoded)
-}
-
-fn name_list(pairs: &CanonicalPairs) -> String {
-    let mut out = String::new();
-    for (i, (name, _)) in pairs.0.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(name);
-    }
+    let params = SignedPairs::new(query);
+    let headers = SignedPairs::new(headers);
+    let mut out = String::with_capacity(256);
+    out.push_str("q-sign-algorithm=sha1&q-ak=");
+    out.push_str(&credentials.secret_id);
+    let key_time = KeyTimeText::new(key_time);
+    out.push_str("&q-sign-time=");
+    key_time.push_to(&mut out);
+    out.push_str("&q-key-time=");
+    key_time.push_to(&mut out);
+    out.push_str("&q-header-list=");
+    headers.write_names(&mut out);
+    out.push_str("&q-url-param-list=");
+    params.write_names(&mut out);
+    out.push_str("&q-signature=");
+    let digest = http_string_digest(method, path, &params, &headers);
+    write_signature(
+        &mut out,
+        &credentials.secret_key,
+        key_time.as_bytes(),
+        &digest,
+    );
     out
 }
 
-pub(crate) fn http_string(
+/// `<start>;<end>` on the stack, without the formatting machinery (this is on every
+/// request's path).
+struct KeyTimeText {
+    bytes: [u8; 41],
+    len: usize,
+}
+
+impl KeyTimeText {
+    fn new(key_time: KeyTime) -> Self {
+        let mut text = KeyTimeText {
+            bytes: [0; 41],
+            len: 0,
+        };
+        text.push_decimal(key_time.start);
+        text.bytes[text.len] = b';';
+        text.len += 1;
+        text.push_decimal(key_time.end);
+        text
+    }
+
+    fn push_decimal(&mut self, mut n: u64) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let count = digits.len() - i;
+        self.bytes[self.len..self.len + count].copy_from_slice(&digits[i..]);
+        self.len += count;
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    fn push_to(&self, out: &mut String) {
+        // Only ASCII digits and ';' are in it.
+        out.extend(self.as_bytes().iter().map(|&b| char::from(b)));
+    }
+}
+
+/// Signed pairs in signature order: names encoded and lowercased, sorted; values raw (they
+/// are encoded as they are written).
+pub(crate) struct SignedPairs<'a>(Vec<(Cow<'a, str>, &'a str)>);
+
+impl<'a> SignedPairs<'a> {
+    pub(crate) fn new(pairs: &[(&'a str, &'a str)]) -> Self {
+        let mut signed: Vec<(Cow<'a, str>, &'a str)> = pairs
+            .iter()
+            .map(|&(name, value)| (canonical_name(name), value))
+            .collect();
+        // Several values of one name are ordered by their encoded form.
+        signed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| encode(a.1).cmp(&encode(b.1))));
+        SignedPairs(signed)
+    }
+
+    fn write_names(&self, out: &mut String) {
+        for (i, (name, _)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            out.push_str(name);
+        }
+    }
+
+    /// Keeps only the pairs whose names are listed (a verifier's view); `None` if a listed
+    /// name is missing.
+    #[cfg_attr(not(feature = "emulator"), allow(dead_code))]
+    fn select(&self, names: &[&str]) -> Option<SignedPairs<'a>> {
+        let mut chosen = Vec::with_capacity(names.len());
+        for name in names {
+            let (n, v) = self.0.iter().find(|(n, _)| n == name)?;
+            chosen.push((n.clone(), *v));
+        }
+        chosen.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| encode(a.1).cmp(&encode(b.1))));
+        Some(SignedPairs(chosen))
+    }
+}
+
+/// `enc(name).lower()`, borrowed when the name is already in that form (the usual case).
+fn canonical_name(name: &str) -> Cow<'_, str> {
+    let canonical = name.bytes().all(|b| {
+        b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    });
+    if canonical {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(encode(name).to_ascii_lowercase())
+    }
+}
+
+/// SHA-1 of the HttpString. The string is built in one buffer and hashed once: feeding the
+/// hasher many small pieces costs more than the copy.
+pub(crate) fn http_string_digest(
     method: &str,
     path: &str,
-    params: &CanonicalPairs,
-    headers: &CanonicalPairs,
-) -> String {
-    let mut out = String::with_capacity(64 + path.len());
-    out.push_str(&method.to_ascii_lowercase());
-    out.push('\n');
-    out.push_str(path);
-    out.push('\n');
+    params: &SignedPairs<'_>,
+    headers: &SignedPairs<'_>,
+) -> [u8; 20] {
+    let mut text: Vec<u8> = Vec::with_capacity(256);
+    text.extend(method.bytes().map(|b| b.to_ascii_lowercase()));
+    text.push(b'\n');
+    text.extend_from_slice(path.as_bytes());
+    text.push(b'\n');
     for section in [params, headers] {
         for (i, (name, value)) in section.0.iter().enumerate() {
             if i > 0 {
-                out.push('&');
+                text.push(b'&');
             }
-            out.push_str(name);
-            out.push('=');
-            out.push_str(value);
+            text.extend_from_slice(name.as_bytes());
+            text.push(b'=');
+            encode_with(value, |piece| text.extend_from_slice(piece));
         }
-        out.push('\n');
+        text.push(b'\n');
+    }
+    Sha1::digest(&text).into()
+}
+
+/// Steps 2, 4 and 5: the signature over an HttpString digest under a key time.
+pub(crate) fn signature(secret_key: &str, key_time: &str, http_string_digest: &[u8; 20]) -> String {
+    let mut out = String::with_capacity(40);
+    write_signature(
+        &mut out,
+        secret_key,
+        key_time.as_bytes(),
+        http_string_digest,
+    );
+    out
+}
+
+fn write_signature(
+    out: &mut String,
+    secret_key: &str,
+    key_time: &[u8],
+    http_string_digest: &[u8; 20],
+) {
+    let sign_key = lower_hex(&hmac_sha1(secret_key.as_bytes(), &[key_time]));
+    let digest_hex = lower_hex(http_string_digest);
+    let string_to_sign: [&[u8]; 5] = [b"sha1\n", key_time, b"\n", &digest_hex, b"\n"];
+    let signature = lower_hex(&hmac_sha1(&sign_key, &string_to_sign));
+    out.extend(signature.iter().map(|&b| char::from(b)));
+}
+
+/// Lowercase hex of a SHA-1 sized value, on the stack.
+fn lower_hex(bytes: &[u8; 20]) -> [u8; 40] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 40];
+    for (i, &b) in bytes.iter().enumerate() {
+        out[2 * i] = DIGITS[(b >> 4) as usize];
+        out[2 * i + 1] = DIGITS[(b & 15) as usize];
     }
     out
 }
 
-/// Steps 2, 4 and 5: the signature of an HttpString under a key time.
-pub(crate) fn signature(secret_key: &str, key_time: &str, http_string: &str) -> String {
-    let sign_key = hex::encode(hmac_sha1(secret_key.as_bytes(), key_time.as_bytes()));
-    let digest = hex::encode(Sha1::digest(http_string.as_bytes()));
-    let mut string_to_sign = String::with_capacity(6 + key_time.len() + 41);
-    string_to_sign.push_str("sha1\n");
-    string_to_sign.push_str(key_time);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(&digest);
-    string_to_sign.push('\n');
-    hex::encode(hmac_sha1(sign_key.as_bytes(), string_to_sign.as_bytes()))
-}
-
-fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
+fn hmac_sha1(key: &[u8], message: &[&[u8]]) -> [u8; 20] {
     // HMAC accepts keys of any length, so `new_from_slice` cannot fail.
     let mut mac = HmacSha1::new_from_slice(key).expect("HMAC takes keys of any length");
-    mac.update(message);
+    for piece in message {
+        mac.update(piece);
+    }
     mac.finalize().into_bytes().into()
+}
+
+/// The RFC 3986 unreserved set, as a table: encoding looks up every byte of every value.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    table
+};
+
+fn is_unreserved(byte: u8) -> bool {
+    UNRESERVED[byte as usize]
+}
+
+/// Percent-encodes `text`, handing runs of unreserved bytes and each `%XX` escape to `sink`.
+fn encode_with(text: &str, mut sink: impl FnMut(&[u8])) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
+    let mut run_start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if !is_unreserved(byte) {
+            if run_start < i {
+                sink(&bytes[run_start..i]);
+            }
+            sink(&[b'%', HEX[(byte >> 4) as usize], HEX[(byte & 15) as usize]]);
+            run_start = i + 1;
+        }
+    }
+    if run_start < bytes.len() {
+        sink(&bytes[run_start..]);
+    }
 }
 
 /// Percent-encodes every byte outside the RFC 3986 unreserved set, with uppercase hex.
@@ -305,18 +451,10 @@ fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
 /// This is the encoding of names and values in the signature, and of query strings and path
 /// segments on the wire.
 pub(crate) fn encode(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(text.len());
-    for &byte in text.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(byte >> 4) as usize] as char);
-            out.push(HEX[(byte & 15) as usize] as char);
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(text.len());
+    encode_with(text, |piece| out.extend_from_slice(piece));
+    // Only ASCII was written for non-ASCII input, and ASCII input is kept whole.
+    String::from_utf8(out).expect("percent-encoding yields ASCII")
 }
 
 /// The fields of an Authorization value, as a verifier reads them.
@@ -382,27 +520,13 @@ pub(crate) fn verify(
     query: &[(&str, &str)],
     headers: &[(&str, &str)],
 ) -> bool {
-    let pick = |pairs: &[(&str, &str)], names: &[&str]| -> Option<CanonicalPairs> {
-        let all = canonical_pairs(pairs);
-        let mut chosen = Vec::with_capacity(names.len());
-        for name in names {
-            let (n, v) = all.0.iter().find(|(n, _)| n == name)?;
-            chosen.push((n.clone(), v.clone()));
-        }
-        chosen.sort();
-        Some(CanonicalPairs(chosen))
-    };
-    let (Some(params), Some(headers)) = (
-        pick(query, &parsed.param_list),
-        pick(headers, &parsed.header_list),
-    ) else {
+    let params = SignedPairs::new(query).select(&parsed.param_list);
+    let headers = SignedPairs::new(headers).select(&parsed.header_list);
+    let (Some(params), Some(headers)) = (params, headers) else {
         return false;
     };
-    let expected = signature(
-        secret_key,
-        parsed.key_time,
-        &http_string(method, path, &params, &headers),
-    );
+    let digest = http_string_digest(method, path, &params, &headers);
+    let expected = signature(secret_key, parsed.key_time, &digest);
     constant_time_eq(expected.as_bytes(), parsed.signature.as_bytes())
 }
 
