@@ -1,1 +1,145 @@
-fn main() {}
+//! XML: emitting a create body, parsing a describe response and a 100-job list page, each
+//! next to a baseline of the same run: for parsing, roxmltree alone over the same bytes (what
+//! the typed model adds on top of the tree); for emitting, concatenating the same tags and
+//! texts with no validation, escaping or time formatting (what any emitter must at least do).
+
+mod harness;
+
+use cos_ci_batch::model::{
+    BatchJob, Input, JobParam, JobType, Operation, Output, TimeInterval, parse_time,
+};
+use cos_ci_batch::ops::{DescribeJob, ListJobs, ListQuery, Operation as _};
+use harness::{compare, contender, keep};
+
+const DESCRIBE: &[u8] = include_bytes!("../tests/data/fixtures/describe-response.xml");
+const LIST: &str = include_str!("../tests/data/fixtures/list-response.xml");
+
+fn create_job() -> BatchJob {
+    let t = |s| parse_time(s).unwrap();
+    BatchJob {
+        name: "demo".into(),
+        job_type: JobType::Job,
+        input: Input::prefix("input"),
+        operation: Operation {
+            time_interval: Some(TimeInterval {
+                start: Some(t("2022-02-01T12:00:00+0800")),
+                end: Some(t("2022-05-01T12:00:00+0800")),
+            }),
+            queue_id: Some("p893bcda225bf4945a378da6662e81a89".into()),
+            user_data: Some("this is my inventorytriggerjob".into()),
+            job_level: Some(1),
+            callback: Some("https://www.callback.com".into()),
+            tag: Some("Transcode".into()),
+            job_param: Some(JobParam {
+                template_id: Some("t1460606b9752148c4ab182f55163ba7cd".into()),
+                ..JobParam::default()
+            }),
+            output: Some(Output::new(
+                "ap-chongqing",
+                "test-1234567890",
+                "output/${InventoryTriggerJobId}/out.mp4",
+            )),
+            ..Operation::default()
+        },
+    }
+}
+
+/// A list page of 100 jobs, built from the two jobs of the list fixture.
+fn list_page_100() -> String {
+    let first = LIST.find("<JobsDetail>").unwrap();
+    let last = LIST.rfind("</JobsDetail>").unwrap() + "</JobsDetail>".len();
+    let two_jobs = &LIST[first..last];
+    format!(
+        "<Response><RequestId>r</RequestId>{}<NextToken>100</NextToken></Response>",
+        two_jobs.repeat(50)
+    )
+}
+
+fn concatenate(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(512);
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    out
+}
+
+fn main() {
+    let quick = harness::quick();
+    let (rounds, iters) = if quick { (5, 200) } else { (51, 1_000) };
+    let job = create_job();
+    let body = job.to_xml().unwrap();
+    // The body split at tag boundaries: the pieces a bare emitter would push.
+    let pieces: Vec<&str> = body.split_inclusive('>').collect();
+    assert_eq!(concatenate(&pieces), body);
+    compare(
+        "emitting the create body (the Go SDK fixture, 619 bytes)",
+        rounds,
+        iters * 4,
+        &mut [
+            contender("baseline: concatenate the same pieces", || {
+                keep(concatenate(std::hint::black_box(&pieces)))
+            }),
+            contender("BatchJob::to_xml (validate + emit)", || {
+                keep(job.to_xml().unwrap())
+            }),
+        ],
+    );
+
+    let describe = DescribeJob::new("b3deffea2f84911ec9cb15254008618d9").unwrap();
+    compare(
+        "parsing a describe response (the doc fixture)",
+        rounds,
+        iters * 4,
+        &mut [
+            contender("baseline: roxmltree::Document::parse", || {
+                keep(
+                    roxmltree::Document::parse(
+                        std::str::from_utf8(std::hint::black_box(DESCRIBE)).unwrap(),
+                    )
+                    .unwrap()
+                    .root()
+                    .id(),
+                );
+            }),
+            contender("DescribeJob::parse", || {
+                keep(
+                    describe
+                        .parse(200, &[], std::hint::black_box(DESCRIBE))
+                        .unwrap(),
+                )
+            }),
+        ],
+    );
+
+    let page = list_page_100();
+    let list = ListJobs::new(&ListQuery::new()).unwrap();
+    assert_eq!(
+        list.parse(200, &[], page.as_bytes()).unwrap().jobs.len(),
+        100
+    );
+    let medians = compare(
+        &format!("parsing a 100-job list page ({} bytes)", page.len()),
+        rounds,
+        iters / 10,
+        &mut [
+            contender("baseline: roxmltree::Document::parse", || {
+                keep(
+                    roxmltree::Document::parse(std::hint::black_box(&page))
+                        .unwrap()
+                        .root()
+                        .id(),
+                );
+            }),
+            contender("ListJobs::parse", || {
+                keep(
+                    list.parse(200, &[], std::hint::black_box(page.as_bytes()))
+                        .unwrap(),
+                )
+            }),
+        ],
+    );
+    println!(
+        "RESULT list_page_parse_ratio_to_roxmltree={:.3}",
+        medians[1] / medians[0]
+    );
+}

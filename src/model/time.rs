@@ -16,18 +16,31 @@ pub fn format_time(t: OffsetDateTime) -> String {
     let seconds = offset.whole_seconds();
     let sign = if seconds < 0 { '-' } else { '+' };
     let minutes = seconds.unsigned_abs() / 60;
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{}{:02}{:02}",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        sign,
-        minutes / 60,
-        minutes % 60
-    )
+    let mut out = String::with_capacity(24);
+    // Years outside 0..=9999 cannot be written in this format; they are clamped.
+    push_digits(&mut out, t.year().clamp(0, 9999) as u32, 4);
+    out.push('-');
+    push_digits(&mut out, u32::from(t.month() as u8), 2);
+    out.push('-');
+    push_digits(&mut out, u32::from(t.day()), 2);
+    out.push('T');
+    push_digits(&mut out, u32::from(t.hour()), 2);
+    out.push(':');
+    push_digits(&mut out, u32::from(t.minute()), 2);
+    out.push(':');
+    push_digits(&mut out, u32::from(t.second()), 2);
+    out.push(sign);
+    push_digits(&mut out, minutes / 60, 2);
+    push_digits(&mut out, minutes % 60, 2);
+    out
+}
+
+/// Appends `value` as exactly `width` decimal digits (zero-padded).
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    for power in (0..width).rev() {
+        let digit = (value / 10u32.pow(power)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// Parses a service time leniently: the offset may be `+0800`, `+08:00`, `+08`, `Z` or `z`;

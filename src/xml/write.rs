@@ -11,7 +11,7 @@ pub(crate) struct Writer {
 impl Writer {
     pub(crate) fn new() -> Self {
         Writer {
-            out: String::with_capacity(512),
+            out: String::with_capacity(1024),
         }
     }
 
@@ -71,26 +71,39 @@ pub(crate) fn is_valid_name(name: &str) -> bool {
         && !name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("xml"))
 }
 
+/// Appends `text` escaped. Unchanged runs are copied whole; only ASCII bytes need a look,
+/// and U+FFFE / U+FFFF (encoded EF BF BE / EF BF BF), which XML 1.0 excludes.
 fn escape_into(out: &mut String, element: &str, text: &str) -> Result<(), InvalidInput> {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+    let bytes = text.as_bytes();
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&apos;",
             // A raw CR would be normalised to LF by every reader.
-            '\r' => out.push_str("&#13;"),
-            '\t' | '\n' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                return Err(InvalidInput::UnrepresentableText {
-                    element: element.to_owned(),
-                });
+            b'\r' => "&#13;",
+            b'\t' | b'\n' => continue,
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => {
+                return Err(unrepresentable(element));
             }
-            c => out.push(c),
-        }
+            b if b < 0x20 => return Err(unrepresentable(element)),
+            _ => continue,
+        };
+        out.push_str(&text[run_start..i]);
+        out.push_str(replacement);
+        run_start = i + 1;
     }
+    out.push_str(&text[run_start..]);
     Ok(())
+}
+
+fn unrepresentable(element: &str) -> InvalidInput {
+    InvalidInput::UnrepresentableText {
+        element: element.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -102,6 +115,10 @@ mod tests {
         let mut w = Writer::new();
         w.text("A", "<&>\"'\r").unwrap();
         assert_eq!(w.finish(), "<A>&lt;&amp;&gt;&quot;&apos;&#13;</A>");
+        for bad in ["\u{FFFE}", "x\u{FFFF}"] {
+            assert!(Writer::new().text("A", bad).is_err(), "{bad:?}");
+        }
+        assert!(Writer::new().text("A", "\u{FFFD}\u{EFBF}").is_ok());
         let mut w = Writer::new();
         assert_eq!(
             w.text("A", "bell\u{7}"),
