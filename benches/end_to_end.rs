@@ -1,1 +1,88 @@
-fn main() {}
+//! End to end over loopback with keep-alive: sequential describe calls through the client,
+//! next to the transport floor measured in the same run, a bare ureq GET of the same request
+//! (signed once, up front) that receives the same response bytes from the same emulator.
+//! The difference is what the client adds per call: building, signing, parsing, checking.
+//! The floor uses the client's transport settings; a third line shows a default ureq agent
+//! (no timeouts), because ureq resolves the host on a helper thread whenever a whole-request
+//! timeout is set, and that costs tens of microseconds per call on loopback.
+//! Target: within 1.15x the floor.
+
+mod harness;
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cos_ci_batch::emulator::Emulator;
+use cos_ci_batch::model::{BatchJob, Input};
+use cos_ci_batch::ops::{DescribeJob, Operation};
+use cos_ci_batch::sign::KeyTime;
+use harness::{compare, contender, keep};
+
+fn main() {
+    let emulator = Emulator::start().expect("emulator");
+    emulator.add_workflow("w0123456789abcdef0123456789abcdef");
+    let client = emulator.client_builder().build().unwrap();
+    let job = client
+        .create(&BatchJob::workflow(
+            "bench",
+            "w0123456789abcdef0123456789abcdef",
+            Input::prefix("p"),
+        ))
+        .unwrap();
+
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut presigned = DescribeJob::new(&job.job_id).unwrap().request();
+    presigned.sign(
+        &emulator.addr().to_string(),
+        &emulator.credentials(),
+        KeyTime::around(now, 60, 3600),
+    );
+    let url = format!("{}{}", emulator.endpoint(), presigned.path_and_query());
+    // The floor uses the client's transport settings (connect and whole-request timeouts,
+    // no redirects); a second, default ureq agent shows what those settings cost.
+    let with_client_settings = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_connect(Some(Duration::from_secs(5)))
+        .timeout_global(Some(Duration::from_secs(30)))
+        .user_agent(concat!("cos-ci-batch/", env!("CARGO_PKG_VERSION")))
+        .accept("application/xml")
+        .build()
+        .new_agent();
+    let default_agent = ureq::Agent::new_with_defaults();
+    let get = |agent: &ureq::Agent| {
+        let mut request = agent.get(&url);
+        for (name, value) in presigned.headers() {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let mut response = request.call().unwrap();
+        assert_eq!(response.status(), 200);
+        keep(response.body_mut().read_to_vec().unwrap());
+    };
+    let bare = || get(&with_client_settings);
+    bare();
+    assert_eq!(client.describe(&job.job_id).unwrap().job_id, job.job_id);
+
+    let quick = harness::quick();
+    let (rounds, iters) = if quick { (5, 50) } else { (41, 200) };
+    let medians = compare(
+        "sequential describe calls over loopback keep-alive (emulator)",
+        rounds,
+        iters,
+        &mut [
+            contender("floor: bare ureq GET, same request and bytes", bare),
+            contender("Client::describe", || {
+                keep(client.describe(&job.job_id).unwrap())
+            }),
+            contender("(info) bare ureq GET, default agent config", || {
+                get(&default_agent)
+            }),
+        ],
+    );
+    println!(
+        "RESULT describe_ratio_to_transport_floor={:.3} target<=1.15",
+        medians[1] / medians[0]
+    );
+}
