@@ -413,9 +413,15 @@ pub(crate) fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Splits a request target into its decoded path and query pairs.
+/// Splits a request target into its decoded path and query pairs. The absolute form
+/// (`http://host/path`, what clients send through an HTTP proxy) is accepted, as HTTP/1.1
+/// servers must.
 pub(crate) fn split_target(target: &str) -> (String, Vec<(String, String)>) {
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let origin_form = ["http://", "https://"]
+        .iter()
+        .find_map(|scheme| target.strip_prefix(scheme))
+        .map_or(target, |rest| rest.find('/').map_or("/", |i| &rest[i..]));
+    let (path, query) = origin_form.split_once('?').unwrap_or((origin_form, ""));
     let pairs = query
         .split('&')
         .filter(|p| !p.is_empty())

@@ -1,0 +1,87 @@
+//! This crate's side of `benches/sdk-compare/run.sh`: the same work the official SDKs do
+//! there, timed the same way (one warm-up pass, then a timed pass of N operations):
+//! signing a create request in-process, and sequential describe calls against an emulator.
+//!
+//! Alone (`cargo bench --bench sdk_compare --features emulator`) it starts its own emulator;
+//! under the script it uses the one named by `SDK_COMPARE_ENDPOINT`, `SDK_COMPARE_SECRET_ID`,
+//! `SDK_COMPARE_SECRET_KEY`, and prints the job id the SDKs then describe.
+
+use std::time::Instant;
+
+use cos_ci_batch::Client;
+use cos_ci_batch::emulator::Emulator;
+use cos_ci_batch::model::{BatchJob, Input};
+use cos_ci_batch::sign::{Credentials, KeyTime, authorization};
+
+const HOST: &str = "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com";
+const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
+
+fn main() {
+    let n: usize = std::env::var("SDK_COMPARE_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let own;
+    let (endpoint, credentials) = match std::env::var("SDK_COMPARE_ENDPOINT") {
+        Ok(endpoint) => {
+            let id = std::env::var("SDK_COMPARE_SECRET_ID").expect("SDK_COMPARE_SECRET_ID");
+            let key = std::env::var("SDK_COMPARE_SECRET_KEY").expect("SDK_COMPARE_SECRET_KEY");
+            (endpoint, Credentials::new(id, key))
+        }
+        Err(_) => {
+            own = Emulator::start().expect("emulator");
+            own.add_workflow(WORKFLOW);
+            (own.endpoint(), own.credentials())
+        }
+    };
+
+    // Signing: the create request the SDK scripts sign (POST, content-type, content-length, host).
+    let headers = [
+        ("content-length", "619"),
+        ("content-type", "application/xml"),
+        ("host", HOST),
+    ];
+    let sign = || {
+        authorization(
+            &credentials,
+            "POST",
+            "/inventorytriggerjob",
+            &[],
+            &headers,
+            KeyTime::new(1_700_000_000, 1_700_000_900),
+        )
+    };
+    for _ in 0..n {
+        std::hint::black_box(sign());
+    }
+    let start = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(sign());
+    }
+    let sign_us = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+
+    let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+        .endpoint(&endpoint)
+        .allow_http()
+        .credentials(credentials.clone())
+        .build()
+        .unwrap();
+    let job = client
+        .create(&BatchJob::workflow(
+            "sdk-compare",
+            WORKFLOW,
+            Input::prefix("p"),
+        ))
+        .unwrap();
+    let calls = n / 4;
+    for _ in 0..calls / 4 {
+        client.describe(&job.job_id).unwrap();
+    }
+    let start = Instant::now();
+    for _ in 0..calls {
+        std::hint::black_box(client.describe(&job.job_id).unwrap());
+    }
+    let describe_us = start.elapsed().as_secs_f64() * 1e6 / calls as f64;
+    println!("job_id={}", job.job_id);
+    println!("rust sign_us={sign_us:.3} describe_us={describe_us:.1}");
+}
