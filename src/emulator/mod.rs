@@ -320,73 +320,52 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
     let now_unix = unix_now();
     let auth = service::authenticate(&received, &shared.secret_id, &shared.secret_key, now_unix);
     received.signature_valid = auth.is_ok();
-    let route = received.route();
     lock(&shared.received).push(received.clone());
     let request_id = shared.next_request_id();
-    let fault = fault::take(&mut lock(&shared.faults), route);
+    let fault = fault::take(&mut lock(&shared.faults), received.route());
 
-    let close = |shared: &Shared| {
-        if let Some(peer) = peer {
-            shared.gate.close(peer);
+    // The work of the request, done unless a fault stands in for it.
+    let answer = || {
+        if read.is_err() || received.body.len() as u64 > MAX_REQUEST_BODY {
+            let message = "the request body is too large or unreadable";
+            return service::error_answer(400, "InvalidArgument", message, &request_id);
         }
-    };
-    if let Some(fault) = fault.as_ref().filter(|f| !f.process_first) {
-        match &fault.kind {
-            FaultKind::Close => return close(shared),
-            FaultKind::Silence(d) => {
-                shared.sleep(*d);
-                return close(shared);
-            }
-            FaultKind::Status { status, code } => {
-                let answer = service::error_answer(*status, code, "injected fault", &request_id);
-                return respond(request, answer, &request_id, None);
-            }
-            FaultKind::Redirect(location) => {
-                let answer = service::error_answer(307, "TemporaryRedirect", "moved", &request_id);
-                let response = tiny_http::Response::from_data(answer.body)
-                    .with_status_code(307)
-                    .with_header(header("Location", location));
-                let _ = request.respond(response);
-                return;
-            }
-            _ => {}
-        }
-    }
-
-    let answer = if read.is_err() || received.body.len() as u64 > MAX_REQUEST_BODY {
-        service::error_answer(
-            400,
-            "InvalidArgument",
-            "the request body is too large or unreadable",
-            &request_id,
-        )
-    } else {
-        match auth {
+        match &auth {
             Err((status, code, message)) => {
-                service::error_answer(status, code, &message, &request_id)
+                service::error_answer(*status, code, message, &request_id)
             }
             Ok(()) => service::process(&mut lock(&shared.state), &received, &request_id),
         }
     };
-
     let Some(fault) = fault else {
-        return respond(request, answer, &request_id, None);
+        return respond(request, answer(), &request_id, None);
+    };
+    let processed = fault.process_first.then(answer);
+    let answer = || processed.unwrap_or_else(answer);
+    let close = || {
+        if let Some(peer) = peer {
+            shared.gate.close(peer);
+        }
     };
     match fault.kind {
-        FaultKind::Close => close(shared),
+        FaultKind::Close => close(),
         FaultKind::Silence(d) => {
             shared.sleep(d);
-            close(shared);
+            close();
         }
         FaultKind::Status { status, code } => {
             let answer = service::error_answer(status, &code, "injected fault", &request_id);
             respond(request, answer, &request_id, None);
         }
-        FaultKind::Redirect(_) => {
+        FaultKind::Redirect(location) => {
             let answer = service::error_answer(307, "TemporaryRedirect", "moved", &request_id);
-            respond(request, answer, &request_id, None);
+            let response = tiny_http::Response::from_data(answer.body)
+                .with_status_code(307)
+                .with_header(header("Location", &location));
+            let _ = request.respond(response);
         }
         FaultKind::Delay(d) => {
+            let answer = answer();
             shared.sleep(d);
             respond(request, answer, &request_id, None);
         }
@@ -394,49 +373,48 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
             respond(request, Answer { status, body }, &request_id, None)
         }
         FaultKind::Truncated => {
-            let mut answer = answer;
+            let mut answer = answer();
             answer.body.truncate(answer.body.len() / 2);
             respond(request, answer, &request_id, None);
         }
-        FaultKind::DateHeader(date) => respond(request, answer, &request_id, Some(date)),
+        FaultKind::DateHeader(date) => respond(request, answer(), &request_id, Some(date)),
         FaultKind::DateOffset(secs) => {
-            respond(
-                request,
-                answer,
-                &request_id,
-                Some(http_date(now_unix + secs)),
-            );
+            let date = http_date(now_unix + secs);
+            respond(request, answer(), &request_id, Some(date));
         }
         FaultKind::Oversized(bytes) => {
             let reader = io::Cursor::new(b"<Response>".to_vec())
                 .chain(io::repeat(b' ').take(bytes.saturating_sub(10)));
+            let declared = usize::try_from(bytes).ok();
+            let status = tiny_http::StatusCode(200);
             let response = tiny_http::Response::new(
-                tiny_http::StatusCode(200),
+                status,
                 headers(&request_id, None),
                 reader,
-                usize::try_from(bytes).ok(),
+                declared,
                 None,
             );
             let _ = request.respond(response);
-            close(shared);
+            close();
         }
         FaultKind::Stall(d) => {
+            let answer = answer();
             let declared = answer.body.len();
-            let half = answer.body[..declared / 2].to_vec();
             let reader = StallingReader {
-                head: io::Cursor::new(half),
+                head: io::Cursor::new(answer.body[..declared / 2].to_vec()),
                 stall: Some(d),
                 shared,
             };
+            let status = tiny_http::StatusCode(answer.status);
             let response = tiny_http::Response::new(
-                tiny_http::StatusCode(answer.status),
+                status,
                 headers(&request_id, None),
                 reader,
                 Some(declared),
                 None,
             );
             let _ = request.respond(response);
-            close(shared);
+            close();
         }
     }
 }
