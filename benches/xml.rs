@@ -5,43 +5,19 @@
 
 mod harness;
 
-use cos_ci_batch::model::{
-    BatchJob, Input, JobParam, JobType, Operation, Output, TimeInterval, parse_time,
-};
+use cos_ci_batch::model::BatchJob;
 use cos_ci_batch::ops::{DescribeJob, ListJobs, ListQuery, Operation as _};
 use harness::{compare, contender, keep};
 
 const DESCRIBE: &[u8] = include_bytes!("../tests/data/fixtures/describe-response.xml");
 const LIST: &str = include_str!("../tests/data/fixtures/list-response.xml");
 
+/// The Go SDK's create body, read into the model (the tests check it re-emits byte for byte).
 fn create_job() -> BatchJob {
-    let t = |s| parse_time(s).unwrap();
-    BatchJob {
-        name: "demo".into(),
-        job_type: JobType::Job,
-        input: Input::prefix("input"),
-        operation: Operation {
-            time_interval: Some(TimeInterval {
-                start: Some(t("2022-02-01T12:00:00+0800")),
-                end: Some(t("2022-05-01T12:00:00+0800")),
-            }),
-            queue_id: Some("p893bcda225bf4945a378da6662e81a89".into()),
-            user_data: Some("this is my inventorytriggerjob".into()),
-            job_level: Some(1),
-            callback: Some("https://www.callback.com".into()),
-            tag: Some("Transcode".into()),
-            job_param: Some(JobParam {
-                template_id: Some("t1460606b9752148c4ab182f55163ba7cd".into()),
-                ..JobParam::default()
-            }),
-            output: Some(Output::new(
-                "ap-chongqing",
-                "test-1234567890",
-                "output/${InventoryTriggerJobId}/out.mp4",
-            )),
-            ..Operation::default()
-        },
-    }
+    BatchJob::from_xml(include_bytes!(
+        "../tests/data/fixtures/create-job-request.xml"
+    ))
+    .unwrap()
 }
 
 /// A list page of 100 jobs, built from the two jobs of the list fixture.
