@@ -220,20 +220,21 @@ pub fn authorization(
 ) -> String {
     let params = SignedPairs::new(query);
     let headers = SignedPairs::new(headers);
-    let mut out = String::with_capacity(256);
+    let mut out = String::with_capacity(512);
     out.push_str("q-sign-algorithm=sha1&q-ak=");
     out.push_str(&credentials.secret_id);
     let key_time = KeyTimeText::new(key_time);
+    let key_time_text = key_time.as_str();
     out.push_str("&q-sign-time=");
-    key_time.push_to(&mut out);
+    out.push_str(key_time_text);
     out.push_str("&q-key-time=");
-    key_time.push_to(&mut out);
+    out.push_str(key_time_text);
     out.push_str("&q-header-list=");
     headers.write_names(&mut out);
     out.push_str("&q-url-param-list=");
     params.write_names(&mut out);
     out.push_str("&q-signature=");
-    let digest = http_string_digest(method, path, &params, &headers);
+    let digest = http_string_digest(&mut out, method, path, &params, &headers);
     write_signature(
         &mut out,
         &credentials.secret_key,
@@ -283,9 +284,9 @@ impl KeyTimeText {
         &self.bytes[..self.len]
     }
 
-    fn push_to(&self, out: &mut String) {
-        // Only ASCII digits and ';' are in it.
-        out.extend(self.as_bytes().iter().map(|&b| char::from(b)));
+    fn as_str(&self) -> &str {
+        // Only ASCII digits and ';' were written, so this never falls back.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
     }
 }
 
@@ -339,31 +340,34 @@ fn canonical_name(name: &str) -> Cow<'_, str> {
     }
 }
 
-/// SHA-1 of the HttpString. The string is built in one buffer and hashed once: feeding the
-/// hasher many small pieces costs more than the copy.
+/// SHA-1 of the HttpString, written at the end of `scratch` (whose length is restored): the
+/// Authorization value being built has room to spare, which saves an allocation.
 pub(crate) fn http_string_digest(
+    scratch: &mut String,
     method: &str,
     path: &str,
     params: &SignedPairs<'_>,
     headers: &SignedPairs<'_>,
 ) -> [u8; 20] {
-    let mut text: Vec<u8> = Vec::with_capacity(256);
-    text.extend(method.bytes().map(|b| b.to_ascii_lowercase()));
-    text.push(b'\n');
-    text.extend_from_slice(path.as_bytes());
-    text.push(b'\n');
+    let start = scratch.len();
+    scratch.extend(method.chars().map(|c| c.to_ascii_lowercase()));
+    scratch.push('\n');
+    scratch.push_str(path);
+    scratch.push('\n');
     for section in [params, headers] {
         for (i, (name, value)) in section.0.iter().enumerate() {
             if i > 0 {
-                text.push(b'&');
+                scratch.push('&');
             }
-            text.extend_from_slice(name.as_bytes());
-            text.push(b'=');
-            encode_with(value, |piece| text.extend_from_slice(piece));
+            scratch.push_str(name);
+            scratch.push('=');
+            encode_with(value, |piece| scratch.push_str(piece));
         }
-        text.push(b'\n');
+        scratch.push('\n');
     }
-    Sha1::digest(&text).into()
+    let digest = Sha1::digest(&scratch.as_bytes()[start..]).into();
+    scratch.truncate(start);
+    digest
 }
 
 /// Steps 2, 4 and 5: the signature over an HttpString digest under a key time.
@@ -393,11 +397,20 @@ fn write_signature(
 
 /// Lowercase hex of a SHA-1 sized value, on the stack.
 fn lower_hex(bytes: &[u8; 20]) -> [u8; 40] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    /// The two hex digits of every byte value.
+    const PAIRS: [[u8; 2]; 256] = {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut pairs = [[0u8; 2]; 256];
+        let mut b = 0;
+        while b < 256 {
+            pairs[b] = [DIGITS[b >> 4], DIGITS[b & 15]];
+            b += 1;
+        }
+        pairs
+    };
     let mut out = [0u8; 40];
-    for (i, &b) in bytes.iter().enumerate() {
-        out[2 * i] = DIGITS[(b >> 4) as usize];
-        out[2 * i + 1] = DIGITS[(b & 15) as usize];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&PAIRS[b as usize]);
     }
     out
 }
@@ -427,22 +440,44 @@ fn is_unreserved(byte: u8) -> bool {
     UNRESERVED[byte as usize]
 }
 
-/// Percent-encodes `text`, handing runs of unreserved bytes and each `%XX` escape to `sink`.
-fn encode_with(text: &str, mut sink: impl FnMut(&[u8])) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+/// `%00%01...%FF`: the escape of byte `b` is `ESCAPES[3 * b..3 * b + 3]`.
+const ESCAPES: &str = {
+    const BYTES: [u8; 768] = {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let mut bytes = [0u8; 768];
+        let mut b = 0;
+        while b < 256 {
+            bytes[3 * b] = b'%';
+            bytes[3 * b + 1] = HEX[b >> 4];
+            bytes[3 * b + 2] = HEX[b & 15];
+            b += 1;
+        }
+        bytes
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(text) => text,
+        Err(_) => panic!("escapes are ASCII"),
+    }
+};
+
+/// Percent-encodes `text`, handing runs of unreserved characters and each `%XX` escape to
+/// `sink`. Every piece is ASCII.
+fn encode_with(text: &str, mut sink: impl FnMut(&str)) {
     let bytes = text.as_bytes();
     let mut run_start = 0;
     for (i, &byte) in bytes.iter().enumerate() {
         if !is_unreserved(byte) {
+            // Unreserved bytes are ASCII, so both ends of a run are character boundaries.
             if run_start < i {
-                sink(&bytes[run_start..i]);
+                sink(&text[run_start..i]);
             }
-            sink(&[b'%', HEX[(byte >> 4) as usize], HEX[(byte & 15) as usize]]);
+            let at = 3 * byte as usize;
+            sink(&ESCAPES[at..at + 3]);
             run_start = i + 1;
         }
     }
     if run_start < bytes.len() {
-        sink(&bytes[run_start..]);
+        sink(&text[run_start..]);
     }
 }
 
@@ -451,10 +486,9 @@ fn encode_with(text: &str, mut sink: impl FnMut(&[u8])) {
 /// This is the encoding of names and values in the signature, and of query strings and path
 /// segments on the wire.
 pub(crate) fn encode(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
-    encode_with(text, |piece| out.extend_from_slice(piece));
-    // Only ASCII was written for non-ASCII input, and ASCII input is kept whole.
-    String::from_utf8(out).expect("percent-encoding yields ASCII")
+    let mut out = String::with_capacity(text.len());
+    encode_with(text, |piece| out.push_str(piece));
+    out
 }
 
 /// The fields of an Authorization value, as a verifier reads them.
@@ -525,7 +559,7 @@ pub(crate) fn verify(
     let (Some(params), Some(headers)) = (params, headers) else {
         return false;
     };
-    let digest = http_string_digest(method, path, &params, &headers);
+    let digest = http_string_digest(&mut String::new(), method, path, &params, &headers);
     let expected = signature(secret_key, parsed.key_time, &digest);
     constant_time_eq(expected.as_bytes(), parsed.signature.as_bytes())
 }
