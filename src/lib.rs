@@ -32,7 +32,7 @@
 //! Any other HTTP stack (or an async one) can use [`ops`] directly: build the request, sign
 //! it, send it, parse the answer.
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
 
 mod client;
 pub mod error;

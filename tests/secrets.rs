@@ -68,6 +68,11 @@ fn nothing_secret_is_ever_formatted() {
     all.push(format!("{request:?}"));
     all.push(format!("{credentials:?}"));
     all.push(format!("{client:?}"));
+    all.push(format!(
+        "{:?}",
+        emulator.client_builder().credentials(credentials.clone())
+    ));
+    all.push(format!("{:?}", client.list_all(&ListQuery::new())));
     all.push(format!("{emulator:?}"));
     let received = emulator.received();
     assert_eq!(received.len(), 4);

@@ -9,6 +9,7 @@ use crate::ops::ListQuery;
 
 /// An iterator over every job of a listing, fetching pages as it goes (see
 /// [`Client::list_all`]). After an error it yields nothing more.
+#[derive(Debug)]
 pub struct JobIter<'a> {
     client: &'a Client,
     query: ListQuery,
