@@ -32,6 +32,7 @@
 //! Any other HTTP stack (or an async one) can use [`ops`] directly: build the request, sign
 //! it, send it, parse the answer.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod client;
@@ -42,6 +43,7 @@ pub mod sign;
 mod xml;
 
 #[cfg(feature = "emulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
 
 /// The README's examples, compiled and run as doc tests.
