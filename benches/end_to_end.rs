@@ -18,7 +18,11 @@ use cos_ci_batch::sign::KeyTime;
 use harness::{compare, contender, keep};
 
 fn main() {
-    let emulator = Emulator::start().expect("emulator");
+    // No faults here: no relay in front of the server, for the floor and the client alike.
+    let emulator = Emulator::builder()
+        .connection_faults(false)
+        .start()
+        .expect("emulator");
     emulator.add_workflow("w0123456789abcdef0123456789abcdef");
     let client = emulator.client_builder().build().unwrap();
     let job = client

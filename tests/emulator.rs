@@ -530,3 +530,28 @@ fn many_emulators_run_at_once() {
     let err = wrong.list(&ListQuery::new()).unwrap_err();
     assert_eq!(err.service_error().unwrap().code, "SecretidNotExist");
 }
+
+#[test]
+fn without_the_relay_connection_faults_degrade_to_a_500() {
+    let emulator = Emulator::builder()
+        .connection_faults(false)
+        .start()
+        .unwrap();
+    let client = emulator
+        .client_builder()
+        .retry_policy(cos_ci_batch::RetryPolicy::none())
+        .build()
+        .unwrap();
+    client.list(&ListQuery::new()).unwrap();
+    emulator.inject(
+        cos_ci_batch::emulator::Route::List,
+        cos_ci_batch::emulator::Fault::close_connection(),
+        1,
+    );
+    let err = client.list(&ListQuery::new()).unwrap_err();
+    assert!(
+        matches!(err, cos_ci_batch::Error::Response { status: 500, .. }),
+        "{err:?}"
+    );
+    client.list(&ListQuery::new()).unwrap();
+}

@@ -65,7 +65,9 @@ pub struct Emulator {
 
 struct Shared {
     server: tiny_http::Server,
-    gate: Gate,
+    /// Where clients connect: the relay when connection faults are on, else the server.
+    addr: SocketAddr,
+    gate: Option<Gate>,
     secret_id: String,
     secret_key: String,
     state: Mutex<State>,
@@ -88,26 +90,61 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl Emulator {
-    /// Starts an emulator on a free loopback port, with fresh credentials and a clock that
-    /// stands still until [`Emulator::advance`] or [`Emulator::run_in_real_time`].
-    pub fn start() -> io::Result<Emulator> {
-        Emulator::start_on_port(0)
+/// Options for starting an [`Emulator`].
+///
+/// ```
+/// use cos_ci_batch::emulator::Emulator;
+///
+/// // For tools in other languages: a fixed port, and no relay in front of the server.
+/// let emulator = Emulator::builder().connection_faults(false).start()?;
+/// assert!(emulator.endpoint().starts_with("http://127.0.0.1:"));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct EmulatorBuilder {
+    port: u16,
+    connection_faults: bool,
+}
+
+impl EmulatorBuilder {
+    /// Listens on this loopback port (default 0: a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
     }
 
-    /// [`Emulator::start`] on a chosen loopback port (0: a free one).
-    pub fn start_on_port(port: u16) -> io::Result<Emulator> {
-        let server = tiny_http::Server::http("127.0.0.1:0").map_err(io::Error::other)?;
-        let upstream = server
+    /// Whether faults may close connections (default true). They need a relay in front of
+    /// the HTTP server, which costs tens of microseconds per request; without it,
+    /// [`Fault::close_connection`], [`Fault::silence`], [`Fault::stall_body`] and
+    /// [`Fault::oversized_body`] leave the connection open, and a closed-before-answering
+    /// fault answers `500` with no body instead.
+    pub fn connection_faults(mut self, enabled: bool) -> Self {
+        self.connection_faults = enabled;
+        self
+    }
+
+    /// Starts the emulator, with fresh credentials and a clock that stands still until
+    /// [`Emulator::advance`] or [`Emulator::run_in_real_time`].
+    pub fn start(self) -> io::Result<Emulator> {
+        let server_port = if self.connection_faults { 0 } else { self.port };
+        let server =
+            tiny_http::Server::http(("127.0.0.1", server_port)).map_err(io::Error::other)?;
+        let server_addr = server
             .server_addr()
             .to_ip()
             .ok_or_else(|| io::Error::other("the HTTP server has no IP address"))?;
-        let gate = Gate::start(upstream, port)?;
+        let gate = if self.connection_faults {
+            Some(Gate::start(server_addr, self.port)?)
+        } else {
+            None
+        };
         let mut state = State::new();
         let secret_id = format!("AKIDemu{}", &state.new_id('x')[1..21]);
         let secret_key = state.new_id('k')[1..].to_owned();
         let shared = Arc::new(Shared {
             server,
+            addr: gate.as_ref().map_or(server_addr, Gate::addr),
             gate,
             secret_id,
             secret_key,
@@ -127,6 +164,22 @@ impl Emulator {
             .collect::<io::Result<Vec<_>>>()?;
         Ok(Emulator { shared, handlers })
     }
+}
+
+impl Emulator {
+    /// Starts an emulator on a free loopback port, with every fault available
+    /// (`Emulator::builder().start()`).
+    pub fn start() -> io::Result<Emulator> {
+        Emulator::builder().start()
+    }
+
+    /// Options for starting an emulator.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            port: 0,
+            connection_faults: true,
+        }
+    }
 
     /// The base URL clients use: `http://127.0.0.1:<port>`.
     pub fn endpoint(&self) -> String {
@@ -135,7 +188,7 @@ impl Emulator {
 
     /// The socket address served.
     pub fn addr(&self) -> SocketAddr {
-        self.shared.gate.addr()
+        self.shared.addr
     }
 
     /// The only credentials the emulator accepts.
@@ -343,8 +396,8 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
     let processed = fault.process_first.then(answer);
     let answer = || processed.unwrap_or_else(answer);
     let close = || {
-        if let Some(peer) = peer {
-            shared.gate.close(peer);
+        if let (Some(gate), Some(peer)) = (&shared.gate, peer) {
+            gate.close(peer);
         }
     };
     match fault.kind {
