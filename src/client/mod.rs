@@ -141,6 +141,7 @@ impl ClientBuilder {
             timeout: self.timeout,
             max_body: self.max_body,
             https_only: https,
+            loopback: is_loopback(&host),
         });
         Ok(Client {
             inner: Arc::new(Inner {
@@ -167,6 +168,18 @@ fn check_host_label(value: &str) -> Result<(), InvalidInput> {
     } else {
         Err(InvalidInput::BadBucketOrRegion(value.to_owned()))
     }
+}
+
+/// Whether a `host[:port]` names this machine.
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Splits an endpoint URL into (base URL, Host header value, is https).
@@ -413,5 +426,30 @@ fn unix_seconds(t: SystemTime) -> i64 {
     match t.duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_secs() as i64,
         Err(e) => -(e.duration().as_secs() as i64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn loopback_hosts() {
+        for host in [
+            "127.0.0.1:9000",
+            "127.1.2.3",
+            "localhost:80",
+            "[::1]:9000",
+            "LOCALHOST",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "b-1250000000.ci.ap-guangzhou.myqcloud.com",
+            "10.0.0.1:80",
+            "[::2]:1",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
     }
 }

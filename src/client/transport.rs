@@ -36,11 +36,17 @@ pub(crate) struct TransportConfig {
     pub(crate) timeout: Duration,
     pub(crate) max_body: u64,
     pub(crate) https_only: bool,
+    /// Loopback endpoints (the emulator) never go through a proxy from the environment.
+    pub(crate) loopback: bool,
 }
 
 impl Transport {
     pub(crate) fn new(config: &TransportConfig) -> Self {
-        let agent = ureq::Agent::config_builder()
+        let mut builder = ureq::Agent::config_builder();
+        if config.loopback {
+            builder = builder.proxy(None);
+        }
+        let agent = builder
             .http_status_as_error(false)
             // Redirects would carry the signed request to another host.
             .max_redirects(0)
