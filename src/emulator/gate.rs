@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
+
+use super::lock;
 use std::thread::{self, JoinHandle};
 
 /// Client-facing sockets by the address the HTTP server sees as the peer.
@@ -64,10 +66,6 @@ impl Drop for Gate {
             let _ = stream.shutdown(Shutdown::Both);
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn accept_loop(

@@ -29,16 +29,17 @@
 
 mod fault;
 mod gate;
+mod handler;
 mod service;
 mod state;
 
 use std::fmt;
-use std::io::{self, Read};
+use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
@@ -47,13 +48,15 @@ pub use service::ReceivedRequest;
 
 use crate::client::{Client, ClientBuilder};
 use crate::sign::Credentials;
-use fault::{FaultKind, FaultRule};
+use fault::FaultRule;
 use gate::Gate;
-use service::Answer;
+use handler::{Shared, serve};
 use state::State;
 
-/// Request bodies above this are refused: no create body comes close.
-const MAX_REQUEST_BODY: u64 = 1 << 20;
+/// Locks a mutex, going on after a panic elsewhere: the emulator's state stays usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 const HANDLER_THREADS: usize = 4;
 
@@ -63,20 +66,6 @@ pub struct Emulator {
     handlers: Vec<JoinHandle<()>>,
 }
 
-struct Shared {
-    server: tiny_http::Server,
-    /// Where clients connect: the relay when connection faults are on, else the server.
-    addr: SocketAddr,
-    gate: Option<Gate>,
-    secret_id: String,
-    secret_key: String,
-    state: Mutex<State>,
-    faults: Mutex<Vec<FaultRule>>,
-    received: Mutex<Vec<ReceivedRequest>>,
-    stopping: AtomicBool,
-    request_counter: AtomicU64,
-}
-
 impl fmt::Debug for Emulator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Emulator")
@@ -84,10 +73,6 @@ impl fmt::Debug for Emulator {
             .field("secret_id", &self.shared.secret_id)
             .finish_non_exhaustive()
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Options for starting an [`Emulator`].
@@ -314,232 +299,4 @@ impl Drop for Emulator {
             let _ = handle.join();
         }
     }
-}
-
-impl Shared {
-    /// Sleeps, waking early when the emulator stops.
-    fn sleep(&self, duration: Duration) {
-        let until = Instant::now() + duration;
-        while !self.stopping.load(Ordering::SeqCst) {
-            let now = Instant::now();
-            if now >= until {
-                return;
-            }
-            thread::sleep((until - now).min(Duration::from_millis(20)));
-        }
-    }
-
-    fn next_request_id(&self) -> String {
-        let n = self.request_counter.fetch_add(1, Ordering::Relaxed);
-        format!("RU1VLXtest{n:010}")
-    }
-}
-
-fn serve(shared: &Shared) {
-    while !shared.stopping.load(Ordering::SeqCst) {
-        match shared.server.recv() {
-            Ok(request) => handle(shared, request),
-            Err(_) => return,
-        }
-    }
-}
-
-fn handle(shared: &Shared, mut request: tiny_http::Request) {
-    let peer = request.remote_addr().copied();
-    let mut body = Vec::new();
-    let read = request
-        .as_reader()
-        .take(MAX_REQUEST_BODY + 1)
-        .read_to_end(&mut body);
-    let (path, query) = service::split_target(request.url());
-    let mut received = ReceivedRequest {
-        method: request.method().as_str().to_owned(),
-        raw_url: request.url().to_owned(),
-        path,
-        query,
-        headers: request
-            .headers()
-            .iter()
-            .map(|h| {
-                (
-                    h.field.as_str().as_str().to_ascii_lowercase(),
-                    h.value.as_str().to_owned(),
-                )
-            })
-            .collect(),
-        body,
-        signature_valid: false,
-    };
-    let now_unix = unix_now();
-    let auth = service::authenticate(&received, &shared.secret_id, &shared.secret_key, now_unix);
-    received.signature_valid = auth.is_ok();
-    lock(&shared.received).push(received.clone());
-    let request_id = shared.next_request_id();
-    let fault = fault::take(&mut lock(&shared.faults), received.route());
-
-    // The work of the request, done unless a fault stands in for it.
-    let answer = || {
-        if read.is_err() || received.body.len() as u64 > MAX_REQUEST_BODY {
-            let message = "the request body is too large or unreadable";
-            return service::error_answer(400, "InvalidArgument", message, &request_id);
-        }
-        match &auth {
-            Err((status, code, message)) => {
-                service::error_answer(*status, code, message, &request_id)
-            }
-            Ok(()) => service::process(&mut lock(&shared.state), &received, &request_id),
-        }
-    };
-    let Some(fault) = fault else {
-        return respond(request, answer(), &request_id, None);
-    };
-    let processed = fault.process_first.then(answer);
-    let answer = || processed.unwrap_or_else(answer);
-    let close = || {
-        if let (Some(gate), Some(peer)) = (&shared.gate, peer) {
-            gate.close(peer);
-        }
-    };
-    match fault.kind {
-        FaultKind::Close => close(),
-        FaultKind::Silence(d) => {
-            shared.sleep(d);
-            close();
-        }
-        FaultKind::Status { status, code } => {
-            let answer = service::error_answer(status, &code, "injected fault", &request_id);
-            respond(request, answer, &request_id, None);
-        }
-        FaultKind::Redirect(location) => {
-            let answer = service::error_answer(307, "TemporaryRedirect", "moved", &request_id);
-            let response = tiny_http::Response::from_data(answer.body)
-                .with_status_code(307)
-                .with_header(header("Location", &location));
-            let _ = request.respond(response);
-        }
-        FaultKind::Delay(d) => {
-            let answer = answer();
-            shared.sleep(d);
-            respond(request, answer, &request_id, None);
-        }
-        FaultKind::Body { status, body } => {
-            respond(request, Answer { status, body }, &request_id, None)
-        }
-        FaultKind::Truncated => {
-            let mut answer = answer();
-            answer.body.truncate(answer.body.len() / 2);
-            respond(request, answer, &request_id, None);
-        }
-        FaultKind::DateHeader(date) => respond(request, answer(), &request_id, Some(date)),
-        FaultKind::DateOffset(secs) => {
-            let date = http_date(now_unix + secs);
-            respond(request, answer(), &request_id, Some(date));
-        }
-        FaultKind::Oversized(bytes) => {
-            let reader = io::Cursor::new(b"<Response>".to_vec())
-                .chain(io::repeat(b' ').take(bytes.saturating_sub(10)));
-            let declared = usize::try_from(bytes).ok();
-            let status = tiny_http::StatusCode(200);
-            let response = tiny_http::Response::new(
-                status,
-                headers(&request_id, None),
-                reader,
-                declared,
-                None,
-            );
-            let _ = request.respond(response);
-            close();
-        }
-        FaultKind::Stall(d) => {
-            let answer = answer();
-            let declared = answer.body.len();
-            let reader = StallingReader {
-                head: io::Cursor::new(answer.body[..declared / 2].to_vec()),
-                stall: Some(d),
-                shared,
-            };
-            let status = tiny_http::StatusCode(answer.status);
-            let response = tiny_http::Response::new(
-                status,
-                headers(&request_id, None),
-                reader,
-                Some(declared),
-                None,
-            );
-            let _ = request.respond(response);
-            close();
-        }
-    }
-}
-
-/// Yields the start of a body, then stalls, then fails.
-struct StallingReader<'a> {
-    head: io::Cursor<Vec<u8>>,
-    stall: Option<Duration>,
-    shared: &'a Shared,
-}
-
-impl Read for StallingReader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.head.read(buf)?;
-        if n > 0 {
-            return Ok(n);
-        }
-        if let Some(d) = self.stall.take() {
-            self.shared.sleep(d);
-        }
-        Err(io::Error::other("stalled body ends here"))
-    }
-}
-
-fn headers(request_id: &str, date: Option<String>) -> Vec<tiny_http::Header> {
-    let mut headers = vec![
-        header("Content-Type", "application/xml"),
-        header("Server", "tencent-ci"),
-        header("x-ci-request-id", request_id),
-    ];
-    if let Some(date) = date {
-        headers.push(header("Date", &date));
-    }
-    headers
-}
-
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    // Names are constants and values are ASCII built here or given by a test.
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
-        tiny_http::Header::from_bytes(name.as_bytes(), &b"-"[..]).expect("a constant header")
-    })
-}
-
-fn respond(request: tiny_http::Request, answer: Answer, request_id: &str, date: Option<String>) {
-    let mut response = tiny_http::Response::from_data(answer.body).with_status_code(answer.status);
-    for h in headers(request_id, date) {
-        response.add_header(h);
-    }
-    let _ = request.respond(response);
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-/// Formats Unix seconds as an HTTP date.
-fn http_date(unix: i64) -> String {
-    let t = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        DAYS[t.weekday().number_days_from_monday() as usize],
-        t.day(),
-        MONTHS[t.month() as usize - 1],
-        t.year(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
