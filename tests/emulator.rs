@@ -555,3 +555,28 @@ fn without_the_relay_connection_faults_degrade_to_a_500() {
     );
     client.list(&ListQuery::new()).unwrap();
 }
+
+#[test]
+fn answers_stay_well_formed_whatever_the_request_held() {
+    let emulator = Emulator::start().unwrap();
+    // An id no client of this crate would send (it refuses it): a control character.
+    let host = emulator.addr().to_string();
+    let auth = cos_ci_batch::sign::authorization(
+        &emulator.credentials(),
+        "GET",
+        "/inventorytriggerjob/b\u{1}x",
+        &[],
+        &[("host", &host)],
+        KeyTime::around(now(), 60, 900),
+    );
+    let mut response = ureq::get(format!("{}/inventorytriggerjob/b%01x", emulator.endpoint()))
+        .header("authorization", &auth)
+        .call()
+        .unwrap();
+    let body = response.body_mut().read_to_string().unwrap();
+    assert!(
+        body.ends_with("<NonExistJobIds>b?x</NonExistJobIds></Response>"),
+        "{body}"
+    );
+    assert!(roxmltree::Document::parse(&body).is_ok(), "{body}");
+}

@@ -93,15 +93,26 @@ pub(crate) fn error_answer(status: u16, code: &str, message: &str, request_id: &
         ("RequestId", request_id),
         ("TraceId", request_id),
     ] {
-        // Messages are built here from checked text; a control character is replaced.
-        if w.text(name, text).is_err() {
-            let _ = w.text(name, &text.replace(|c: char| c.is_control(), "?"));
-        }
+        // Cannot fail: the text is made representable first.
+        let _ = w.text(name, &representable(text));
     }
     w.close("Error");
     Answer {
         status,
         body: w.finish().into_bytes(),
+    }
+}
+
+/// `text` with every character XML 1.0 cannot carry replaced by `?`. Messages can quote what a
+/// client sent (a job id from the path, say), which may hold anything.
+fn representable(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+    };
+    if text.contains(bad) {
+        text.replace(bad, "?").into()
+    } else {
+        text.into()
     }
 }
 
@@ -362,7 +373,7 @@ fn missing_answer(request_id: &str, id: &str) -> Answer {
     let mut w = Writer::new();
     w.open("Response");
     let _ = w.text("RequestId", request_id);
-    let _ = w.text("NonExistJobIds", id);
+    let _ = w.text("NonExistJobIds", &representable(id));
     w.close("Response");
     Answer {
         status: 200,
