@@ -369,7 +369,8 @@ impl Client {
     }
 
     /// One exchange, plus at most one re-signed resend when the service refuses the
-    /// signature's time and its `Date` shows the local clock is off.
+    /// signature's time and its `Date` shows the local clock is off. (A refused signature
+    /// means nothing was processed, so this is safe for a create too.)
     pub(crate) fn attempt<O: Operation>(&self, op: &O, is_retry: bool) -> Result<O::Output, Error> {
         let response = self.send_once(op, is_retry)?;
         let result = op.parse(response.status, &response.headers(), &response.body);
@@ -379,7 +380,7 @@ impl Client {
                 let Some(skew) = retry::skew_from_date(response.date.as_deref(), local) else {
                     return Err(e);
                 };
-                if skew == self.clock_skew() {
+                if (skew - self.clock_skew()).abs() < retry::MIN_SKEW_SECS {
                     // Already corrected for this skew and still refused: do not loop.
                     return Err(e);
                 }
