@@ -13,8 +13,10 @@ use crate::error::{Error, TransportErrorKind};
 ///
 /// Retried: transport failures (not TLS, not an oversized body) and HTTP 429, 500, 502, 503
 /// and 504. Every retry is signed afresh and marked `x-cos-sdk-retry: true`. The wait before
-/// retry *n* is a random duration in `[0, min(max_backoff, initial_backoff * 2^n)]`
-/// ("full jitter"). Create is never retried by this policy: see [`crate::Client::create`].
+/// retry *n* (counting from 1) is a random duration in
+/// `[0, min(max_backoff, initial_backoff * 2^(n-1))]`
+/// ("full jitter"). A create follows its own rule (resent only when it never reached the
+/// service, reconciled otherwise): see [`crate::Client::create`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries).
