@@ -330,7 +330,12 @@ pub enum ResponseError {
     /// The body is not UTF-8.
     NotUtf8,
     /// The body is not well-formed XML (truncated, HTML, empty, ...).
-    Malformed(String),
+    Malformed {
+        /// The document that was expected, such as `Response`.
+        expected: &'static str,
+        /// What the XML reader found wrong.
+        detail: String,
+    },
     /// The body declares a DTD, which is refused (no entity expansion, ever).
     DtdRefused,
     /// The body nests elements deeper than this crate reads.
@@ -359,7 +364,10 @@ impl fmt::Display for ResponseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ResponseError::NotUtf8 => f.write_str("the body is not UTF-8"),
-            ResponseError::Malformed(why) => write!(f, "the body is not well-formed XML: {why}"),
+            ResponseError::Malformed { expected, detail } => write!(
+                f,
+                "expected a <{expected}> document, but the body is not well-formed XML: {detail}"
+            ),
             ResponseError::DtdRefused => f.write_str("the body declares a DTD, which is refused"),
             ResponseError::TooDeep => f.write_str("the body nests elements too deeply"),
             ResponseError::UnexpectedRoot { expected, found } => {

@@ -411,7 +411,7 @@ fn hostile_bodies_are_typed_errors_through_the_client() {
     };
     assert!(matches!(
         problem(Fault::truncated_body()),
-        ResponseError::Malformed(_)
+        ResponseError::Malformed { .. }
     ));
     assert!(matches!(
         problem(Fault::body(200, "<html>proxy error</html>")),
@@ -431,7 +431,7 @@ fn hostile_bodies_are_typed_errors_through_the_client() {
     let deep = format!("<Response>{}", "<JobsDetail>".repeat(100_000));
     assert!(matches!(
         problem(Fault::body(200, deep)),
-        ResponseError::Malformed(_) | ResponseError::TooDeep
+        ResponseError::Malformed { .. } | ResponseError::TooDeep
     ));
     let deep = format!(
         "<Response>{}{}</Response>",

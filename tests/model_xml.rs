@@ -255,13 +255,23 @@ fn describe_problem(status: u16, body: &[u8]) -> ResponseError {
 
 #[test]
 fn hostile_and_broken_bodies_are_typed_errors() {
+    let truncated = describe_problem(200, b"<Response><JobsDetail><JobId>b1");
     assert!(matches!(
-        describe_problem(200, b"<Response><JobsDetail><JobId>b1"),
-        ResponseError::Malformed(_)
+        truncated,
+        ResponseError::Malformed {
+            expected: "Response",
+            ..
+        }
     ));
+    assert!(
+        truncated
+            .to_string()
+            .starts_with("expected a <Response> document, but the body is not well-formed XML: "),
+        "{truncated}"
+    );
     assert!(matches!(
         describe_problem(200, b""),
-        ResponseError::Malformed(_)
+        ResponseError::Malformed { .. }
     ));
     assert_eq!(
         describe_problem(200, b"<html><body>502 Bad Gateway</body></html>"),
@@ -302,7 +312,7 @@ fn hostile_and_broken_bodies_are_typed_errors() {
     );
     assert!(matches!(
         describe_problem(200, b"<Response>&#0;</Response>"),
-        ResponseError::Malformed(_)
+        ResponseError::Malformed { .. }
     ));
 }
 

@@ -122,7 +122,7 @@ impl BatchJob {
 
     /// Reads a `<Request>` body (what the emulator receives).
     pub fn from_xml(body: &[u8]) -> Result<Self, ResponseError> {
-        let doc = crate::xml::Document::parse(body)?;
+        let doc = crate::xml::Document::parse(body, "Request")?;
         let root = doc.expect_root("Request")?;
         let name = root
             .child_text("Name")

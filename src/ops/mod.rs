@@ -299,7 +299,7 @@ pub(crate) fn parse_response_document<T>(
         request_id: header_request_id.clone(),
         problem,
     };
-    let doc = match Document::parse(body) {
+    let doc = match Document::parse(body, "Response") {
         Ok(doc) => doc,
         Err(problem) if (200..300).contains(&status) => return Err(unreadable(problem)),
         Err(_) => return Err(unreadable(ResponseError::UnexpectedStatus)),

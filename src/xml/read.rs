@@ -16,8 +16,9 @@ pub(crate) struct Document<'input> {
 }
 
 impl<'input> Document<'input> {
-    /// Parses `body`, refusing non-UTF-8, DTDs and excessive nesting.
-    pub(crate) fn parse(body: &'input [u8]) -> Result<Self, ResponseError> {
+    /// Parses `body`, which should be an `<expected>` document (named in errors), refusing
+    /// non-UTF-8, DTDs and excessive nesting.
+    pub(crate) fn parse(body: &'input [u8], expected: &'static str) -> Result<Self, ResponseError> {
         let text = std::str::from_utf8(body).map_err(|_| ResponseError::NotUtf8)?;
         let options = roxmltree::ParsingOptions {
             allow_dtd: false,
@@ -26,7 +27,10 @@ impl<'input> Document<'input> {
         };
         let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| match e {
             roxmltree::Error::DtdDetected => ResponseError::DtdRefused,
-            other => ResponseError::Malformed(other.to_string()),
+            other => ResponseError::Malformed {
+                expected,
+                detail: other.to_string(),
+            },
         })?;
         check_depth(&doc)?;
         Ok(Document { doc })
@@ -127,19 +131,22 @@ mod tests {
     #[test]
     fn refuses_dtd_depth_and_junk() {
         let dtd = b"<!DOCTYPE r [<!ENTITY a \"aaaa\">]><r>&a;</r>";
-        assert_eq!(Document::parse(dtd).err(), Some(ResponseError::DtdRefused));
+        assert_eq!(
+            Document::parse(dtd, "r").err(),
+            Some(ResponseError::DtdRefused)
+        );
         let deep = format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000));
         assert_eq!(
-            Document::parse(deep.as_bytes()).err(),
+            Document::parse(deep.as_bytes(), "a").err(),
             Some(ResponseError::TooDeep)
         );
         assert_eq!(
-            Document::parse(b"\xff<a/>").err(),
+            Document::parse(b"\xff<a/>", "a").err(),
             Some(ResponseError::NotUtf8)
         );
         assert!(matches!(
-            Document::parse(b"<a><b></a>").err(),
-            Some(ResponseError::Malformed(_))
+            Document::parse(b"<a><b></a>", "a").err(),
+            Some(ResponseError::Malformed { expected: "a", .. })
         ));
     }
 }
