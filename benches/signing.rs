@@ -3,12 +3,11 @@
 
 mod harness;
 
-use cos_ci_batch::sign::{Credentials, KeyTime, authorization};
-use harness::{compare, contender, keep};
+use cos_ci_batch::sign::{Credentials, KeyTime};
+use harness::{HOST, compare, contender, keep, sign_create_request};
 use hmac::{Hmac, Mac};
 use sha1::{Digest, Sha1};
 
-const HOST: &str = "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com";
 const SECRET_KEY: &str = "examplePythonSecretKey000000000000";
 
 fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
@@ -20,11 +19,6 @@ fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
 fn main() {
     let credentials = Credentials::new("AKIDexampleexampleexampleexample", SECRET_KEY);
     let key_time = KeyTime::new(1_699_999_940, 1_700_010_000);
-    let headers = [
-        ("content-length", "619"),
-        ("content-type", "application/xml"),
-        ("host", HOST),
-    ];
 
     // The exact bytes the floor hashes: what the signer builds internally for this request.
     let key_time_text = key_time.to_string();
@@ -37,16 +31,7 @@ fn main() {
         hex::encode(Sha1::digest(http_string.as_bytes()))
     );
     let expected_signature = hex::encode(hmac_sha1(sign_key.as_bytes(), string_to_sign.as_bytes()));
-    let sign = || {
-        authorization(
-            &credentials,
-            "POST",
-            "/inventorytriggerjob",
-            &[],
-            &headers,
-            key_time,
-        )
-    };
+    let sign = || sign_create_request(&credentials, key_time);
     assert!(
         sign().ends_with(&expected_signature),
         "the floor hashes the same bytes as the signer"

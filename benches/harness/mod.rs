@@ -1,8 +1,35 @@
 //! A small timing harness: the contenders run in alternating rounds, and each reports the
 //! median time per operation over the rounds, so that a noisy neighbour hits all of them alike.
 //! Figures are meant to be read as ratios between contenders of the same run.
+//!
+//! Each bench compiles this module on its own and uses a part of it.
+#![allow(dead_code)]
 
 use std::hint::black_box;
+
+use cos_ci_batch::sign::{Credentials, KeyTime, authorization};
+
+/// The host the benches and the SDK comparison sign for.
+pub const HOST: &str = "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com";
+
+/// The Authorization of the create request every signing comparison signs: `POST
+/// /inventorytriggerjob` with `content-length: 619`, `content-type: application/xml` and
+/// `host`.
+pub fn sign_create_request(credentials: &Credentials, key_time: KeyTime) -> String {
+    let headers = [
+        ("content-length", "619"),
+        ("content-type", "application/xml"),
+        ("host", HOST),
+    ];
+    authorization(
+        credentials,
+        "POST",
+        "/inventorytriggerjob",
+        &[],
+        &headers,
+        key_time,
+    )
+}
 use std::time::{Duration, Instant};
 
 pub struct Contender<'a> {
@@ -91,12 +118,10 @@ pub fn keep<T>(value: T) {
     black_box(value);
 }
 
-#[allow(dead_code)]
 pub fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
 
-#[allow(dead_code)]
 pub fn elapsed_since(start: Instant) -> Duration {
     start.elapsed()
 }
