@@ -179,6 +179,42 @@ fn a_lost_create_answer_is_reconciled_to_exactly_one_job() {
 }
 
 #[test]
+fn reconciliation_reads_the_service_clock_not_the_local_one() {
+    // The emulator's clock is two hours ahead of the client's: jobs are stamped in its time,
+    // and its Date says so. A lost answer must still be found, not created again.
+    let (emulator, client) = setup(|b| b);
+    emulator.advance(Duration::from_secs(2 * 3600));
+    emulator.inject(
+        Route::Create,
+        Fault::close_connection().after_processing(),
+        1,
+    );
+    let created = client.create(&job("clock-apart")).unwrap();
+    assert_eq!(emulator.job_ids(), std::slice::from_ref(&created.job_id));
+    assert_eq!(routes(&emulator), [Route::Create, Route::List]);
+}
+
+#[test]
+fn an_older_job_of_the_same_name_is_not_taken_for_the_lost_one() {
+    let (emulator, client) = setup(|b| b);
+    let older = client.create(&job("nightly")).unwrap();
+    emulator.advance(Duration::from_secs(600));
+    // This time the service never stored the job: reconciliation must not return the older
+    // one, and creates once more.
+    emulator.inject(Route::Create, Fault::close_connection(), 1);
+    let created = client.create(&job("nightly")).unwrap();
+    assert_ne!(created.job_id, older.job_id);
+    assert_eq!(
+        emulator.job_ids(),
+        [older.job_id.clone(), created.job_id.clone()]
+    );
+    assert_eq!(
+        routes(&emulator),
+        [Route::Create, Route::Create, Route::List, Route::Create]
+    );
+}
+
+#[test]
 fn a_create_that_failed_before_processing_is_sent_once_more() {
     let (emulator, client) = setup(|b| b);
     emulator.inject(Route::Create, Fault::status(503, "ServiceUnavailable"), 1);

@@ -1,15 +1,20 @@
 //! Create without duplicates: resend only what never arrived, reconcile what may have.
 
+use std::collections::HashSet;
+
 use time::OffsetDateTime;
 
 use super::{Client, retry};
 use crate::error::Error;
 use crate::model::{BatchJob, JobDetail};
-use crate::ops::{CreateJob, ListQuery};
+use crate::ops::{CreateJob, HttpRequest, ListJobs, ListQuery, Operation, Order};
 
 /// How far around the attempts the reconciling list looks, in seconds: enough for the
 /// service to stamp the job, small enough not to catch an older job of the same name.
 const WINDOW_MARGIN_SECS: i64 = 120;
+
+/// Pages of same-named jobs read at most while reconciling.
+const MAX_RECONCILE_PAGES: usize = 10;
 
 /// Creates sent after an unknown outcome, at most.
 const MAX_CREATES_AFTER_UNKNOWN: u32 = 1;
@@ -17,7 +22,7 @@ const MAX_CREATES_AFTER_UNKNOWN: u32 = 1;
 pub(super) fn create(client: &Client, job: &BatchJob) -> Result<JobDetail, Error> {
     let op = CreateJob::new(job)?;
     let policy = client.retry_policy();
-    let first_sent_at = client.service_now();
+    let first_sent_local = client.local_now();
     let mut sent = 0u32;
     let mut resends_after_unknown = 0u32;
     loop {
@@ -51,7 +56,7 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<JobDetail, Error
         if !client.reconciles() {
             return Err(unknown(error));
         }
-        match find_created(client, job, first_sent_at) {
+        match find_created(client, job, first_sent_local) {
             Ok(Some(detail)) => return Ok(detail),
             Ok(None) if resends_after_unknown < MAX_CREATES_AFTER_UNKNOWN => {
                 resends_after_unknown += 1;
@@ -62,35 +67,83 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<JobDetail, Error
     }
 }
 
-/// Lists jobs by name created since just before the first attempt, and picks the one that
-/// matches what was sent.
+/// Lists jobs by this name, newest first, and picks the one that matches what was sent among
+/// those created since just before the first attempt. "Before" is judged on the service's
+/// clock, read from the `Date` of the listing itself, so a wrong local clock cannot hide the
+/// job (and cause a second create); without a usable `Date`, the local clock and the learnt
+/// skew stand in.
 fn find_created(
     client: &Client,
     job: &BatchJob,
-    first_sent_at: i64,
+    first_sent_local: i64,
 ) -> Result<Option<JobDetail>, Error> {
-    let at =
-        |secs: i64| OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let query = ListQuery::new()
+    let mut query = ListQuery::new()
         .name(job.name.clone())
         .job_type(job.job_type.clone())
-        .created_between(
-            at(first_sent_at - WINDOW_MARGIN_SECS),
-            at(client.service_now() + WINDOW_MARGIN_SECS),
-        )
+        .order(Order::Desc)
         .size(100);
-    for detail in client.list_all(&query) {
-        let detail = detail?;
-        let same_name = detail.name.as_deref() == Some(job.name.as_str());
-        let same_input = detail.input.as_ref().is_none_or(|input| {
-            input.prefix == job.input.prefix
-                && input.object == job.input.object
-                && input.manifest == job.input.manifest
-                && input.url_file == job.input.url_file
+    let mut window_start = None;
+    let mut seen_tokens = HashSet::new();
+    for _ in 0..MAX_RECONCILE_PAGES {
+        let sent_local = client.local_now();
+        let (page, service_date) = client.execute(&Dated(ListJobs::new(&query)?))?;
+        let start = *window_start.get_or_insert_with(|| {
+            let offset = service_date
+                .map(|date| date - sent_local)
+                .filter(|offset| offset.abs() <= retry::MAX_SKEW_SECS)
+                .unwrap_or_else(|| client.clock_skew());
+            first_sent_local + offset - WINDOW_MARGIN_SECS
         });
-        if same_name && same_input {
-            return Ok(Some(detail));
+        for detail in page.jobs {
+            let created = detail.creation_time.map(OffsetDateTime::unix_timestamp);
+            if created.is_some_and(|created| created < start) {
+                // Newest first: every job from here on is older than the first attempt.
+                return Ok(None);
+            }
+            if is_the_job(&detail, job) {
+                return Ok(Some(detail));
+            }
+        }
+        match page.next_token {
+            Some(token) if seen_tokens.insert(token.clone()) => query.next_token = Some(token),
+            _ => return Ok(None),
         }
     }
     Ok(None)
+}
+
+/// Whether a listed job is the one `job` describes: same name, same input.
+fn is_the_job(detail: &JobDetail, job: &BatchJob) -> bool {
+    let same_name = detail.name.as_deref() == Some(job.name.as_str());
+    let same_input = detail.input.as_ref().is_none_or(|input| {
+        input.prefix == job.input.prefix
+            && input.object == job.input.object
+            && input.manifest == job.input.manifest
+            && input.url_file == job.input.url_file
+    });
+    same_name && same_input
+}
+
+/// An operation whose answer also yields the service's clock (its `Date`, in Unix seconds).
+struct Dated<O>(O);
+
+impl<O: Operation> Operation for Dated<O> {
+    type Output = (O::Output, Option<i64>);
+
+    fn request(&self) -> HttpRequest {
+        self.0.request()
+    }
+
+    fn parse(
+        &self,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Self::Output, Error> {
+        let date = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("date"))
+            .and_then(|(_, value)| retry::parse_http_date(value));
+        Ok((self.0.parse(status, headers, body)?, date))
+    }
 }

@@ -291,10 +291,12 @@ impl Client {
     ///
     /// A create is never replayed blindly. If nothing reached the service (DNS failure,
     /// connection refused), it is sent again under the retry policy. If the outcome is
-    /// unknown (a timeout or dropped connection after sending, or a 5xx), the client lists
-    /// jobs by this name created around the attempt: a match is returned; otherwise the job
-    /// is created again, at most once more. With reconciliation off, or when the listing
-    /// fails, the error is [`Error::CreateOutcomeUnknown`].
+    /// unknown (a timeout or dropped connection after sending, a 5xx, an unreadable 2xx),
+    /// the client lists jobs of this name and type, newest first, and returns the one with
+    /// the same input created since two minutes before the first attempt, judged on the
+    /// service's clock (the listing's `Date`). If there is none, the job is created again,
+    /// at most once more. With reconciliation off, or when the listing fails, the error is
+    /// [`Error::CreateOutcomeUnknown`].
     pub fn create(&self, job: &BatchJob) -> Result<JobDetail, Error> {
         create::create(self, job)
     }
@@ -376,7 +378,7 @@ impl Client {
         let result = op.parse(response.status, &response.headers(), &response.body);
         match result {
             Err(e) if retry::is_time_refusal(&e) => {
-                let local = unix_seconds((self.inner.clock)());
+                let local = self.local_now();
                 let Some(skew) = retry::skew_from_date(response.date.as_deref(), local) else {
                     return Err(e);
                 };
@@ -405,13 +407,13 @@ impl Client {
     }
 
     fn key_time(&self) -> KeyTime {
-        let now = unix_seconds((self.inner.clock)()) + self.clock_skew();
+        let now = self.local_now() + self.clock_skew();
         KeyTime::around(now.max(0) as u64, SIGN_BACK, SIGN_AHEAD)
     }
 
-    /// "Now" on the service's clock, as far as the client knows it.
-    pub(crate) fn service_now(&self) -> i64 {
-        unix_seconds((self.inner.clock)()) + self.clock_skew()
+    /// "Now" on the client's clock, in Unix seconds.
+    pub(crate) fn local_now(&self) -> i64 {
+        unix_seconds((self.inner.clock)())
     }
 
     pub(crate) fn reconciles(&self) -> bool {

@@ -93,6 +93,11 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
     received.signature_valid = auth.is_ok();
     lock(&shared.received).push(received.clone());
     let request_id = shared.next_request_id();
+    // The Date header follows the emulator's clock, like the job stamps it writes, so that a
+    // client can tell the service's time from any answer. (Signatures are checked against
+    // the machine's clock, which a test does not move.)
+    let service_now = lock(&shared.state).clock.now().unix_timestamp();
+    let date = http_date(service_now);
     let fault = fault::take(&mut lock(&shared.faults), received.route());
 
     // The work of the request, done unless a fault stands in for it.
@@ -109,7 +114,7 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
         }
     };
     let Some(fault) = fault else {
-        return respond(request, answer(), &request_id, None);
+        return respond(request, answer(), &request_id, &date);
     };
     let processed = fault.process_first.then(answer);
     let answer = || processed.unwrap_or_else(answer);
@@ -126,7 +131,7 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
         }
         FaultKind::Status { status, code } => {
             let answer = service::error_answer(status, &code, "injected fault", &request_id);
-            respond(request, answer, &request_id, None);
+            respond(request, answer, &request_id, &date);
         }
         FaultKind::Redirect(location) => {
             let answer = service::error_answer(307, "TemporaryRedirect", "moved", &request_id);
@@ -138,20 +143,24 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
         FaultKind::Delay(d) => {
             let answer = answer();
             shared.sleep(d);
-            respond(request, answer, &request_id, None);
+            respond(request, answer, &request_id, &date);
         }
         FaultKind::Body { status, body } => {
-            respond(request, Answer { status, body }, &request_id, None)
+            respond(request, Answer { status, body }, &request_id, &date)
         }
         FaultKind::Truncated => {
             let mut answer = answer();
             answer.body.truncate(answer.body.len() / 2);
-            respond(request, answer, &request_id, None);
+            respond(request, answer, &request_id, &date);
         }
-        FaultKind::DateHeader(date) => respond(request, answer(), &request_id, Some(date)),
+        FaultKind::DateHeader(date) => respond(request, answer(), &request_id, &date),
         FaultKind::DateOffset(secs) => {
-            let date = http_date(now_unix + secs);
-            respond(request, answer(), &request_id, Some(date));
+            respond(
+                request,
+                answer(),
+                &request_id,
+                &http_date(service_now + secs),
+            );
         }
         FaultKind::Oversized(bytes) => {
             let reader = io::Cursor::new(b"<Response>".to_vec())
@@ -160,7 +169,7 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
             let status = tiny_http::StatusCode(200);
             let response = tiny_http::Response::new(
                 status,
-                headers(&request_id, None),
+                headers(&request_id, &date),
                 reader,
                 declared,
                 None,
@@ -179,7 +188,7 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
             let status = tiny_http::StatusCode(answer.status);
             let response = tiny_http::Response::new(
                 status,
-                headers(&request_id, None),
+                headers(&request_id, &date),
                 reader,
                 Some(declared),
                 None,
@@ -210,16 +219,13 @@ impl Read for StallingReader<'_> {
     }
 }
 
-fn headers(request_id: &str, date: Option<String>) -> Vec<tiny_http::Header> {
-    let mut headers = vec![
+fn headers(request_id: &str, date: &str) -> Vec<tiny_http::Header> {
+    vec![
         header("Content-Type", "application/xml"),
         header("Server", "tencent-ci"),
         header("x-ci-request-id", request_id),
-    ];
-    if let Some(date) = date {
-        headers.push(header("Date", &date));
-    }
-    headers
+        header("Date", date),
+    ]
 }
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
@@ -229,7 +235,7 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
     })
 }
 
-fn respond(request: tiny_http::Request, answer: Answer, request_id: &str, date: Option<String>) {
+fn respond(request: tiny_http::Request, answer: Answer, request_id: &str, date: &str) {
     let mut response = tiny_http::Response::from_data(answer.body).with_status_code(answer.status);
     for h in headers(request_id, date) {
         response.add_header(h);
