@@ -215,6 +215,22 @@ fn an_older_job_of_the_same_name_is_not_taken_for_the_lost_one() {
 }
 
 #[test]
+fn without_the_service_clock_a_miss_is_not_taken_as_absence() {
+    // The listing's Date is unreadable, so the client cannot tell which jobs are new: it
+    // reports the unknown outcome rather than risk a second job.
+    let (emulator, client) = setup(|b| b);
+    emulator.inject(Route::Create, Fault::close_connection(), 1);
+    emulator.inject(Route::List, Fault::date_header("not a date"), 1);
+    let err = client.create(&job("no-clock")).unwrap_err();
+    assert!(
+        matches!(&err, Error::CreateOutcomeUnknown { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(routes(&emulator), [Route::Create, Route::List]);
+    assert!(emulator.job_ids().is_empty());
+}
+
+#[test]
 fn a_create_that_failed_before_processing_is_sent_once_more() {
     let (emulator, client) = setup(|b| b);
     emulator.inject(Route::Create, Fault::status(503, "ServiceUnavailable"), 1);

@@ -57,59 +57,78 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<JobDetail, Error
             return Err(unknown(error));
         }
         match find_created(client, job, first_sent_local) {
-            Ok(Some(detail)) => return Ok(detail),
-            Ok(None) if resends_after_unknown < MAX_CREATES_AFTER_UNKNOWN => {
+            Ok(Search::Found(detail)) => return Ok(*detail),
+            Ok(Search::Absent) if resends_after_unknown < MAX_CREATES_AFTER_UNKNOWN => {
                 resends_after_unknown += 1;
                 std::thread::sleep(policy.backoff(1));
             }
-            Ok(None) | Err(_) => return Err(unknown(error)),
+            Ok(Search::Absent | Search::Unsure) | Err(_) => return Err(unknown(error)),
         }
     }
+}
+
+/// What reconciliation found.
+enum Search {
+    /// The job that was created.
+    Found(Box<JobDetail>),
+    /// No such job: creating again is safe.
+    Absent,
+    /// No such job among those listed, but the service's clock could not be read, so a job
+    /// stamped by it may have been missed: creating again could duplicate it.
+    Unsure,
 }
 
 /// Lists jobs by this name, newest first, and picks the one that matches what was sent among
 /// those created since just before the first attempt. "Before" is judged on the service's
 /// clock, read from the `Date` of the listing itself, so a wrong local clock cannot hide the
-/// job (and cause a second create); without a usable `Date`, the local clock and the learnt
-/// skew stand in.
-fn find_created(
-    client: &Client,
-    job: &BatchJob,
-    first_sent_local: i64,
-) -> Result<Option<JobDetail>, Error> {
+/// job; without a usable `Date`, the local clock and the learnt skew stand in, and a miss is
+/// only [`Search::Unsure`].
+fn find_created(client: &Client, job: &BatchJob, first_sent_local: i64) -> Result<Search, Error> {
     let mut query = ListQuery::new()
         .name(job.name.clone())
         .job_type(job.job_type.clone())
         .order(Order::Desc)
         .size(100);
-    let mut window_start = None;
+    // (window start on the service's clock, whether that clock was read from a Date)
+    let mut window: Option<(i64, bool)> = None;
     let mut seen_tokens = HashSet::new();
     for _ in 0..MAX_RECONCILE_PAGES {
         let sent_local = client.local_now();
         let (page, service_date) = client.execute(&Dated(ListJobs::new(&query)?))?;
-        let start = *window_start.get_or_insert_with(|| {
+        let (start, clock_read) = *window.get_or_insert_with(|| {
             let offset = service_date
                 .map(|date| date - sent_local)
-                .filter(|offset| offset.abs() <= retry::MAX_SKEW_SECS)
-                .unwrap_or_else(|| client.clock_skew());
-            first_sent_local + offset - WINDOW_MARGIN_SECS
+                .filter(|offset| offset.abs() <= retry::MAX_SKEW_SECS);
+            let offset_or_skew = offset.unwrap_or_else(|| client.clock_skew());
+            (
+                first_sent_local + offset_or_skew - WINDOW_MARGIN_SECS,
+                offset.is_some(),
+            )
         });
+        let miss = if clock_read {
+            Search::Absent
+        } else {
+            Search::Unsure
+        };
         for detail in page.jobs {
             let created = detail.creation_time.map(OffsetDateTime::unix_timestamp);
             if created.is_some_and(|created| created < start) {
                 // Newest first: every job from here on is older than the first attempt.
-                return Ok(None);
+                return Ok(miss);
             }
             if is_the_job(&detail, job) {
-                return Ok(Some(detail));
+                return Ok(Search::Found(Box::new(detail)));
             }
         }
         match page.next_token {
             Some(token) if seen_tokens.insert(token.clone()) => query.next_token = Some(token),
-            _ => return Ok(None),
+            None => return Ok(miss),
+            // A repeated token: the listing cannot be trusted to be complete.
+            Some(_) => return Ok(Search::Unsure),
         }
     }
-    Ok(None)
+    // More same-named jobs than were read: the job may be further down.
+    Ok(Search::Unsure)
 }
 
 /// Whether a listed job is the one `job` describes: same name, same input.

@@ -295,8 +295,9 @@ impl Client {
     /// the client lists jobs of this name and type, newest first, and returns the one with
     /// the same input created since two minutes before the first attempt, judged on the
     /// service's clock (the listing's `Date`). If there is none, the job is created again,
-    /// at most once more. With reconciliation off, or when the listing fails, the error is
-    /// [`Error::CreateOutcomeUnknown`].
+    /// at most once more. With reconciliation off, when the listing fails, or when it cannot
+    /// be sure (no usable `Date`, a repeated paging token, too many jobs of that name), the
+    /// error is [`Error::CreateOutcomeUnknown`]: the job may exist, and was not created twice.
     pub fn create(&self, job: &BatchJob) -> Result<JobDetail, Error> {
         create::create(self, job)
     }
