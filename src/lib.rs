@@ -40,6 +40,7 @@ pub mod error;
 pub mod model;
 pub mod ops;
 pub mod sign;
+mod unix_time;
 mod xml;
 
 #[cfg(feature = "emulator")]

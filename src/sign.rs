@@ -300,8 +300,7 @@ impl<'a> SignedPairs<'a> {
             .iter()
             .map(|&(name, value)| (canonical_name(name), value))
             .collect();
-        // Several values of one name are ordered by their encoded form.
-        signed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| encode(a.1).cmp(&encode(b.1))));
+        signed.sort_by(signature_order);
         SignedPairs(signed)
     }
 
@@ -323,9 +322,14 @@ impl<'a> SignedPairs<'a> {
             let (n, v) = self.0.iter().find(|(n, _)| n == name)?;
             chosen.push((n.clone(), *v));
         }
-        chosen.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| encode(a.1).cmp(&encode(b.1))));
+        chosen.sort_by(signature_order);
         Some(SignedPairs(chosen))
     }
+}
+
+/// Pairs sort by canonical name; several values of one name by their encoded form.
+fn signature_order(a: &(Cow<'_, str>, &str), b: &(Cow<'_, str>, &str)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then_with(|| encode(a.1).cmp(&encode(b.1)))
 }
 
 /// `enc(name).lower()`, borrowed when the name is already in that form (the usual case).
@@ -361,7 +365,7 @@ pub(crate) fn http_string_digest(
             }
             scratch.push_str(name);
             scratch.push('=');
-            encode_with(value, |piece| scratch.push_str(piece));
+            encode_into(scratch, value);
         }
         scratch.push('\n');
     }
@@ -460,35 +464,35 @@ const ESCAPES: &str = {
     }
 };
 
-/// Percent-encodes `text`, handing runs of unreserved characters and each `%XX` escape to
-/// `sink`. Every piece is ASCII.
-fn encode_with(text: &str, mut sink: impl FnMut(&str)) {
-    let bytes = text.as_bytes();
-    let mut run_start = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        if !is_unreserved(byte) {
-            // Unreserved bytes are ASCII, so both ends of a run are character boundaries.
-            if run_start < i {
-                sink(&text[run_start..i]);
-            }
-            let at = 3 * byte as usize;
-            sink(&ESCAPES[at..at + 3]);
-            run_start = i + 1;
-        }
-    }
-    if run_start < bytes.len() {
-        sink(&text[run_start..]);
-    }
-}
-
 /// Percent-encodes every byte outside the RFC 3986 unreserved set, with uppercase hex.
 ///
 /// This is the encoding of names and values in the signature, and of query strings and path
 /// segments on the wire.
 pub(crate) fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    encode_with(text, |piece| out.push_str(piece));
+    encode_into(&mut out, text);
     out
+}
+
+/// [`encode`], appending to `out`: runs of unreserved characters are copied whole.
+pub(crate) fn encode_into(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut run_start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if !is_unreserved(byte) {
+            // A run is non-empty only between unreserved (ASCII) bytes, so its ends are
+            // character boundaries; an empty one may sit inside a multi-byte character.
+            if run_start < i {
+                out.push_str(&text[run_start..i]);
+            }
+            let at = 3 * byte as usize;
+            out.push_str(&ESCAPES[at..at + 3]);
+            run_start = i + 1;
+        }
+    }
+    if run_start < bytes.len() {
+        out.push_str(&text[run_start..]);
+    }
 }
 
 /// The fields of an Authorization value, as a verifier reads them.

@@ -30,7 +30,7 @@ pub fn sign_create_request(credentials: &Credentials, key_time: KeyTime) -> Stri
         key_time,
     )
 }
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub struct Contender<'a> {
     pub name: &'static str,
@@ -122,6 +122,3 @@ pub fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
 
-pub fn elapsed_since(start: Instant) -> Duration {
-    start.elapsed()
-}

@@ -7,7 +7,8 @@ use time::OffsetDateTime;
 use super::{Client, retry};
 use crate::error::Error;
 use crate::model::{BatchJob, JobDetail};
-use crate::ops::{CreateJob, HttpRequest, ListJobs, ListQuery, Operation, Order};
+use crate::ops::{CreateJob, HttpRequest, ListJobs, ListQuery, Operation, Order, find_header};
+use crate::unix_time;
 
 /// How far around the attempts the reconciling list looks, in seconds: enough for the
 /// service to stamp the job, small enough not to catch an older job of the same name.
@@ -96,9 +97,7 @@ fn find_created(client: &Client, job: &BatchJob, first_sent_local: i64) -> Resul
         let sent_local = client.local_now();
         let (page, service_date) = client.execute(&Dated(ListJobs::new(&query)?))?;
         let (start, clock_read) = *window.get_or_insert_with(|| {
-            let offset = service_date
-                .map(|date| date - sent_local)
-                .filter(|offset| offset.abs() <= retry::MAX_SKEW_SECS);
+            let offset = service_date.and_then(|date| retry::service_offset(date, sent_local));
             let offset_or_skew = offset.unwrap_or_else(|| client.clock_skew());
             (
                 first_sent_local + offset_or_skew - WINDOW_MARGIN_SECS,
@@ -159,10 +158,7 @@ impl<O: Operation> Operation for Dated<O> {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Self::Output, Error> {
-        let date = headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("date"))
-            .and_then(|(_, value)| retry::parse_http_date(value));
+        let date = find_header(headers, "date").and_then(unix_time::parse_http_date);
         Ok((self.0.parse(status, headers, body)?, date))
     }
 }

@@ -10,7 +10,7 @@ mod wait;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 pub use pages::JobIter;
 pub use retry::RetryPolicy;
@@ -20,6 +20,7 @@ use crate::error::{Error, InvalidInput};
 use crate::model::{BatchJob, JobDetail};
 use crate::ops::{CancelJob, DescribeJob, JobPage, ListJobs, ListQuery, Operation};
 use crate::sign::{Credentials, KeyTime};
+use crate::unix_time;
 use transport::{RawResponse, Transport, TransportConfig};
 
 /// The signature starts this long before "now", to tolerate small clock differences.
@@ -414,7 +415,7 @@ impl Client {
 
     /// "Now" on the client's clock, in Unix seconds.
     pub(crate) fn local_now(&self) -> i64 {
-        unix_seconds((self.inner.clock)())
+        unix_time::unix_seconds((self.inner.clock)())
     }
 
     pub(crate) fn reconciles(&self) -> bool {
@@ -423,13 +424,6 @@ impl Client {
 
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
-    }
-}
-
-fn unix_seconds(t: SystemTime) -> i64 {
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs() as i64),
     }
 }
 

@@ -5,9 +5,8 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
-use time::{Date, Month, PrimitiveDateTime, Time};
-
 use crate::error::{Error, TransportErrorKind};
+use crate::unix_time;
 
 /// How idempotent calls (describe, list, cancel) are retried.
 ///
@@ -130,71 +129,23 @@ pub(crate) const MIN_SKEW_SECS: i64 = 30;
 /// A `Date` further away than this is taken as broken, not as the service's time.
 pub(crate) const MAX_SKEW_SECS: i64 = 7 * 24 * 3600;
 
-/// Parses an HTTP `Date` (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
-pub(crate) fn parse_http_date(text: &str) -> Option<i64> {
-    let parts: Vec<&str> = text.split_ascii_whitespace().collect();
-    let [_weekday, day, month, year, clock, "GMT"] = parts.as_slice() else {
-        return None;
-    };
-    let month = match *month {
-        "Jan" => Month::January,
-        "Feb" => Month::February,
-        "Mar" => Month::March,
-        "Apr" => Month::April,
-        "May" => Month::May,
-        "Jun" => Month::June,
-        "Jul" => Month::July,
-        "Aug" => Month::August,
-        "Sep" => Month::September,
-        "Oct" => Month::October,
-        "Nov" => Month::November,
-        "Dec" => Month::December,
-        _ => return None,
-    };
-    let mut hms = clock.split(':').map(|p| p.parse::<u8>().ok());
-    let (Some(Some(h)), Some(Some(m)), Some(Some(s)), None) =
-        (hms.next(), hms.next(), hms.next(), hms.next())
-    else {
-        return None;
-    };
-    let date = Date::from_calendar_date(year.parse().ok()?, month, day.parse().ok()?).ok()?;
-    let time = Time::from_hms(h, m, s).ok()?;
-    Some(
-        PrimitiveDateTime::new(date, time)
-            .assume_utc()
-            .unix_timestamp(),
-    )
+/// How far the service's clock is from the local one, from a `Date` it sent (Unix seconds)
+/// and the local time then; `None` when the `Date` is too far off to be the service's time.
+pub(crate) fn service_offset(service_date: i64, local_now: i64) -> Option<i64> {
+    let offset = service_date - local_now;
+    (offset.abs() <= MAX_SKEW_SECS).then_some(offset)
 }
 
-/// The offset to add to the local clock, from a refusal's `Date` header, if it is usable.
+/// The offset to add to the local clock, from a refusal's `Date` header, if it is usable and
+/// large enough to explain the refusal.
 pub(crate) fn skew_from_date(date: Option<&str>, local_now: i64) -> Option<i64> {
-    let server = parse_http_date(date?)?;
-    let skew = server - local_now;
-    (MIN_SKEW_SECS..=MAX_SKEW_SECS)
-        .contains(&skew.abs())
-        .then_some(skew)
+    service_offset(unix_time::parse_http_date(date?)?, local_now)
+        .filter(|skew| skew.abs() >= MIN_SKEW_SECS)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn http_dates() {
-        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
-        assert_eq!(
-            parse_http_date("Mon, 28 Jun 2022 15:23:12 GMT"),
-            Some(1_656_429_792)
-        );
-        for bad in [
-            "",
-            "Mon, 28 Jun 2022 15:23:12",
-            "Mon, 28 Foo 2022 15:23:12 GMT",
-            "Mon, 28 Jun 2022 25:23:12 GMT",
-        ] {
-            assert_eq!(parse_http_date(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn skew_ignores_small_and_absurd_offsets() {

@@ -8,13 +8,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use time::OffsetDateTime;
-
 use super::fault::{self, FaultKind, FaultRule};
 use super::gate::Gate;
 use super::lock;
 use super::service::{self, Answer, ReceivedRequest};
 use super::state::State;
+use crate::unix_time;
 
 /// Request bodies above this are refused: no create body comes close.
 const MAX_REQUEST_BODY: u64 = 1 << 20;
@@ -88,7 +87,7 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
         body,
         signature_valid: false,
     };
-    let now_unix = unix_now();
+    let now_unix = unix_time::unix_seconds(SystemTime::now());
     let auth = service::authenticate(&received, &shared.secret_id, &shared.secret_key, now_unix);
     received.signature_valid = auth.is_ok();
     lock(&shared.received).push(received.clone());
@@ -97,7 +96,7 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
     // client can tell the service's time from any answer. (Signatures are checked against
     // the machine's clock, which a test does not move.)
     let service_now = lock(&shared.state).clock.now().unix_timestamp();
-    let date = http_date(service_now);
+    let date = unix_time::format_http_date(service_now);
     let fault = fault::take(&mut lock(&shared.faults), received.route());
 
     // The work of the request, done unless a fault stands in for it.
@@ -159,7 +158,7 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
                 request,
                 answer(),
                 &request_id,
-                &http_date(service_now + secs),
+                &unix_time::format_http_date(service_now + secs),
             );
         }
         FaultKind::Oversized(bytes) => {
@@ -241,29 +240,4 @@ fn respond(request: tiny_http::Request, answer: Answer, request_id: &str, date: 
         response.add_header(h);
     }
     let _ = request.respond(response);
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-/// Formats Unix seconds as an HTTP date.
-fn http_date(unix: i64) -> String {
-    let t = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        DAYS[t.weekday().number_days_from_monday() as usize],
-        t.day(),
-        MONTHS[t.month() as usize - 1],
-        t.year(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }

@@ -32,10 +32,7 @@ pub struct ReceivedRequest {
 impl ReceivedRequest {
     /// The value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::ops::find_header(&self.headers, name)
     }
 
     /// The route the request addressed, if any.
@@ -46,22 +43,10 @@ impl ReceivedRequest {
 
 impl std::fmt::Debug for ReceivedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                let shown = if crate::ops::is_secret_header(n) {
-                    "<redacted>"
-                } else {
-                    v.as_str()
-                };
-                (n.as_str(), shown)
-            })
-            .collect();
         f.debug_struct("ReceivedRequest")
             .field("method", &self.method)
             .field("raw_url", &self.raw_url)
-            .field("headers", &headers)
+            .field("headers", &crate::ops::RedactedHeaders(&self.headers))
             .field("body", &String::from_utf8_lossy(&self.body))
             .field("signature_valid", &self.signature_valid)
             .finish()
@@ -352,28 +337,29 @@ fn jobs_answer(
     jobs: &[&StoredJob],
     token: Option<&str>,
 ) -> Answer {
-    let mut w = Writer::new();
-    w.open("Response");
-    let _ = w.text("RequestId", request_id);
-    for job in jobs {
-        write_detail(&mut w, state, job);
-    }
-    if let Some(token) = token {
-        let _ = w.text("NextToken", token);
-    }
-    w.close("Response");
-    Answer {
-        status: 200,
-        body: w.finish().into_bytes(),
-    }
+    response_answer(request_id, |w| {
+        for job in jobs {
+            write_detail(w, state, job);
+        }
+        if let Some(token) = token {
+            let _ = w.text("NextToken", token);
+        }
+    })
 }
 
 /// Describe of an unknown id: 200 with `NonExistJobIds`, as the API documents it.
 fn missing_answer(request_id: &str, id: &str) -> Answer {
+    response_answer(request_id, |w| {
+        let _ = w.text("NonExistJobIds", &representable(id));
+    })
+}
+
+/// A 200 `<Response>` with its `RequestId`, then what `write_rest` writes.
+fn response_answer(request_id: &str, write_rest: impl FnOnce(&mut Writer)) -> Answer {
     let mut w = Writer::new();
     w.open("Response");
     let _ = w.text("RequestId", request_id);
-    let _ = w.text("NonExistJobIds", &representable(id));
+    write_rest(&mut w);
     w.close("Response");
     Answer {
         status: 200,

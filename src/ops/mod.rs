@@ -152,10 +152,7 @@ impl HttpRequest {
 
     /// The value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
 
     /// The body (empty but for create).
@@ -171,14 +168,14 @@ impl HttpRequest {
             if i > 0 {
                 out.push('/');
             }
-            out.push_str(&sign::encode(segment));
+            sign::encode_into(&mut out, segment);
         }
         for (i, (name, value)) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
-            out.push_str(&sign::encode(name));
+            sign::encode_into(&mut out, name);
             if !value.is_empty() {
                 out.push('=');
-                out.push_str(&sign::encode(value));
+                sign::encode_into(&mut out, value);
             }
         }
         out
@@ -220,31 +217,45 @@ impl HttpRequest {
     }
 }
 
-/// Header names whose values `Debug` never shows.
-pub(crate) fn is_secret_header(name: &str) -> bool {
-    name.eq_ignore_ascii_case("authorization")
-        || name.eq_ignore_ascii_case(SECURITY_TOKEN_HEADER)
-        || name.eq_ignore_ascii_case("x-cos-security-token")
+/// The value of the first header called `name`, in any case.
+pub(crate) fn find_header<'a, S: AsRef<str>>(headers: &'a [(S, S)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_ref())
+}
+
+/// Headers as `Debug` shows them: the values of `Authorization` and the security-token
+/// headers are redacted.
+pub(crate) struct RedactedHeaders<'a>(pub(crate) &'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let is_secret = |name: &str| {
+            [
+                "authorization",
+                SECURITY_TOKEN_HEADER,
+                "x-cos-security-token",
+            ]
+            .iter()
+            .any(|secret| name.eq_ignore_ascii_case(secret))
+        };
+        f.debug_map()
+            .entries(self.0.iter().map(|(n, v)| {
+                let shown = if is_secret(n) { "<redacted>" } else { v };
+                (n, shown)
+            }))
+            .finish()
+    }
 }
 
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Headers<'a>(&'a [(String, String)]);
-        impl fmt::Debug for Headers<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_map()
-                    .entries(self.0.iter().map(|(n, v)| {
-                        let shown = if is_secret_header(n) { "<redacted>" } else { v };
-                        (n, shown)
-                    }))
-                    .finish()
-            }
-        }
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("headers", &Headers(&self.headers))
+            .field("headers", &RedactedHeaders(&self.headers))
             .field("body", &String::from_utf8_lossy(&self.body))
             .finish()
     }
@@ -279,10 +290,7 @@ pub(crate) fn validate_job_id(id: &str) -> Result<(), InvalidInput> {
 
 /// The `x-ci-request-id` header, if any.
 pub(crate) fn request_id(headers: &[(&str, &str)]) -> Option<String> {
-    headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(REQUEST_ID_HEADER))
-        .map(|(_, v)| (*v).to_owned())
+    find_header(headers, REQUEST_ID_HEADER).map(str::to_owned)
 }
 
 /// Reads a `<Response>` answer: an `<Error>` document becomes [`Error::Service`] whatever the

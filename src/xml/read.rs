@@ -59,9 +59,9 @@ impl<'input> Document<'input> {
 }
 
 fn check_depth(doc: &roxmltree::Document<'_>) -> Result<(), ResponseError> {
-    // Depth per node id, filled in document order: a parent always precedes its children,
-    // so this is linear where walking ancestors would be quadratic.
-    let mut depth = vec![0u16; doc.descendants().count() + 1];
+    // Depth per node id, filled in document order in one pass: a parent always precedes its
+    // children, so this is linear where walking ancestors would be quadratic.
+    let mut depth: Vec<u16> = Vec::with_capacity(256);
     for node in doc.descendants() {
         let d = node
             .parent()
@@ -69,7 +69,11 @@ fn check_depth(doc: &roxmltree::Document<'_>) -> Result<(), ResponseError> {
         if d > MAX_DEPTH {
             return Err(ResponseError::TooDeep);
         }
-        depth[node.id().get_usize()] = d as u16;
+        let id = node.id().get_usize();
+        if depth.len() <= id {
+            depth.resize(id + 1, 0);
+        }
+        depth[id] = d as u16;
     }
     Ok(())
 }

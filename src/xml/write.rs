@@ -4,6 +4,9 @@ use crate::error::InvalidInput;
 use crate::model::Element;
 
 /// Builds a compact XML document into a `String`.
+///
+/// A method that fails leaves the document as it was before the call: nothing half-written,
+/// so a caller that skips a refused element still ends with well-formed XML.
 pub(crate) struct Writer {
     out: String,
 }
@@ -34,10 +37,12 @@ impl Writer {
 
     /// Writes `<name>text</name>`, escaped.
     pub(crate) fn text(&mut self, name: &str, text: &str) -> Result<(), InvalidInput> {
-        self.open(name);
-        escape_into(&mut self.out, name, text)?;
-        self.close(name);
-        Ok(())
+        self.all_or_nothing(|w| {
+            w.open(name);
+            escape_into(&mut w.out, name, text)?;
+            w.close(name);
+            Ok(())
+        })
     }
 
     /// Writes `<name>text</name>` when `text` is set.
@@ -50,16 +55,33 @@ impl Writer {
 
     /// Writes a generic element tree, checking every name.
     pub(crate) fn element(&mut self, element: &Element) -> Result<(), InvalidInput> {
+        self.all_or_nothing(|w| w.element_tree(element))
+    }
+
+    fn element_tree(&mut self, element: &Element) -> Result<(), InvalidInput> {
         if !is_valid_name(&element.name) {
             return Err(InvalidInput::BadElementName(element.name.clone()));
         }
         self.open(&element.name);
         escape_into(&mut self.out, &element.name, &element.text)?;
         for child in &element.children {
-            self.element(child)?;
+            self.element_tree(child)?;
         }
         self.close(&element.name);
         Ok(())
+    }
+
+    /// Runs `write`, undoing what it wrote if it fails.
+    fn all_or_nothing(
+        &mut self,
+        write: impl FnOnce(&mut Self) -> Result<(), InvalidInput>,
+    ) -> Result<(), InvalidInput> {
+        let mark = self.out.len();
+        let result = write(self);
+        if result.is_err() {
+            self.out.truncate(mark);
+        }
+        result
     }
 }
 
@@ -126,6 +148,19 @@ mod tests {
                 element: "A".into()
             })
         );
+    }
+
+    #[test]
+    fn a_refused_element_leaves_nothing_behind() {
+        let mut w = Writer::new();
+        w.open("R");
+        assert!(w.text("A", "ok\u{1}").is_err());
+        let tree = Element::new("B")
+            .with_child(Element::text("C", "x"))
+            .with_child(Element::new("bad name"));
+        assert!(w.element(&tree).is_err());
+        w.close("R");
+        assert_eq!(w.finish(), "<R></R>");
     }
 
     #[test]
