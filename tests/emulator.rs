@@ -31,25 +31,22 @@ fn send_raw(
     let mut headers = request.headers().to_vec();
     let mut target = request.path_and_query();
     tamper(&mut headers, &mut target);
-    let agent = ureq::Agent::config_builder()
+    let mut builder = ureq::http::Request::builder()
+        .method(request.method().as_str())
+        .uri(format!("{}{target}", emulator.endpoint()));
+    for (name, value) in &headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let request = builder.body(request.body().to_vec()).unwrap();
+    read(agent().run(request).unwrap())
+}
+
+/// An agent that hands back error statuses as responses.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
-        .new_agent();
-    let url = format!("{}{target}", emulator.endpoint());
-    let mut builder = match request.method().as_str() {
-        "GET" => {
-            let mut b = agent.get(&url);
-            for (n, v) in &headers {
-                b = b.header(n.as_str(), v.as_str());
-            }
-            return read(b.call().unwrap());
-        }
-        _ => agent.post(&url),
-    };
-    for (n, v) in &headers {
-        builder = builder.header(n.as_str(), v.as_str());
-    }
-    read(builder.send(request.body()).unwrap())
+        .new_agent()
 }
 
 fn read(mut response: ureq::http::Response<ureq::Body>) -> (u16, String) {
@@ -205,44 +202,31 @@ fn create_validates_the_body_and_names_the_field() {
         (b"<Request><Name>a</Name><Type>Workflow</Type><Input/><Operation><WorkflowIds>w</WorkflowIds></Operation></Request>", 400, "InvalidArgument", "Request.Input"),
         (b"<Request><Name>a</Name><Type>Job</Type><Input><Object>o</Object></Input><Operation/></Request>", 400, "InvalidArgument", "Request.Operation.Tag"),
     ];
+    let host = emulator.addr().to_string();
     for (body, status, code, needle) in cases {
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .new_agent();
-        let mut headers = vec![("content-type".to_owned(), "application/xml".to_owned())];
+        let length = body.len().to_string();
+        let mut headers = vec![("content-type", "application/xml")];
         if !body.is_empty() {
-            headers.push(("content-length".to_owned(), body.len().to_string()));
+            headers.push(("content-length", length.as_str()));
         }
-        let pairs: Vec<(&str, &str)> = headers
+        let signed: Vec<(&str, &str)> = headers
             .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .chain([("host", "")])
-            .collect();
-        let host = emulator.addr().to_string();
-        let pairs: Vec<(&str, &str)> = pairs
-            .into_iter()
-            .map(|(n, v)| {
-                if n == "host" {
-                    (n, host.as_str())
-                } else {
-                    (n, v)
-                }
-            })
+            .copied()
+            .chain([("host", host.as_str())])
             .collect();
         let auth = cos_ci_batch::sign::authorization(
             &emulator.credentials(),
             "POST",
             "/inventorytriggerjob",
             &[],
-            &pairs,
+            &signed,
             KeyTime::around(now(), 60, 900),
         );
-        let mut b = agent
+        let mut b = agent()
             .post(format!("{}/inventorytriggerjob", emulator.endpoint()))
             .header("authorization", &auth);
         for (n, v) in &headers {
-            b = b.header(n.as_str(), v.as_str());
+            b = b.header(*n, *v);
         }
         let (got, text) = read(b.send(body).unwrap());
         assert_eq!((got, code_of(&text).as_str()), (status, code), "{text}");
@@ -519,14 +503,12 @@ fn many_emulators_run_at_once() {
     assert_ne!(a.endpoint(), b.endpoint());
     assert_ne!(a.credentials(), b.credentials());
     let client_a = a.client_builder().build().unwrap();
-    let foreign = client_a.clone();
     let wrong = b
         .client_builder()
         .credentials(a.credentials())
         .build()
         .unwrap();
     client_a.list(&ListQuery::new()).unwrap();
-    drop(foreign);
     let err = wrong.list(&ListQuery::new()).unwrap_err();
     assert_eq!(err.service_error().unwrap().code, "SecretidNotExist");
 }

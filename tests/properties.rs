@@ -44,25 +44,24 @@ enum Mutation {
 fn mutate(base: &[u8], mutations: &[Mutation]) -> Vec<u8> {
     let mut bytes = base.to_vec();
     for m in mutations {
-        let len = bytes.len().max(1);
+        // A point in 0..=len: valid as a cut, an insertion point or a slice end.
+        let point = |at: usize| at % (bytes.len() + 1);
         match m {
             Mutation::Flip(at, b) => {
-                if !bytes.is_empty() {
-                    bytes[at % len] ^= b;
+                let at = at % bytes.len().max(1);
+                if let Some(byte) = bytes.get_mut(at) {
+                    *byte ^= b;
                 }
             }
-            Mutation::Truncate(at) => bytes.truncate(at % len),
+            Mutation::Truncate(at) => bytes.truncate(point(*at)),
             Mutation::Insert(at, chunk) => {
-                let at = at % len.min(bytes.len() + 1).max(1);
-                bytes.splice(
-                    at.min(bytes.len())..at.min(bytes.len()),
-                    chunk.iter().copied(),
-                );
+                let at = point(*at);
+                bytes.splice(at..at, chunk.iter().copied());
             }
             Mutation::Duplicate(from, n) => {
-                let from = from % len;
+                let from = point(*from);
                 let end = (from + n).min(bytes.len());
-                let chunk: Vec<u8> = bytes[from.min(bytes.len())..end].to_vec();
+                let chunk = bytes[from..end].to_vec();
                 bytes.splice(end..end, chunk);
             }
         }

@@ -121,4 +121,3 @@ pub fn keep<T>(value: T) {
 pub fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some()
 }
-
