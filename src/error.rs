@@ -9,6 +9,22 @@ use std::fmt;
 use crate::model::JobState;
 
 /// Any failure of this crate.
+///
+/// ```
+/// use cos_ci_batch::Error;
+/// use cos_ci_batch::ops::{DescribeJob, Operation};
+///
+/// let describe = DescribeJob::new("b1")?;
+/// let body = b"<Error><Code>AccessDenied</Code><Message>no permission</Message></Error>";
+/// match describe.parse(403, &[("x-ci-request-id", "NjJi")], body) {
+///     Err(Error::Service(e)) => {
+///         assert_eq!((e.status, e.code.as_str()), (403, "AccessDenied"));
+///         assert_eq!(e.request_id.as_deref(), Some("NjJi"));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -164,6 +180,14 @@ impl From<InvalidInput> for Error {
 }
 
 /// Input refused before anything is sent.
+///
+/// ```
+/// use cos_ci_batch::error::InvalidInput;
+/// use cos_ci_batch::model::{BatchJob, Input};
+///
+/// let job = BatchJob::workflow("nightly run", "w1", Input::prefix("v/"));
+/// assert_eq!(job.validate(), Err(InvalidInput::NameCharacter(' ')));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvalidInput {
@@ -294,6 +318,19 @@ impl fmt::Display for InvalidInput {
 impl std::error::Error for InvalidInput {}
 
 /// An `<Error>` answer of the service.
+///
+/// ```
+/// use cos_ci_batch::ops::{CancelJob, Operation};
+///
+/// let cancel = CancelJob::new("b1")?;
+/// let body = b"<Error><Code>InvalidArgument</Code><Message>job b1 has ended</Message>\
+///              <RequestId>r1</RequestId><TraceId>t1</TraceId></Error>";
+/// let error = cancel.parse(400, &[], body).unwrap_err();
+/// let service = error.service_error().unwrap();
+/// assert_eq!(service.code, "InvalidArgument");
+/// assert_eq!(service.trace_id.as_deref(), Some("t1"));
+/// # Ok::<(), cos_ci_batch::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceError {
     /// HTTP status.
@@ -324,6 +361,20 @@ impl fmt::Display for ServiceError {
 impl std::error::Error for ServiceError {}
 
 /// Why a response body could not be read as the expected document.
+///
+/// ```
+/// use cos_ci_batch::Error;
+/// use cos_ci_batch::error::ResponseError;
+/// use cos_ci_batch::ops::{DescribeJob, Operation};
+///
+/// let describe = DescribeJob::new("b1")?;
+/// let err = describe.parse(200, &[], b"<html>gateway</html>").unwrap_err();
+/// assert!(matches!(
+///     err,
+///     Error::Response { problem: ResponseError::UnexpectedRoot { expected: "Response", .. }, .. }
+/// ));
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ResponseError {
@@ -387,6 +438,26 @@ impl fmt::Display for ResponseError {
 impl std::error::Error for ResponseError {}
 
 /// A failure below HTTP: connecting, timing out, a dropped connection, an oversized body.
+///
+/// ```
+/// use cos_ci_batch::error::TransportErrorKind;
+/// use cos_ci_batch::ops::ListQuery;
+/// use cos_ci_batch::sign::Credentials;
+/// use cos_ci_batch::{Client, RetryPolicy};
+///
+/// // Nothing listens on port 1: the connection is refused, so the request was never sent.
+/// let client = Client::builder("b-1250000000", "ap-guangzhou")
+///     .endpoint("http://127.0.0.1:1")
+///     .allow_http()
+///     .credentials(Credentials::new("AKIDexample", "secret"))
+///     .retry_policy(RetryPolicy::none())
+///     .build()?;
+/// let err = client.list(&ListQuery::new()).unwrap_err();
+/// let transport = err.transport_error().unwrap();
+/// assert_eq!(transport.kind, TransportErrorKind::Connect);
+/// assert!(transport.request_never_sent());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransportError {
     /// What kind of failure.
@@ -415,6 +486,13 @@ impl fmt::Display for TransportError {
 impl std::error::Error for TransportError {}
 
 /// The kinds of [`TransportError`].
+///
+/// ```
+/// use cos_ci_batch::error::TransportErrorKind;
+///
+/// let kind = TransportErrorKind::BodyTooLarge { limit: 4 << 20 };
+/// assert_eq!(kind.to_string(), "response body larger than 4194304 bytes");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportErrorKind {

@@ -158,6 +158,14 @@ impl fmt::Debug for Credentials {
 }
 
 /// The validity window of a signature, in Unix seconds (`q-key-time`).
+///
+/// ```
+/// use cos_ci_batch::sign::KeyTime;
+///
+/// let window = KeyTime::around(1_700_000_000, 60, 900);
+/// assert_eq!(window.to_string(), "1699999940;1700000900");
+/// assert_eq!(KeyTime::parse("1699999940;1700000900"), Some(window));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct KeyTime {
     start: u64,

@@ -213,6 +213,26 @@ fn parse_endpoint(url: &str) -> Result<(String, String, bool), InvalidInput> {
 /// many threads (connections are pooled).
 ///
 /// `Debug` shows the host and SecretId, never the key, token or a signature.
+///
+/// ```
+/// # #[cfg(feature = "emulator")] {
+/// use cos_ci_batch::emulator::Emulator;
+/// use cos_ci_batch::model::{BatchJob, Input, JobState};
+/// use cos_ci_batch::ops::ListQuery;
+///
+/// let emulator = Emulator::start()?;
+/// emulator.add_workflow("w0123456789abcdef0123456789abcdef");
+/// let client = emulator.client_builder().build()?; // Client::builder(bucket, region) for real
+///
+/// let job = BatchJob::workflow("covers", "w0123456789abcdef0123456789abcdef", Input::prefix("v/"));
+/// let created = client.create(&job)?;
+/// assert_eq!(client.describe(&created.job_id)?.state, JobState::Submitted);
+/// assert_eq!(client.list(&ListQuery::new().name("covers"))?.jobs.len(), 1);
+/// client.cancel(&created.job_id)?;
+/// assert_eq!(client.describe(&created.job_id)?.state, JobState::Cancel);
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,

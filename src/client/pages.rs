@@ -9,6 +9,27 @@ use crate::ops::ListQuery;
 
 /// An iterator over every job of a listing, fetching pages as it goes (see
 /// [`Client::list_all`]). After an error it yields nothing more.
+///
+/// ```
+/// # #[cfg(feature = "emulator")] {
+/// use cos_ci_batch::emulator::Emulator;
+/// use cos_ci_batch::model::{BatchJob, Input};
+/// use cos_ci_batch::ops::ListQuery;
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// for i in 0..3 {
+///     client.create(&BatchJob::workflow(format!("job-{i}"), "w1", Input::prefix("v/")))?;
+/// }
+/// // Pages of one job each; the iterator follows NextToken.
+/// let names: Vec<String> = client
+///     .list_all(&ListQuery::new().size(1))
+///     .map(|job| job.map(|j| j.name.unwrap_or_default()))
+///     .collect::<Result<_, _>>()?;
+/// assert_eq!(names, ["job-2", "job-1", "job-0"]);
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct JobIter<'a> {
     client: &'a Client,

@@ -16,6 +16,25 @@ use crate::unix_time;
 /// `[0, min(max_backoff, initial_backoff * 2^(n-1))]`
 /// ("full jitter"). A create follows its own rule (resent only when it never reached the
 /// service, reconciled otherwise): see [`crate::Client::create`].
+///
+/// ```
+/// use std::time::Duration;
+/// use cos_ci_batch::{Client, RetryPolicy};
+/// use cos_ci_batch::sign::Credentials;
+///
+/// let patient = RetryPolicy {
+///     max_attempts: 6,
+///     initial_backoff: Duration::from_millis(500),
+///     max_backoff: Duration::from_secs(10),
+/// };
+/// let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+///     .credentials(Credentials::new("AKIDexample", "secret"))
+///     .retry_policy(patient)
+///     .build()?;
+/// # let _ = client;
+/// assert_eq!(RetryPolicy::none().max_attempts, 1);
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries).

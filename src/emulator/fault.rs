@@ -3,6 +3,18 @@
 use std::time::Duration;
 
 /// The API routes, for aiming a fault.
+///
+/// ```
+/// use cos_ci_batch::emulator::{Emulator, Fault, Route};
+/// use cos_ci_batch::ops::ListQuery;
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// emulator.inject(Route::List, Fault::status(503, "ServiceUnavailable"), 1);
+/// client.list(&ListQuery::new())?; // retried once, then served
+/// assert_eq!(emulator.received().iter().filter(|r| r.route() == Some(Route::List)).count(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Route {
     /// `POST /inventorytriggerjob`.

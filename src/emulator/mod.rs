@@ -61,6 +61,16 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 const HANDLER_THREADS: usize = 4;
 
 /// A running emulator. It serves until dropped.
+///
+/// ```
+/// use cos_ci_batch::emulator::Emulator;
+///
+/// let emulator = Emulator::start()?;
+/// println!("{} accepts {}", emulator.endpoint(), emulator.credentials().secret_id());
+/// let client = emulator.client_builder().build()?;
+/// # let _ = client;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Emulator {
     shared: Arc<Shared>,
     handlers: Vec<JoinHandle<()>>,

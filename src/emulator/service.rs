@@ -11,6 +11,20 @@ use crate::sign::{self, KeyTime};
 use crate::xml::Writer;
 
 /// A request as the emulator received it (decoded path and query).
+///
+/// ```
+/// use cos_ci_batch::emulator::Emulator;
+///
+/// let emulator = Emulator::start()?;
+/// let client = emulator.client_builder().build()?;
+/// client.cancel("b00000000000000000000000000000000").unwrap_err(); // no such job
+/// let request = &emulator.received()[0];
+/// assert_eq!(request.method, "PUT");
+/// assert_eq!(request.query, [("cancel".to_owned(), String::new())]);
+/// assert!(request.signature_valid);
+/// assert!(format!("{request:?}").contains("<redacted>"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct ReceivedRequest {
     /// The method, such as `POST`.

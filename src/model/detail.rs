@@ -11,6 +11,13 @@ use crate::error::ResponseError;
 use crate::xml::Node;
 
 /// The kind of batch job (`Type`).
+///
+/// ```
+/// use cos_ci_batch::model::JobType;
+///
+/// assert_eq!(JobType::Workflow.as_str(), "Workflow");
+/// assert_eq!(JobType::Job.to_string(), "Job");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum JobType {
     /// Triggers a workflow on each object.
@@ -48,6 +55,14 @@ impl fmt::Display for JobType {
 
 /// The state of a batch job. Unknown states are kept, not refused, so a new state on the
 /// service side breaks nothing.
+///
+/// ```
+/// use cos_ci_batch::model::JobState;
+///
+/// assert!(JobState::from_text("Failed").is_final());
+/// assert!(!JobState::from_text("Pause").is_final());
+/// assert_eq!(JobState::from_text("Hibernating"), JobState::Unknown("Hibernating".into()));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum JobState {
     /// Accepted, not started.
@@ -109,6 +124,22 @@ impl fmt::Display for JobState {
 }
 
 /// One `JobsDetail`: a batch job as the service reports it.
+///
+/// ```
+/// use cos_ci_batch::model::{JobState, parse_time};
+/// use cos_ci_batch::ops::{DescribeJob, Operation};
+///
+/// let body = b"<Response><JobsDetail><JobId>b1</JobId><State>Failed</State>\
+///              <Code>WorkflowNotExist</Code><CreationTime>2022-06-27T15:23:10+0800</CreationTime>\
+///              <StartTime>-</StartTime><Progress>10%</Progress></JobsDetail></Response>";
+/// let job = DescribeJob::new("b1")?.parse(200, &[], body)?.job.unwrap();
+/// assert_eq!(job.state, JobState::Failed);
+/// assert_eq!(job.code.as_deref(), Some("WorkflowNotExist"));
+/// assert_eq!(job.creation_time, parse_time("2022-06-27T15:23:10+0800"));
+/// assert_eq!(job.start_time, None);
+/// assert_eq!(job.extra[0].name, "Progress");
+/// # Ok::<(), cos_ci_batch::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobDetail {
     /// `JobId`, such as `b3deffea2f84911ec9cb15254008618d9`. Always present: a detail without

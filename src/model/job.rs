@@ -168,6 +168,15 @@ fn validate_name(name: &str) -> Result<(), InvalidInput> {
 }
 
 /// `Input`: exactly one of the four selectors must be set in a request.
+///
+/// ```
+/// use cos_ci_batch::error::InvalidInput;
+/// use cos_ci_batch::model::Input;
+///
+/// assert_eq!(Input::manifest("inventory/manifest.json").validate(), Ok(()));
+/// let both = Input { object: Some("a.mp4".into()), ..Input::prefix("v/") };
+/// assert_eq!(both.validate(), Err(InvalidInput::SeveralInputs(vec!["Prefix", "Object"])));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Input {
     /// `Prefix`: every object whose key starts with it.
@@ -271,6 +280,18 @@ impl Input {
 }
 
 /// `Operation.TimeInterval`: only objects uploaded within `[start, end]`.
+///
+/// ```
+/// use cos_ci_batch::model::{BatchJob, Input, TimeInterval, parse_time};
+///
+/// let mut job = BatchJob::workflow("recent", "w1", Input::prefix("v/"));
+/// job.operation.time_interval = Some(TimeInterval {
+///     start: parse_time("2024-01-01T00:00:00+0800"),
+///     end: None, // up to now
+/// });
+/// assert!(job.to_xml()?.contains("<TimeInterval><Start>2024-01-01T00:00:00+0800</Start></TimeInterval>"));
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TimeInterval {
     /// `Start`; the service defaults it to the epoch.
@@ -281,6 +302,19 @@ pub struct TimeInterval {
 
 /// `Operation`: for `Workflow` jobs, WorkflowIds; for `Job` jobs, Tag, JobParam, Output and
 /// the queue and callback settings.
+///
+/// ```
+/// use cos_ci_batch::model::{BatchJob, Input, JobParam, Output};
+///
+/// let mut job = BatchJob::job("transcode-all", "Transcode", Input::prefix("raw/"));
+/// let op = &mut job.operation;
+/// op.job_param = Some(JobParam { template_id: Some("t0123".into()), ..JobParam::default() });
+/// op.output = Some(Output::new("ap-guangzhou", "out-1250000000", "hd/${InputName}.mp4"));
+/// op.queue_id = Some("p0123".into());
+/// op.job_level = Some(2);
+/// op.callback = Some("no".into());
+/// assert!(job.to_xml().is_ok());
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Operation {
     /// `TimeInterval`: filter objects by upload time (Prefix input only).
@@ -423,6 +457,17 @@ fn read_interval_time(
 }
 
 /// `Operation.CallBackMqConfig`: where TDMQ callbacks go.
+///
+/// ```
+/// use cos_ci_batch::model::CallBackMqConfig;
+///
+/// let mq = CallBackMqConfig {
+///     mq_region: Some("gz".into()),
+///     mq_mode: Some("Queue".into()),
+///     mq_name: Some("batch-events".into()),
+/// };
+/// # let _ = mq;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallBackMqConfig {
     /// `MqRegion`: `sh`, `bj`, `gz`, `cd` or `hk`.
@@ -504,6 +549,16 @@ impl JobParam {
 }
 
 /// `JobParam.DigitalWatermark`.
+///
+/// ```
+/// use cos_ci_batch::model::{DigitalWatermark, JobParam};
+///
+/// let param = JobParam {
+///     digital_watermark: Some(DigitalWatermark::text("owner-42")),
+///     ..JobParam::default()
+/// };
+/// assert_eq!(param.digital_watermark.unwrap().version.as_deref(), Some("V1"));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DigitalWatermark {
     /// `Message`: up to 64 characters.
@@ -557,6 +612,16 @@ impl DigitalWatermark {
 }
 
 /// `Operation.Output`: where a `Job` job writes its results.
+///
+/// ```
+/// use cos_ci_batch::model::{Output, StreamExtract};
+///
+/// let output = Output {
+///     stream_extract: vec![StreamExtract { index: Some("1".into()), object: Some("audio.m4a".into()) }],
+///     ..Output::new("ap-guangzhou", "out-1250000000", "video.mp4")
+/// };
+/// # let _ = output;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Output {
     /// `Region` of the output bucket.
@@ -636,6 +701,13 @@ impl Output {
 }
 
 /// `Output.StreamExtract`: one extracted stream.
+///
+/// ```
+/// use cos_ci_batch::model::StreamExtract;
+///
+/// let audio = StreamExtract { index: Some("1".into()), object: Some("${InputName}.m4a".into()) };
+/// # let _ = audio;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StreamExtract {
     /// `Index`: the stream index from MediaInfo.

@@ -5,6 +5,15 @@ use crate::error::{Error, InvalidInput};
 use crate::model::JobDetail;
 
 /// Describes one batch job.
+///
+/// ```
+/// use cos_ci_batch::ops::{DescribeJob, Operation};
+///
+/// let request = DescribeJob::new("b3deffea2f84911ec9cb15254008618d9")?.request();
+/// assert_eq!(request.path(), "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9");
+/// assert!(DescribeJob::new("../jobs").is_err());
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct DescribeJob {
     job_id: String,
@@ -26,6 +35,15 @@ impl DescribeJob {
 }
 
 /// The answer to a describe.
+///
+/// ```
+/// use cos_ci_batch::ops::{DescribeJob, Operation};
+///
+/// let body = b"<Response><RequestId>r</RequestId><NonExistJobIds>b9</NonExistJobIds></Response>";
+/// let described = DescribeJob::new("b9")?.parse(200, &[], body)?;
+/// assert_eq!((described.job, described.non_exist_job_ids), (None, vec!["b9".to_owned()]));
+/// # Ok::<(), cos_ci_batch::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DescribedJob {
     /// The request id (header `x-ci-request-id`, else the body's `RequestId`).

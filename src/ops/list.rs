@@ -7,6 +7,13 @@ use crate::error::{Error, InvalidInput};
 use crate::model::{JobDetail, JobState, JobType, format_time};
 
 /// Sort order by creation time (`orderByTime`).
+///
+/// ```
+/// use cos_ci_batch::ops::{ListQuery, Order};
+///
+/// let oldest_first = ListQuery::new().order(Order::Asc);
+/// assert_eq!(oldest_first.order.map(Order::as_str), Some("Asc"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Order {
     /// Newest first (the service's default).
@@ -126,6 +133,16 @@ impl ListQuery {
 }
 
 /// One page of batch jobs.
+///
+/// ```
+/// use cos_ci_batch::ops::{ListJobs, ListQuery, Operation};
+///
+/// let body = b"<Response><JobsDetail><JobId>b1</JobId></JobsDetail><NextToken>1</NextToken></Response>";
+/// let page = ListJobs::new(&ListQuery::new().size(1))?.parse(200, &[], body)?;
+/// assert_eq!(page.jobs[0].job_id, "b1");
+/// assert_eq!(page.next_token.as_deref(), Some("1"));
+/// # Ok::<(), cos_ci_batch::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobPage {
     /// The request id (header `x-ci-request-id`, else the body's `RequestId`).
@@ -137,6 +154,15 @@ pub struct JobPage {
 }
 
 /// Lists one page of batch jobs.
+///
+/// ```
+/// use cos_ci_batch::ops::{ListJobs, ListQuery, Operation};
+///
+/// assert!(ListJobs::new(&ListQuery::new().size(0)).is_err());
+/// let request = ListJobs::new(&ListQuery::new().next_token("25"))?.request();
+/// assert_eq!(request.path_and_query(), "/inventorytriggerjob?nextToken=25");
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct ListJobs {
     query: Vec<(&'static str, String)>,

@@ -53,6 +53,19 @@ pub const SECURITY_TOKEN_HEADER: &str = "x-ci-security-token";
 pub const REQUEST_ID_HEADER: &str = "x-ci-request-id";
 
 /// One batch-job API call, without IO.
+///
+/// ```
+/// use cos_ci_batch::ops::{CancelJob, Method, Operation};
+///
+/// // Generic code over the four operations, for another HTTP stack.
+/// fn describe_request(op: &impl Operation) -> String {
+///     let request = op.request();
+///     format!("{} {}", request.method().as_str(), request.path_and_query())
+/// }
+/// assert_eq!(describe_request(&CancelJob::new("b1")?), "PUT /inventorytriggerjob/b1?cancel");
+/// assert_eq!(CancelJob::new("b1")?.request().method(), Method::Put);
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+/// ```
 pub trait Operation {
     /// What a successful answer holds.
     type Output;
@@ -71,6 +84,12 @@ pub trait Operation {
 }
 
 /// The HTTP methods the API uses.
+///
+/// ```
+/// use cos_ci_batch::ops::Method;
+///
+/// assert_eq!(Method::Post.as_str(), "POST");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
     /// `GET`: describe and list.
@@ -96,6 +115,18 @@ impl Method {
 /// must be sent exactly as listed.
 ///
 /// `Debug` redacts the `Authorization` and security-token values.
+///
+/// ```
+/// use cos_ci_batch::ops::{ListJobs, ListQuery, Operation};
+/// use cos_ci_batch::sign::{Credentials, KeyTime};
+///
+/// let mut request = ListJobs::new(&ListQuery::new().name("nightly"))?.request();
+/// request.sign("b-1250000000.ci.ap-guangzhou.myqcloud.com", &Credentials::new("AKIDx", "k"), KeyTime::new(1, 901));
+/// assert_eq!(request.path_and_query(), "/inventorytriggerjob?name=nightly");
+/// assert!(request.header("Authorization").unwrap().contains("&q-url-param-list=name&"));
+/// assert!(!format!("{request:?}").contains("q-signature"));
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     method: Method,
