@@ -43,6 +43,9 @@ pub enum Error {
     },
     /// The request did not complete at the transport level.
     Transport(TransportError),
+    /// No credentials to sign with: the provider failed, or gave credentials that had
+    /// expired. Nothing was sent.
+    Credentials(crate::credentials::ProvideError),
     /// Describe found no such job (the service listed it in `NonExistJobIds`, or sent no job).
     JobNotFound {
         /// The job id asked for.
@@ -76,6 +79,11 @@ pub enum Error {
     PagingLoop {
         /// The repeated `NextToken`.
         token: String,
+    },
+    /// Listing stopped after this many pages in a row held no job but pointed to another.
+    EmptyPages {
+        /// How many empty pages were read.
+        pages: u32,
     },
 }
 
@@ -129,6 +137,7 @@ impl fmt::Display for Error {
                 write!(f, "): {problem}")
             }
             Error::Transport(e) => e.fmt(f),
+            Error::Credentials(e) => write!(f, "no credentials to sign with: {e}"),
             Error::JobNotFound { job_id } => write!(f, "batch job {job_id} does not exist"),
             Error::RetriesExhausted { attempts, last } => {
                 write!(f, "failed after {attempts} attempts: {last}")
@@ -154,6 +163,10 @@ impl fmt::Display for Error {
             Error::PagingLoop { token } => {
                 write!(f, "the service repeated the paging token {token:?}")
             }
+            Error::EmptyPages { pages } => write!(
+                f,
+                "the service returned {pages} pages in a row with no job and another NextToken"
+            ),
         }
     }
 }
@@ -165,6 +178,7 @@ impl std::error::Error for Error {
             Error::Service(e) => Some(e),
             Error::Response { problem, .. } => Some(problem),
             Error::Transport(e) => Some(e),
+            Error::Credentials(e) => Some(e.as_ref()),
             Error::RetriesExhausted { last, .. } | Error::CreateOutcomeUnknown { last, .. } => {
                 Some(last.as_ref())
             }
@@ -232,8 +246,15 @@ pub enum InvalidInput {
         /// The element whose text it is.
         element: String,
     },
+    /// A time the service's format cannot carry: a year outside `0..=9999`, or an offset
+    /// with seconds.
+    UnrepresentableTime(time::OffsetDateTime),
     /// An element name of a generic [`crate::model::Element`] is not a valid XML name.
     BadElementName(String),
+    /// The client was built without credentials or a credentials provider.
+    NoCredentials,
+    /// A timeout of the client is zero (the name of the setting).
+    ZeroTimeout(&'static str),
     /// A credential value is empty.
     EmptyCredential(&'static str),
     /// A credential value has surrounding whitespace or control characters.
@@ -293,8 +314,16 @@ impl fmt::Display for InvalidInput {
                 f,
                 "the text of <{element}> holds a character XML 1.0 cannot carry"
             ),
+            InvalidInput::UnrepresentableTime(t) => write!(
+                f,
+                "the time {t} cannot be written as YYYY-MM-DDTHH:MM:SS+HHMM (a year outside 0..=9999 or an offset with seconds)"
+            ),
             InvalidInput::BadElementName(name) => {
                 write!(f, "{name:?} is not a valid XML element name")
+            }
+            InvalidInput::NoCredentials => f.write_str("no credentials were given"),
+            InvalidInput::ZeroTimeout(name) => {
+                write!(f, "the {name} is zero; nothing could ever be sent")
             }
             InvalidInput::EmptyCredential(field) => write!(f, "the {field} is empty"),
             InvalidInput::PaddedCredential(field) => write!(
@@ -464,16 +493,19 @@ pub struct TransportError {
     pub kind: TransportErrorKind,
     /// A description from the HTTP stack (never holds request headers).
     pub message: String,
+    pub(crate) never_sent: bool,
 }
 
 impl TransportError {
-    /// Whether the request certainly never reached the server (no connection was made), so
-    /// that even a create may be sent again safely.
+    /// Whether the request certainly never reached the server, so that even a create may be
+    /// sent again safely: the name did not resolve, no connection or TLS session could be
+    /// set up, or the request could not be sent whole.
+    ///
+    /// This is read from where the failure happened, not guessed from its kind: a timeout
+    /// while connecting was never sent, a timeout while waiting for the answer may have been
+    /// processed.
     pub fn request_never_sent(&self) -> bool {
-        matches!(
-            self.kind,
-            TransportErrorKind::Connect | TransportErrorKind::Dns
-        )
+        self.never_sent
     }
 }
 

@@ -36,6 +36,7 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 mod client;
+pub mod credentials;
 pub mod error;
 pub mod model;
 pub mod ops;
@@ -52,5 +53,6 @@ pub mod emulator;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use client::{Client, ClientBuilder, JobIter, RetryPolicy, WaitOptions};
+pub use client::{Client, ClientBuilder, JobIter, MAX_EMPTY_PAGES, RetryPolicy, WaitOptions};
+pub use credentials::Credentials;
 pub use error::Error;

@@ -35,127 +35,11 @@ use std::fmt;
 use hmac::{Hmac, Mac};
 use sha1::{Digest, Sha1};
 
-use crate::error::InvalidInput;
+pub use crate::credentials::{
+    Credentials, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN,
+};
 
 type HmacSha1 = Hmac<Sha1>;
-
-/// The environment variable read by [`Credentials::from_env`] for the SecretId.
-pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
-/// The environment variable read by [`Credentials::from_env`] for the SecretKey.
-pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
-/// The environment variable read first by [`Credentials::from_env`] for an STS session token.
-pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
-/// The fallback environment variable for an STS session token.
-pub const ENV_TOKEN: &str = "TENCENTCLOUD_TOKEN";
-
-/// A SecretId / SecretKey pair, optionally with an STS session token.
-///
-/// `Debug` shows the SecretId only; the key and the token are never printed.
-///
-/// ```
-/// use cos_ci_batch::sign::Credentials;
-///
-/// let credentials = Credentials::new("AKIDexample", "do-not-print-me").with_session_token("tok");
-/// let shown = format!("{credentials:?}");
-/// assert!(shown.contains("AKIDexample"));
-/// assert!(!shown.contains("do-not-print-me") && !shown.contains("tok\""));
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    secret_id: String,
-    secret_key: String,
-    session_token: Option<String>,
-}
-
-impl Credentials {
-    /// Long-lived credentials. They are checked (non-empty, no surrounding whitespace) by
-    /// [`Credentials::validate`], which the client calls before it sends anything.
-    pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
-        Credentials {
-            secret_id: secret_id.into(),
-            secret_key: secret_key.into(),
-            session_token: None,
-        }
-    }
-
-    /// Attaches an STS session token; it is sent (and signed) as `x-ci-security-token`.
-    pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
-        self.session_token = Some(token.into());
-        self
-    }
-
-    /// Reads `TENCENTCLOUD_SECRET_ID` and `TENCENTCLOUD_SECRET_KEY`, and the session token from
-    /// `TENCENTCLOUD_SESSION_TOKEN`, falling back to `TENCENTCLOUD_TOKEN`.
-    ///
-    /// Fails with [`InvalidInput::MissingEnv`] when the id or key is unset, and with the
-    /// errors of [`Credentials::validate`] when a value is empty or padded with whitespace
-    /// (a common result of `.env` files).
-    pub fn from_env() -> Result<Self, InvalidInput> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
-    /// [`Credentials::from_env`] over any lookup function, so that tests need not touch the
-    /// process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, InvalidInput> {
-        let secret_id = lookup(ENV_SECRET_ID).ok_or(InvalidInput::MissingEnv(ENV_SECRET_ID))?;
-        let secret_key = lookup(ENV_SECRET_KEY).ok_or(InvalidInput::MissingEnv(ENV_SECRET_KEY))?;
-        let token = lookup(ENV_SESSION_TOKEN)
-            .filter(|t| !t.is_empty())
-            .or_else(|| lookup(ENV_TOKEN).filter(|t| !t.is_empty()));
-        let mut credentials = Credentials::new(secret_id, secret_key);
-        credentials.session_token = token;
-        credentials.validate()?;
-        Ok(credentials)
-    }
-
-    /// The SecretId (the `q-ak` field of a signature). It is not a secret.
-    pub fn secret_id(&self) -> &str {
-        &self.secret_id
-    }
-
-    /// Whether a session token is attached.
-    pub fn has_session_token(&self) -> bool {
-        self.session_token.is_some()
-    }
-
-    pub(crate) fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
-    }
-
-    /// Checks that the id, the key and any token are non-empty and carry no surrounding
-    /// whitespace or control characters.
-    pub fn validate(&self) -> Result<(), InvalidInput> {
-        check_secret_value("SecretId", &self.secret_id)?;
-        check_secret_value("SecretKey", &self.secret_key)?;
-        if let Some(token) = &self.session_token {
-            check_secret_value("session token", token)?;
-        }
-        Ok(())
-    }
-}
-
-fn check_secret_value(field: &'static str, value: &str) -> Result<(), InvalidInput> {
-    if value.is_empty() {
-        return Err(InvalidInput::EmptyCredential(field));
-    }
-    if value.trim() != value || value.chars().any(char::is_control) {
-        return Err(InvalidInput::PaddedCredential(field));
-    }
-    Ok(())
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("secret_id", &self.secret_id)
-            .field("secret_key", &"<redacted>")
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| "<redacted>"),
-            )
-            .finish()
-    }
-}
 
 /// The validity window of a signature, in Unix seconds (`q-key-time`).
 ///
@@ -230,7 +114,7 @@ pub fn authorization(
     let headers = SignedPairs::new(headers);
     let mut out = String::with_capacity(512);
     out.push_str("q-sign-algorithm=sha1&q-ak=");
-    out.push_str(&credentials.secret_id);
+    out.push_str(credentials.secret_id());
     let key_time = KeyTimeText::new(key_time);
     let key_time_text = key_time.as_str();
     out.push_str("&q-sign-time=");
@@ -245,7 +129,7 @@ pub fn authorization(
     let digest = http_string_digest(&mut out, method, path, &params, &headers);
     write_signature(
         &mut out,
-        &credentials.secret_key,
+        credentials.secret_key(),
         key_time.as_bytes(),
         &digest,
     );

@@ -91,8 +91,13 @@ fn create_sends_the_exact_request_and_returns_the_detail() {
     assert!(created.job_id[1..].bytes().all(|b| b.is_ascii_hexdigit()));
 
     let received = p.emulator.received();
-    assert_eq!(received.len(), 1);
-    let r = &received[0];
+    assert_eq!(received.len(), 2);
+    // First the same-named jobs that exist already (none of them can be the new one).
+    assert_eq!(
+        received[0].raw_url,
+        "/inventorytriggerjob?type=Workflow&orderByTime=Desc&name=demo&size=100"
+    );
+    let r = &received[1];
     assert_eq!(r.method, "POST");
     assert_eq!(r.raw_url, "/inventorytriggerjob");
     assert_eq!(r.body, job.to_xml().unwrap().into_bytes());
@@ -247,7 +252,7 @@ fn service_errors_are_typed_with_status_and_request_id() {
     let request_id = service.request_id.clone().unwrap();
     assert!(request_id.starts_with("RU1VLX"), "{request_id}");
     assert_eq!(err.attempts(), 1, "4xx is not retried");
-    assert_eq!(p.emulator.received_count(), 2);
+    assert_eq!(p.emulator.received_count(), 3);
 }
 
 #[test]

@@ -225,7 +225,7 @@ fn bad_credentials_and_endpoints_are_refused_at_build() {
         Client::builder("b-1250000000", "ap-guangzhou")
             .build()
             .unwrap_err(),
-        InvalidInput::EmptyCredential("SecretId")
+        InvalidInput::NoCredentials
     );
     let with_endpoint = |url: &str| {
         Client::builder("b", "r")

@@ -1,164 +1,242 @@
-//! Create without duplicates: resend only what never arrived, reconcile what may have.
+//! Create without duplicates: send again only what never arrived; after an outcome that may
+//! have reached the service, only search. The rule is documented on [`Client::create`].
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
-use time::OffsetDateTime;
-
-use super::{Client, retry};
+use super::Client;
+use super::retry::{CreateFailure, classify_create_failure};
 use crate::error::Error;
-use crate::model::{BatchJob, JobDetail};
-use crate::ops::{CreateJob, HttpRequest, ListJobs, ListQuery, Operation, Order, find_header};
-use crate::unix_time;
+use crate::model::{BatchJob, Element, JobDetail, parse_time};
+use crate::ops::{CreateJob, ListJobs, ListQuery, Order};
+use crate::xml::{Document, Writer};
 
-/// How far around the attempts the reconciling list looks, in seconds: enough for the
-/// service to stamp the job, small enough not to catch an older job of the same name.
-const WINDOW_MARGIN_SECS: i64 = 120;
+/// The first pause of the search, and the longest.
+const FIRST_SEARCH_PAUSE: Duration = Duration::from_millis(500);
+const LONGEST_SEARCH_PAUSE: Duration = Duration::from_secs(8);
 
-/// Pages of same-named jobs read at most while reconciling.
-const MAX_RECONCILE_PAGES: usize = 10;
-
-/// Creates sent after an unknown outcome, at most.
-const MAX_CREATES_AFTER_UNKNOWN: u32 = 1;
+/// Same-named jobs read per search: the job looked for is among the newest.
+const SEARCH_PAGES: usize = 5;
 
 pub(super) fn create(client: &Client, job: &BatchJob) -> Result<JobDetail, Error> {
     let op = CreateJob::new(job)?;
+    let before = if client.reconciles() {
+        Some(Existing::list(client, job)?)
+    } else {
+        None
+    };
     let policy = client.retry_policy();
-    let first_sent_local = client.local_now();
     let mut sent = 0u32;
-    let mut resends_after_unknown = 0u32;
     loop {
         sent += 1;
-        let error = match client.attempt(&op, sent > 1) {
+        let error = match client.attempt(&op, sent > 1, None) {
             Ok(detail) => return Ok(detail),
             Err(e) => e,
         };
-        if retry::create_never_arrived(&error) {
-            if sent < policy.max_attempts.max(1) {
+        match classify_create_failure(&error) {
+            CreateFailure::NeverArrived if sent < policy.max_attempts.max(1) => {
                 std::thread::sleep(policy.backoff(sent));
-                continue;
             }
-            return Err(if sent > 1 {
-                Error::RetriesExhausted {
+            CreateFailure::NeverArrived | CreateFailure::Refused if sent > 1 => {
+                return Err(Error::RetriesExhausted {
                     attempts: sent,
                     last: Box::new(error),
-                }
-            } else {
-                error
-            });
-        }
-        if !retry::create_outcome_unknown(&error) {
-            return Err(error);
-        }
-        let unknown = |last: Error| Error::CreateOutcomeUnknown {
-            name: job.name.clone(),
-            attempts: sent,
-            last: Box::new(last),
-        };
-        if !client.reconciles() {
-            return Err(unknown(error));
-        }
-        match find_created(client, job, first_sent_local) {
-            Ok(Search::Found(detail)) => return Ok(*detail),
-            Ok(Search::Absent) if resends_after_unknown < MAX_CREATES_AFTER_UNKNOWN => {
-                resends_after_unknown += 1;
-                std::thread::sleep(policy.backoff(1));
+                });
             }
-            Ok(Search::Absent | Search::Unsure) | Err(_) => return Err(unknown(error)),
+            CreateFailure::NeverArrived | CreateFailure::Refused => return Err(error),
+            CreateFailure::OutcomeUnknown => {
+                let found = match &before {
+                    Some(before) => search(client, job, before),
+                    None => None,
+                };
+                return found.ok_or_else(|| Error::CreateOutcomeUnknown {
+                    name: job.name.clone(),
+                    attempts: sent,
+                    last: Box::new(error),
+                });
+            }
         }
     }
 }
 
-/// What reconciliation found.
-enum Search {
-    /// The job that was created.
-    Found(Box<JobDetail>),
-    /// No such job: creating again is safe.
-    Absent,
-    /// No such job among those listed, but the service's clock could not be read, so a job
-    /// stamped by it may have been missed: creating again could duplicate it.
-    Unsure,
+/// The same-named jobs of this type that existed before the first attempt: none of them can
+/// be the job this call creates.
+struct Existing {
+    ids: HashSet<String>,
+    /// When the listing had more pages: the oldest creation time it showed. Jobs that old
+    /// or older may exist unlisted, so only newer ones can be taken.
+    cut_off: Option<time::OffsetDateTime>,
+    /// The listing had more pages but its last job had no creation time: nothing not
+    /// listed can be told apart from an older job.
+    unbounded: bool,
 }
 
-/// Lists jobs by this name, newest first, and picks the one that matches what was sent among
-/// those created since just before the first attempt. "Before" is judged on the service's
-/// clock, read from the `Date` of the listing itself, so a wrong local clock cannot hide the
-/// job; without a usable `Date`, the local clock and the learnt skew stand in, and a miss is
-/// only [`Search::Unsure`].
-fn find_created(client: &Client, job: &BatchJob, first_sent_local: i64) -> Result<Search, Error> {
-    let mut query = ListQuery::new()
+impl Existing {
+    fn list(client: &Client, job: &BatchJob) -> Result<Self, Error> {
+        let page = client.list(&same_named(job))?;
+        let more = page.next_token.is_some();
+        let oldest = page.jobs.last().and_then(|j| j.creation_time);
+        Ok(Existing {
+            ids: page.jobs.into_iter().map(|j| j.job_id).collect(),
+            cut_off: oldest.filter(|_| more),
+            unbounded: more && oldest.is_none(),
+        })
+    }
+
+    /// Whether `detail` can be a job created after this listing.
+    fn may_be_new(&self, detail: &JobDetail) -> bool {
+        if self.unbounded || self.ids.contains(&detail.job_id) {
+            return false;
+        }
+        match (self.cut_off, detail.creation_time) {
+            (Some(cut_off), Some(created)) => created > cut_off,
+            (Some(_), None) => false,
+            (None, _) => true,
+        }
+    }
+}
+
+fn same_named(job: &BatchJob) -> ListQuery {
+    ListQuery::new()
         .name(job.name.clone())
         .job_type(job.job_type.clone())
         .order(Order::Desc)
-        .size(100);
-    // (window start on the service's clock, whether that clock was read from a Date)
-    let mut window: Option<(i64, bool)> = None;
-    let mut seen_tokens = HashSet::new();
-    for _ in 0..MAX_RECONCILE_PAGES {
-        let sent_local = client.local_now();
-        let (page, service_date) = client.execute(&Dated(ListJobs::new(&query)?))?;
-        let (start, clock_read) = *window.get_or_insert_with(|| {
-            let offset = service_date.and_then(|date| retry::service_offset(date, sent_local));
-            let offset_or_skew = offset.unwrap_or_else(|| client.clock_skew());
-            (
-                first_sent_local + offset_or_skew - WINDOW_MARGIN_SECS,
-                offset.is_some(),
-            )
-        });
-        let miss = if clock_read {
-            Search::Absent
-        } else {
-            Search::Unsure
-        };
-        for detail in page.jobs {
-            let created = detail.creation_time.map(OffsetDateTime::unix_timestamp);
-            if created.is_some_and(|created| created < start) {
-                // Newest first: every job from here on is older than the first attempt.
-                return Ok(miss);
-            }
-            if is_the_job(&detail, job) {
-                return Ok(Search::Found(Box::new(detail)));
-            }
-        }
-        match page.next_token {
-            Some(token) if seen_tokens.insert(token.clone()) => query.next_token = Some(token),
-            None => return Ok(miss),
-            // A repeated token: the listing cannot be trusted to be complete.
-            Some(_) => return Ok(Search::Unsure),
-        }
-    }
-    // More same-named jobs than were read: the job may be further down.
-    Ok(Search::Unsure)
+        .size(100)
 }
 
-/// Whether a listed job is the one `job` describes: same name, same input.
-fn is_the_job(detail: &JobDetail, job: &BatchJob) -> bool {
-    let same_name = detail.name.as_deref() == Some(job.name.as_str());
-    let same_input = detail.input.as_ref().is_none_or(|input| {
-        input.prefix == job.input.prefix
-            && input.object == job.input.object
-            && input.manifest == job.input.manifest
-            && input.url_file == job.input.url_file
-    });
-    same_name && same_input
+/// Lists same-named jobs until the one created is found or the search time is over.
+fn search(client: &Client, job: &BatchJob, before: &Existing) -> Option<JobDetail> {
+    let said = said_elements(job);
+    let ends = Instant::now().checked_add(client.create_search());
+    let mut pause = FIRST_SEARCH_PAUSE;
+    loop {
+        let now = Instant::now();
+        let wait = ends.map_or(pause, |ends| pause.min(ends.saturating_duration_since(now)));
+        std::thread::sleep(wait);
+        if let Some(found) = find_once(client, job, &said, before) {
+            return Some(found);
+        }
+        if ends.is_some_and(|ends| Instant::now() >= ends) {
+            return None;
+        }
+        pause = (pause * 2).min(LONGEST_SEARCH_PAUSE);
+    }
 }
 
-/// An operation whose answer also yields the service's clock (its `Date`, in Unix seconds).
-struct Dated<O>(O);
+/// One look through the newest same-named jobs. A failed listing finds nothing this time.
+fn find_once(
+    client: &Client,
+    job: &BatchJob,
+    said: &[Element],
+    before: &Existing,
+) -> Option<JobDetail> {
+    let mut query = same_named(job);
+    for _ in 0..SEARCH_PAGES {
+        let page = client.execute(&ListJobs::new(&query).ok()?, None).ok()?;
+        let found = page
+            .jobs
+            .into_iter()
+            .find(|detail| before.may_be_new(detail) && carries(detail, job, said));
+        if found.is_some() {
+            return found;
+        }
+        query.next_token = Some(page.next_token?);
+    }
+    None
+}
 
-impl<O: Operation> Operation for Dated<O> {
-    type Output = (O::Output, Option<i64>);
+/// The `Input` and `Operation` elements of the request, as sent.
+fn said_elements(job: &BatchJob) -> Vec<Element> {
+    let mut w = Writer::new();
+    w.open("Said");
+    // The request was written once already by `CreateJob::new`, so this cannot fail.
+    let _ = job.input.write(&mut w);
+    let _ = job.operation.write(&mut w);
+    w.close("Said");
+    elements_of(&w.finish())
+}
 
-    fn request(&self) -> HttpRequest {
-        self.0.request()
+/// Whether a listed job carries everything the request said.
+fn carries(detail: &JobDetail, job: &BatchJob, said: &[Element]) -> bool {
+    if detail.name.as_deref() != Some(job.name.as_str())
+        || detail.job_type.as_ref() != Some(&job.job_type)
+    {
+        return false;
+    }
+    let (Some(input), Some(operation)) = (&detail.input, &detail.operation) else {
+        return false;
+    };
+    let mut w = Writer::new();
+    w.open("Echoed");
+    if input.write(&mut w).is_err() || operation.write(&mut w).is_err() {
+        return false;
+    }
+    w.close("Echoed");
+    let echoed = elements_of(&w.finish());
+    contains_in_order(&echoed, said)
+}
+
+fn elements_of(xml: &str) -> Vec<Element> {
+    Document::parse(xml.as_bytes(), "Said")
+        .map(|doc| doc.root().to_element().children)
+        .unwrap_or_default()
+}
+
+/// Whether every element of `said` is matched, in order, by an element of `echoed`, where
+/// `echoed` may hold more (defaults the service adds). Texts match when equal after trimming,
+/// or when both are the same instant written differently.
+fn contains_in_order(echoed: &[Element], said: &[Element]) -> bool {
+    let mut echoed = echoed.iter();
+    said.iter()
+        .all(|wanted| echoed.any(|candidate| matches(candidate, wanted)))
+}
+
+fn matches(echoed: &Element, said: &Element) -> bool {
+    echoed.name == said.name
+        && same_text(&echoed.text, &said.text)
+        && contains_in_order(&echoed.children, &said.children)
+}
+
+fn same_text(echoed: &str, said: &str) -> bool {
+    let (echoed, said) = (echoed.trim(), said.trim());
+    echoed == said || matches!((parse_time(echoed), parse_time(said)), (Some(a), Some(b)) if a == b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(xml: &str) -> Vec<Element> {
+        elements_of(&format!("<Said>{xml}</Said>"))
     }
 
-    fn parse(
-        &self,
-        status: u16,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Result<Self::Output, Error> {
-        let date = find_header(headers, "date").and_then(unix_time::parse_http_date);
-        Ok((self.0.parse(status, headers, body)?, date))
+    #[test]
+    fn an_echo_must_hold_every_element_said_in_order() {
+        let said = tree(
+            "<Input><Prefix>v/</Prefix></Input><Operation><WorkflowIds>w1</WorkflowIds></Operation>",
+        );
+        let echoed = tree(
+            "<Input><Prefix>v/</Prefix></Input><Operation><WorkflowIds>w1</WorkflowIds><JobLevel>0</JobLevel></Operation>",
+        );
+        assert!(contains_in_order(&echoed, &said));
+        let other_workflow = tree(
+            "<Input><Prefix>v/</Prefix></Input><Operation><WorkflowIds>w2</WorkflowIds></Operation>",
+        );
+        assert!(!contains_in_order(&other_workflow, &said));
+        let no_operation = tree("<Input><Prefix>v/</Prefix></Input>");
+        assert!(!contains_in_order(&no_operation, &said));
+    }
+
+    #[test]
+    fn times_match_as_instants() {
+        assert!(same_text(
+            "2024-01-01T00:00:00+0800",
+            "2023-12-31T16:00:00Z"
+        ));
+        assert!(!same_text(
+            "2024-01-01T00:00:00+0800",
+            "2024-01-01T00:00:00Z"
+        ));
+        assert!(same_text(" a ", "a"));
     }
 }

@@ -10,16 +10,17 @@ mod wait;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-pub use pages::JobIter;
+pub use pages::{JobIter, MAX_EMPTY_PAGES};
 pub use retry::RetryPolicy;
 pub use wait::WaitOptions;
 
-use crate::error::{Error, InvalidInput};
+use crate::credentials::{Credentials, ProvideCredentials};
+use crate::error::{Error, InvalidInput, TransportError, TransportErrorKind};
 use crate::model::{BatchJob, JobDetail};
-use crate::ops::{CancelJob, DescribeJob, JobPage, ListJobs, ListQuery, Operation};
-use crate::sign::{Credentials, KeyTime};
+use crate::ops::{CancelJob, DescribeJob, HttpRequest, JobPage, ListJobs, ListQuery, Operation};
+use crate::sign::KeyTime;
 use crate::unix_time;
 use transport::{RawResponse, Transport, TransportConfig};
 
@@ -27,6 +28,10 @@ use transport::{RawResponse, Transport, TransportConfig};
 const SIGN_BACK: u64 = 60;
 /// ... and stays valid this long after it.
 const SIGN_AHEAD: u64 = 900;
+
+/// Timeouts and waits longer than this are taken as this: about a century, which is as good as
+/// forever and still leaves room for `Instant` arithmetic.
+pub(crate) const LONGEST_WAIT: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
@@ -51,12 +56,14 @@ pub struct ClientBuilder {
     region: String,
     endpoint: Option<String>,
     allow_http: bool,
-    credentials: Option<Credentials>,
+    static_credentials: Option<Credentials>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
     connect_timeout: Duration,
     timeout: Duration,
     max_body: u64,
     retry: RetryPolicy,
     reconcile: bool,
+    create_search: Duration,
     clock: Option<Clock>,
 }
 
@@ -76,19 +83,49 @@ impl ClientBuilder {
         self
     }
 
-    /// The credentials to sign with (required).
+    /// The credentials to sign with. These or a
+    /// [`credentials_provider`](ClientBuilder::credentials_provider) are required.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.static_credentials = Some(credentials);
+        self.credentials = None;
         self
     }
 
-    /// The longest wait for a connection (default 5 s).
+    /// Where to get the credentials for each request, for credentials that change (STS
+    /// tokens): see [`crate::credentials::RefreshingCredentials`].
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use cos_ci_batch::credentials::RefreshingCredentials;
+    /// use cos_ci_batch::{Client, Credentials};
+    ///
+    /// let sts = RefreshingCredentials::new(Duration::from_secs(300), || {
+    ///     // Ask STS for a token here.
+    ///     let expires = SystemTime::now() + Duration::from_secs(1800);
+    ///     Ok(Credentials::new("AKIDtmp", "key").with_session_token("t").with_expiration(expires))
+    /// });
+    /// let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+    ///     .credentials_provider(sts)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+    /// ```
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self.static_credentials = None;
+        self
+    }
+
+    /// The longest wait for a connection (default 5 s). Zero is refused by
+    /// [`build`](ClientBuilder::build); more than a century is taken as a century.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
     /// The longest time one HTTP exchange may take, connecting included (default 30 s).
+    /// Zero is refused by [`build`](ClientBuilder::build); more than a century is taken as a
+    /// century.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -106,10 +143,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether a create whose outcome is unknown is reconciled by listing (default true).
-    /// When off, such a create fails with [`Error::CreateOutcomeUnknown`].
+    /// Whether a create whose outcome is unknown is looked for by listing (default true).
+    /// When off, a create sends no listing, and such a create fails with
+    /// [`Error::CreateOutcomeUnknown`]. See [`Client::create`].
     pub fn reconcile_creates(mut self, reconcile: bool) -> Self {
         self.reconcile = reconcile;
+        self
+    }
+
+    /// How long a create whose outcome is unknown is looked for before the client gives up
+    /// with [`Error::CreateOutcomeUnknown`] (default 30 s; zero lists once). See
+    /// [`Client::create`].
+    pub fn create_search(mut self, duration: Duration) -> Self {
+        self.create_search = duration;
         self
     }
 
@@ -121,10 +167,22 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the client. Sends nothing.
     pub fn build(self) -> Result<Client, InvalidInput> {
-        let credentials = self
-            .credentials
-            .ok_or(InvalidInput::EmptyCredential("SecretId"))?;
-        credentials.validate()?;
+        let credentials = match (self.static_credentials, self.credentials) {
+            (Some(credentials), _) => {
+                credentials.validate()?;
+                Arc::new(credentials)
+            }
+            (None, Some(provider)) => provider,
+            (None, None) => return Err(InvalidInput::NoCredentials),
+        };
+        for (name, timeout) in [
+            ("connect_timeout", self.connect_timeout),
+            ("timeout", self.timeout),
+        ] {
+            if timeout.is_zero() {
+                return Err(InvalidInput::ZeroTimeout(name));
+            }
+        }
         let (base_url, host, https) = match &self.endpoint {
             Some(url) => parse_endpoint(url)?,
             None => {
@@ -138,8 +196,7 @@ impl ClientBuilder {
             return Err(InvalidInput::InsecureEndpoint);
         }
         let transport = Transport::new(&TransportConfig {
-            connect_timeout: self.connect_timeout,
-            timeout: self.timeout,
+            connect_timeout: self.connect_timeout.min(LONGEST_WAIT),
             max_body: self.max_body,
             https_only: https,
             loopback: is_loopback(&host),
@@ -150,8 +207,10 @@ impl ClientBuilder {
                 base_url,
                 host,
                 credentials,
+                timeout: self.timeout.min(LONGEST_WAIT),
                 retry: self.retry,
                 reconcile: self.reconcile,
+                create_search: self.create_search.min(LONGEST_WAIT),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
                 skew: AtomicI64::new(0),
             }),
@@ -204,7 +263,26 @@ fn parse_endpoint(url: &str) -> Result<(String, String, bool), InvalidInput> {
     {
         return Err(bad("only scheme, host and port are allowed"));
     }
-    let host = authority.to_ascii_lowercase();
+    let authority = authority.to_ascii_lowercase();
+    // The port follows the last ':' unless that ':' is inside an IPv6 literal.
+    let (name, port) = match authority.rfind(':') {
+        Some(i) if !authority[i..].contains(']') => (&authority[..i], Some(&authority[i + 1..])),
+        _ => (authority.as_str(), None),
+    };
+    if name.is_empty() || (name.contains(':') && !name.starts_with('[')) {
+        return Err(bad(
+            "the host is not a name, an IPv4 address or a bracketed IPv6 address",
+        ));
+    }
+    let default_port = if https { 443 } else { 80 };
+    let host = match port.map(|p| (p, p.parse::<u16>())) {
+        None => name.to_owned(),
+        Some((_, Ok(port))) if port == default_port => name.to_owned(),
+        Some((text, Ok(port))) if port > 0 && !text.starts_with('+') => format!("{name}:{port}"),
+        Some(_) => return Err(bad("the port must be a number from 1 to 65535")),
+    };
+    // HTTP clients leave the scheme's default port out of the Host header, so the signed host
+    // must leave it out too.
     let scheme = if https { "https" } else { "http" };
     Ok((format!("{scheme}://{host}"), host, https))
 }
@@ -242,9 +320,11 @@ struct Inner {
     transport: Transport,
     base_url: String,
     host: String,
-    credentials: Credentials,
+    credentials: Arc<dyn ProvideCredentials>,
+    timeout: Duration,
     retry: RetryPolicy,
     reconcile: bool,
+    create_search: Duration,
     clock: Clock,
     /// Seconds to add to the local clock, learnt from the service's `Date`.
     skew: AtomicI64,
@@ -257,12 +337,14 @@ impl fmt::Debug for ClientBuilder {
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("allow_http", &self.allow_http)
-            .field("credentials", &self.credentials)
+            .field("credentials", &self.static_credentials)
+            .field("credentials_provider", &self.credentials)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("max_response_body", &self.max_body)
             .field("retry", &self.retry)
             .field("reconcile_creates", &self.reconcile)
+            .field("create_search", &self.create_search)
             .field("custom_clock", &self.clock.is_some())
             .finish()
     }
@@ -288,12 +370,14 @@ impl Client {
             region: region.into(),
             endpoint: None,
             allow_http: false,
+            static_credentials: None,
             credentials: None,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
             max_body: 4 << 20,
             retry: RetryPolicy::default(),
             reconcile: true,
+            create_search: Duration::from_secs(30),
             clock: None,
         }
     }
@@ -310,15 +394,29 @@ impl Client {
 
     /// Starts a batch job and returns its detail (with its `JobId`).
     ///
-    /// A create is never replayed blindly. If nothing reached the service (DNS failure,
-    /// connection refused), it is sent again under the retry policy. If the outcome is
-    /// unknown (a timeout or dropped connection after sending, a 5xx, an unreadable 2xx),
-    /// the client lists jobs of this name and type, newest first, and returns the one with
-    /// the same input created since two minutes before the first attempt, judged on the
-    /// service's clock (the listing's `Date`). If there is none, the job is created again,
-    /// at most once more. With reconciliation off, when the listing fails, or when it cannot
-    /// be sure (no usable `Date`, a repeated paging token, too many jobs of that name), the
-    /// error is [`Error::CreateOutcomeUnknown`]: the job may exist, and was not created twice.
+    /// A create is never sent twice for one call unless the first request certainly never
+    /// reached the service, and never returns another job as its own. The rule:
+    ///
+    /// 1. Before sending, the client lists the jobs that already have this name and type
+    ///    (one page of up to 100, newest first): none of them can be the one it creates.
+    ///    (With [`ClientBuilder::reconcile_creates`]`(false)` it skips this and step 3.)
+    /// 2. A failure that happened before the request could reach the service (the host did
+    ///    not resolve, no connection or TLS session, the request not sent whole) is sent again
+    ///    under the [`RetryPolicy`]. Any other failure (a refusal, a 4xx) is returned.
+    /// 3. After a failure that may have reached the service (a timeout or lost connection
+    ///    after sending, a 5xx, an unreadable success) the client never sends the create
+    ///    again: it only searches. It lists jobs by name and type, newest first, after 0.5 s
+    ///    and then at doubling intervals of at most 8 s, for
+    ///    [`ClientBuilder::create_search`] (30 s by default). A listed job is the one it
+    ///    created only if it was not listed in step 1 and carries everything the request
+    ///    said: the name, the type, the input and every element of the Operation, as the
+    ///    service echoes them (elements the service adds are allowed).
+    /// 4. When the search ends without such a job, or when reconciliation is off, the error is
+    ///    [`Error::CreateOutcomeUnknown`]: the job may exist, and was not created twice.
+    ///
+    /// Two callers creating identical jobs (same name, type, input and Operation) at the
+    /// same moment cannot be told apart by the service's answers; give concurrent creates
+    /// distinct names.
     pub fn create(&self, job: &BatchJob) -> Result<JobDetail, Error> {
         create::create(self, job)
     }
@@ -326,8 +424,16 @@ impl Client {
     /// Describes one batch job; [`Error::JobNotFound`] when the service says it does not
     /// exist.
     pub fn describe(&self, job_id: &str) -> Result<JobDetail, Error> {
+        self.describe_until(job_id, None)
+    }
+
+    pub(crate) fn describe_until(
+        &self,
+        job_id: &str,
+        deadline: Option<Instant>,
+    ) -> Result<JobDetail, Error> {
         let op = DescribeJob::new(job_id)?;
-        let described = self.execute(&op)?;
+        let described = self.execute(&op, deadline)?;
         match described.job {
             Some(job) => Ok(job),
             None => Err(Error::JobNotFound {
@@ -338,18 +444,18 @@ impl Client {
 
     /// Lists one page of batch jobs.
     pub fn list(&self, query: &ListQuery) -> Result<JobPage, Error> {
-        self.execute(&ListJobs::new(query)?)
+        self.execute(&ListJobs::new(query)?, None)
     }
 
     /// Iterates over every job matching `query`, page after page (`query.next_token` is the
-    /// starting point). Stops with [`Error::PagingLoop`] if the service repeats a token.
+    /// starting point). See [`JobIter`] for how a misbehaving service is bounded.
     pub fn list_all(&self, query: &ListQuery) -> JobIter<'_> {
         JobIter::new(self, query.clone())
     }
 
     /// Cancels a batch job.
     pub fn cancel(&self, job_id: &str) -> Result<(), Error> {
-        self.execute(&CancelJob::new(job_id)?)
+        self.execute(&CancelJob::new(job_id)?, None)
     }
 
     /// Polls a job until it is `Success`, `Failed` or `Cancel` and returns that detail
@@ -368,69 +474,117 @@ impl Client {
         wait::wait(self, job_id, options, progress)
     }
 
-    /// Runs an idempotent operation under the retry policy.
-    pub(crate) fn execute<O: Operation>(&self, op: &O) -> Result<O::Output, Error> {
+    /// Runs an idempotent operation under the retry policy; no attempt starts or sleeps past
+    /// `deadline`.
+    pub(crate) fn execute<O: Operation>(
+        &self,
+        op: &O,
+        deadline: Option<Instant>,
+    ) -> Result<O::Output, Error> {
         let policy = &self.inner.retry;
         let max = policy.max_attempts.max(1);
         let mut attempt = 1;
         loop {
-            let result = self.attempt(op, attempt > 1);
-            match result {
+            let error = match self.attempt(op, attempt > 1, deadline) {
                 Ok(output) => return Ok(output),
-                Err(e) if attempt < max && retry::is_retryable(&e) => {
-                    std::thread::sleep(policy.backoff(attempt));
-                    attempt += 1;
-                }
-                Err(e) if attempt > 1 => {
-                    return Err(Error::RetriesExhausted {
-                        attempts: attempt,
-                        last: Box::new(e),
-                    });
-                }
-                Err(e) => return Err(e),
+                Err(e) => e,
+            };
+            let pause = policy.backoff(attempt);
+            let time_left = deadline.is_none_or(|d| {
+                Instant::now()
+                    .checked_add(pause)
+                    .is_some_and(|resume| resume < d)
+            });
+            if attempt < max && time_left && retry::is_retryable(&error) {
+                std::thread::sleep(pause);
+                attempt += 1;
+                continue;
             }
+            return Err(if attempt > 1 {
+                Error::RetriesExhausted {
+                    attempts: attempt,
+                    last: Box::new(error),
+                }
+            } else {
+                error
+            });
         }
     }
 
     /// One exchange, plus at most one re-signed resend when the service refuses the
-    /// signature's time and its `Date` shows the local clock is off. (A refused signature
-    /// means nothing was processed, so this is safe for a create too.)
-    pub(crate) fn attempt<O: Operation>(&self, op: &O, is_retry: bool) -> Result<O::Output, Error> {
-        let response = self.send_once(op, is_retry)?;
+    /// signature's time and its `Date` shows that the clock the request was signed with was
+    /// off. The refusal is judged against the skew that request used, not the one stored
+    /// since (another thread may have changed it), and a stored skew is replaced, so a local
+    /// clock that gets fixed is followed back. (A refused signature means nothing was
+    /// processed, so this is safe for a create too.)
+    pub(crate) fn attempt<O: Operation>(
+        &self,
+        op: &O,
+        is_retry: bool,
+        deadline: Option<Instant>,
+    ) -> Result<O::Output, Error> {
+        let skew = self.clock_skew();
+        let response = self.send_once(op.request(), is_retry, skew, deadline)?;
         let result = op.parse(response.status, &response.headers(), &response.body);
-        match result {
-            Err(e) if retry::is_time_refusal(&e) => {
-                let local = self.local_now();
-                let Some(skew) = retry::skew_from_date(response.date.as_deref(), local) else {
-                    return Err(e);
-                };
-                if (skew - self.clock_skew()).abs() < retry::MIN_SKEW_SECS {
-                    // Already corrected for this skew and still refused: do not loop.
-                    return Err(e);
-                }
-                self.inner.skew.store(skew, Ordering::Relaxed);
-                let response = self.send_once(op, true)?;
-                op.parse(response.status, &response.headers(), &response.body)
-            }
-            other => other,
+        let Err(error) = result else {
+            return result;
+        };
+        if !retry::is_time_refusal(&error) {
+            return Err(error);
         }
+        let service_now = response
+            .date
+            .as_deref()
+            .and_then(unix_time::parse_http_date);
+        let Some(offset) = service_now.and_then(|now| retry::service_offset(now, self.local_now()))
+        else {
+            return Err(error);
+        };
+        if (offset - skew).abs() < retry::MIN_SKEW_SECS {
+            // The clock was right: the refusal has another cause.
+            return Err(error);
+        }
+        self.inner.skew.store(offset, Ordering::Relaxed);
+        let response = self.send_once(op.request(), true, offset, deadline)?;
+        op.parse(response.status, &response.headers(), &response.body)
     }
 
-    fn send_once<O: Operation>(&self, op: &O, is_retry: bool) -> Result<RawResponse, Error> {
-        let mut request = op.request();
+    fn send_once(
+        &self,
+        mut request: HttpRequest,
+        is_retry: bool,
+        skew: i64,
+        deadline: Option<Instant>,
+    ) -> Result<RawResponse, Error> {
+        let timeout = match deadline {
+            None => self.inner.timeout,
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(Error::Transport(TransportError {
+                        kind: TransportErrorKind::Timeout,
+                        message: "the deadline passed before the request was sent".into(),
+                        never_sent: true,
+                    }));
+                }
+                left.min(self.inner.timeout)
+            }
+        };
         if is_retry {
             request.set_header("x-cos-sdk-retry", "true");
         }
-        request.sign(&self.inner.host, &self.inner.credentials, self.key_time());
+        let now = (self.local_now().saturating_add(skew)).max(0) as u64;
+        let service_now = UNIX_EPOCH + Duration::from_secs(now);
+        let credentials = self
+            .inner
+            .credentials
+            .credentials(service_now)
+            .map_err(Error::Credentials)?;
+        request.sign(&self.inner.host, &credentials, key_time(now, &credentials)?);
         self.inner
             .transport
-            .send(&self.inner.base_url, &request)
+            .send(&self.inner.base_url, &request, timeout)
             .map_err(Error::Transport)
-    }
-
-    fn key_time(&self) -> KeyTime {
-        let now = self.local_now() + self.clock_skew();
-        KeyTime::around(now.max(0) as u64, SIGN_BACK, SIGN_AHEAD)
     }
 
     /// "Now" on the client's clock, in Unix seconds.
@@ -442,9 +596,32 @@ impl Client {
         self.inner.reconcile
     }
 
+    pub(crate) fn create_search(&self) -> Duration {
+        self.inner.create_search
+    }
+
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
     }
+}
+
+/// The signature's validity window around `now` (on the service's clock), never beyond the
+/// credentials' expiration.
+fn key_time(now: u64, credentials: &Credentials) -> Result<KeyTime, Error> {
+    let window = KeyTime::around(now, SIGN_BACK, SIGN_AHEAD);
+    let Some(expiration) = credentials.expiration() else {
+        return Ok(window);
+    };
+    let expires = unix_time::unix_seconds(expiration);
+    if expires <= now as i64 {
+        return Err(Error::Credentials(
+            "the credentials have expired; use a provider that refreshes them".into(),
+        ));
+    }
+    Ok(KeyTime::new(
+        window.start(),
+        window.end().min(expires as u64),
+    ))
 }
 
 #[cfg(test)]

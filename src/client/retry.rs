@@ -6,7 +6,6 @@ use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 use crate::error::{Error, TransportErrorKind};
-use crate::unix_time;
 
 /// How idempotent calls (describe, list, cancel) are retried.
 ///
@@ -72,10 +71,11 @@ impl RetryPolicy {
             .saturating_mul(1u32 << exp)
             .min(self.max_backoff);
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        if nanos == 0 {
-            return Duration::ZERO;
-        }
-        Duration::from_nanos(random_u64() % (nanos + 1))
+        let jitter = match nanos.checked_add(1) {
+            Some(span) => random_u64() % span,
+            None => random_u64(),
+        };
+        Duration::from_nanos(jitter)
     }
 }
 
@@ -116,18 +116,26 @@ fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
 }
 
-/// Whether a failed create certainly did not start a job, so that sending it again is safe.
-pub(crate) fn create_never_arrived(error: &Error) -> bool {
-    matches!(error, Error::Transport(t) if t.request_never_sent())
+/// What a failed create says about the job it asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CreateFailure {
+    /// The request never reached the service: sending it again is safe.
+    NeverArrived,
+    /// The service may have processed it: the job may exist.
+    OutcomeUnknown,
+    /// The service refused it: no job was created.
+    Refused,
 }
 
-/// Whether a failed create may have started a job (the request may have been processed).
-pub(crate) fn create_outcome_unknown(error: &Error) -> bool {
+pub(crate) fn classify_create_failure(error: &Error) -> CreateFailure {
     match error {
-        Error::Transport(t) => !t.request_never_sent() && t.kind != TransportErrorKind::Tls,
-        Error::Service(s) => s.status >= 500,
-        Error::Response { status, .. } => *status >= 500 || (200..300).contains(status),
-        _ => false,
+        Error::Transport(t) if t.request_never_sent() => CreateFailure::NeverArrived,
+        Error::Transport(_) => CreateFailure::OutcomeUnknown,
+        Error::Service(s) if s.status >= 500 => CreateFailure::OutcomeUnknown,
+        Error::Response { status, .. } if *status >= 500 || (200..300).contains(status) => {
+            CreateFailure::OutcomeUnknown
+        }
+        _ => CreateFailure::Refused,
     }
 }
 
@@ -143,7 +151,8 @@ pub(crate) fn is_time_refusal(error: &Error) -> bool {
         || message.contains("request has expired")
 }
 
-/// Skews smaller than this are left alone: the signature starts a minute early anyway.
+/// A refusal is put down to the clock only when the service's `Date` is at least this far
+/// from the time the request was signed with: the signature starts a minute early anyway.
 pub(crate) const MIN_SKEW_SECS: i64 = 30;
 /// A `Date` further away than this is taken as broken, not as the service's time.
 pub(crate) const MAX_SKEW_SECS: i64 = 7 * 24 * 3600;
@@ -155,31 +164,28 @@ pub(crate) fn service_offset(service_date: i64, local_now: i64) -> Option<i64> {
     (offset.abs() <= MAX_SKEW_SECS).then_some(offset)
 }
 
-/// The offset to add to the local clock, from a refusal's `Date` header, if it is usable and
-/// large enough to explain the refusal.
-pub(crate) fn skew_from_date(date: Option<&str>, local_now: i64) -> Option<i64> {
-    service_offset(unix_time::parse_http_date(date?)?, local_now)
-        .filter(|skew| skew.abs() >= MIN_SKEW_SECS)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn skew_ignores_small_and_absurd_offsets() {
+    fn a_date_beyond_a_week_is_not_taken_as_the_service_clock() {
         let now = 1_656_429_792;
-        let date = Some("Mon, 28 Jun 2022 15:43:12 GMT");
-        assert_eq!(skew_from_date(date, now), Some(1200));
-        assert_eq!(
-            skew_from_date(Some("Mon, 28 Jun 2022 15:23:22 GMT"), now),
-            None
-        );
-        assert_eq!(
-            skew_from_date(Some("Thu, 01 Jan 1970 00:00:00 GMT"), now),
-            None
-        );
-        assert_eq!(skew_from_date(None, now), None);
+        assert_eq!(service_offset(now + 1200, now), Some(1200));
+        assert_eq!(service_offset(now - 5, now), Some(-5));
+        assert_eq!(service_offset(0, now), None);
+    }
+
+    #[test]
+    fn the_largest_backoffs_do_not_overflow() {
+        let policy = RetryPolicy {
+            max_attempts: u32::MAX,
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+        };
+        for retry in [0, 1, 2, 31, 32, 64, u32::MAX] {
+            let _ = policy.backoff(retry);
+        }
     }
 
     #[test]

@@ -2,11 +2,14 @@
 
 use std::time::{Duration, Instant};
 
-use super::Client;
+use super::{Client, LONGEST_WAIT, retry};
 use crate::error::Error;
 use crate::model::{JobDetail, JobState};
 
 /// How [`Client::wait`] polls.
+///
+/// Any value is accepted: durations too long for the clock (`Duration::MAX`) are taken as
+/// about a century.
 ///
 /// ```
 /// use std::time::Duration;
@@ -17,7 +20,8 @@ use crate::model::{JobDetail, JobState};
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WaitOptions {
-    /// Give up after this long ([`Error::WaitDeadline`]).
+    /// Give up after this long ([`Error::WaitDeadline`]). Retries of a poll never run past
+    /// it, and no exchange is allowed to last beyond it.
     pub deadline: Duration,
     /// The first pause between polls; it doubles up to `max_interval`.
     pub first_interval: Duration,
@@ -46,6 +50,14 @@ fn is_not_found(error: &Error) -> bool {
     }
 }
 
+/// Whether a poll failed for a reason that passes (a timeout, a 5xx), retries included.
+fn is_transient(error: &Error) -> bool {
+    match error {
+        Error::RetriesExhausted { last, .. } => retry::is_retryable(last),
+        other => retry::is_retryable(other),
+    }
+}
+
 pub(super) fn wait(
     client: &Client,
     job_id: &str,
@@ -53,11 +65,16 @@ pub(super) fn wait(
     mut progress: impl FnMut(&JobDetail),
 ) -> Result<JobDetail, Error> {
     let started = Instant::now();
-    let deadline = started + options.deadline;
-    let mut interval = options.first_interval;
+    let deadline = started + options.deadline.min(LONGEST_WAIT);
+    let grace = options.not_found_grace.min(LONGEST_WAIT);
+    let mut interval = options.first_interval.min(LONGEST_WAIT);
     let mut last_state: Option<JobState> = None;
+    let deadline_passed = |last_state: Option<JobState>| Error::WaitDeadline {
+        job_id: job_id.to_owned(),
+        last_state,
+    };
     loop {
-        match client.describe(job_id) {
+        match client.describe_until(job_id, Some(deadline)) {
             Ok(detail) => {
                 progress(&detail);
                 if detail.state.is_final() {
@@ -65,17 +82,19 @@ pub(super) fn wait(
                 }
                 last_state = Some(detail.state);
             }
-            Err(e) if is_not_found(&e) && started.elapsed() < options.not_found_grace => {}
+            Err(e) if is_not_found(&e) && started.elapsed() < grace => {}
+            // A poll that failed because the time ran out is the deadline, not an error of
+            // the service.
+            Err(e) if Instant::now() >= deadline && is_transient(&e) => {
+                return Err(deadline_passed(last_state));
+            }
             Err(e) => return Err(e),
         }
         let now = Instant::now();
         if now >= deadline {
-            return Err(Error::WaitDeadline {
-                job_id: job_id.to_owned(),
-                last_state,
-            });
+            return Err(deadline_passed(last_state));
         }
         std::thread::sleep(interval.min(deadline - now));
-        interval = (interval * 2).min(options.max_interval);
+        interval = interval.saturating_mul(2).min(options.max_interval);
     }
 }

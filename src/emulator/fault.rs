@@ -56,6 +56,7 @@ pub(crate) enum FaultKind {
     Close,
     Silence(Duration),
     Delay(Duration),
+    SlowProcessing(Duration),
     Stall(Duration),
     Body { status: u16, body: Vec<u8> },
     Truncated,
@@ -97,6 +98,12 @@ impl Fault {
     /// Answer normally, after `duration`.
     pub fn delay(duration: Duration) -> Self {
         Fault::new(FaultKind::Delay(duration), true)
+    }
+
+    /// Wait `duration`, then do the work of the request and answer: a service that commits
+    /// a create only after the client has given up waiting.
+    pub fn slow_processing(duration: Duration) -> Self {
+        Fault::new(FaultKind::SlowProcessing(duration), false)
     }
 
     /// Send the status line, the headers and part of the body, then stall for `duration`

@@ -144,6 +144,10 @@ fn handle(shared: &Shared, mut request: tiny_http::Request) {
             shared.sleep(d);
             respond(request, answer, &request_id, &date);
         }
+        FaultKind::SlowProcessing(d) => {
+            shared.sleep(d);
+            respond(request, answer(), &request_id, &date);
+        }
         FaultKind::Body { status, body } => {
             respond(request, Answer { status, body }, &request_id, &date)
         }

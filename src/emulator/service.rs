@@ -383,7 +383,9 @@ fn response_answer(request_id: &str, write_rest: impl FnOnce(&mut Writer)) -> An
 
 fn write_detail(w: &mut Writer, state: &State, job: &StoredJob) {
     let snapshot = state.snapshot(job);
-    let time_or_dash = |t: Option<OffsetDateTime>| t.map_or_else(|| "-".to_owned(), format_time);
+    // The emulator's clock runs in UTC from today, which the format always carries.
+    let time_text = |t: OffsetDateTime| format_time(t).unwrap_or_else(|_| "-".to_owned());
+    let time_or_dash = |t: Option<OffsetDateTime>| t.map_or_else(|| "-".to_owned(), time_text);
     let (code, message) = match (&snapshot.state, &job.failure) {
         (JobState::Failed, Some((code, message))) => (code.as_str(), message.as_str()),
         _ => ("Success", ""),
@@ -396,7 +398,7 @@ fn write_detail(w: &mut Writer, state: &State, job: &StoredJob) {
     let _ = w.text("Name", &job.job.name);
     let _ = w.text("JobId", &job.id);
     let _ = w.text("State", snapshot.state.as_str());
-    let _ = w.text("CreationTime", &format_time(job.creation_stamp()));
+    let _ = w.text("CreationTime", &time_text(job.creation_stamp()));
     let _ = w.text("StartTime", &time_or_dash(snapshot.start));
     let _ = w.text("EndTime", &time_or_dash(snapshot.end));
     let _ = job.job.input.write(w);

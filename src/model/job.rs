@@ -352,8 +352,11 @@ impl Operation {
         w.open("Operation");
         if let Some(interval) = &self.time_interval {
             w.open("TimeInterval");
-            w.opt_text("Start", interval.start.map(format_time).as_deref())?;
-            w.opt_text("End", interval.end.map(format_time).as_deref())?;
+            w.opt_text(
+                "Start",
+                interval.start.map(format_time).transpose()?.as_deref(),
+            )?;
+            w.opt_text("End", interval.end.map(format_time).transpose()?.as_deref())?;
             w.close("TimeInterval");
         }
         w.opt_text("WorkflowIds", self.workflow_ids.as_deref())?;

@@ -2,23 +2,35 @@
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
+use crate::error::InvalidInput;
+
 /// Formats a time the way the service writes it: `YYYY-MM-DDTHH:MM:SS+HHMM`, in the time's
 /// own offset.
 ///
+/// The format has four year digits and an offset in whole minutes, so a year outside
+/// `0..=9999` or an offset with seconds is refused ([`InvalidInput::UnrepresentableTime`])
+/// rather than written as another instant.
+///
 /// ```
 /// use cos_ci_batch::model::{format_time, parse_time};
+/// use time::UtcOffset;
 ///
 /// let t = parse_time("2022-06-27T15:23:10+08:00").unwrap();
-/// assert_eq!(format_time(t), "2022-06-27T15:23:10+0800");
+/// assert_eq!(format_time(t).unwrap(), "2022-06-27T15:23:10+0800");
+/// let odd_offset = t.to_offset(UtcOffset::from_hms(5, 30, 15).unwrap());
+/// assert!(format_time(odd_offset).is_err());
+/// assert!(format_time(t.replace_year(-1).unwrap()).is_err());
 /// ```
-pub fn format_time(t: OffsetDateTime) -> String {
+pub fn format_time(t: OffsetDateTime) -> Result<String, InvalidInput> {
     let offset = t.offset();
+    if offset.seconds_past_minute() != 0 || !(0..=9999).contains(&t.year()) {
+        return Err(InvalidInput::UnrepresentableTime(t));
+    }
     let seconds = offset.whole_seconds();
     let sign = if seconds < 0 { '-' } else { '+' };
     let minutes = seconds.unsigned_abs() / 60;
     let mut out = String::with_capacity(24);
-    // Years outside 0..=9999 cannot be written in this format; they are clamped.
-    push_digits(&mut out, t.year().clamp(0, 9999) as u32, 4);
+    push_digits(&mut out, t.year() as u32, 4);
     out.push('-');
     push_digits(&mut out, u32::from(t.month() as u8), 2);
     out.push('-');
@@ -32,7 +44,7 @@ pub fn format_time(t: OffsetDateTime) -> String {
     out.push(sign);
     push_digits(&mut out, minutes / 60, 2);
     push_digits(&mut out, minutes % 60, 2);
-    out
+    Ok(out)
 }
 
 /// Appends `value` as exactly `width` decimal digits (zero-padded).
@@ -78,28 +90,22 @@ pub fn parse_time(text: &str) -> Option<OffsetDateTime> {
 }
 
 fn parse_offset(text: &str) -> Option<UtcOffset> {
-    if text == "Z" || text == "z" {
-        return Some(UtcOffset::UTC);
-    }
-    let (sign, digits) = match text.as_bytes().first()? {
-        b'+' => (1i8, &text[1..]),
-        b'-' => (-1i8, &text[1..]),
+    let (sign, rest) = match text.as_bytes() {
+        [b'Z' | b'z'] => return Some(UtcOffset::UTC),
+        [b'+', rest @ ..] => (1i8, rest),
+        [b'-', rest @ ..] => (-1i8, rest),
         _ => return None,
     };
-    let digits: String = match digits.len() {
-        2 | 4 => digits.to_owned(),
-        5 if digits.as_bytes()[2] == b':' => digits.replace(':', ""),
+    let (hours, minutes) = match *rest {
+        [h1, h2] => ([h1, h2], [b'0', b'0']),
+        [h1, h2, m1, m2] | [h1, h2, b':', m1, m2] => ([h1, h2], [m1, m2]),
         _ => return None,
     };
-    if !digits.bytes().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let hours: i8 = digits[..2].parse().ok()?;
-    let minutes: i8 = if digits.len() == 4 {
-        digits[2..].parse().ok()?
-    } else {
-        0
+    let two_digits = |[tens, ones]: [u8; 2]| -> Option<i8> {
+        (tens.is_ascii_digit() && ones.is_ascii_digit())
+            .then(|| ((tens - b'0') * 10 + (ones - b'0')) as i8)
     };
+    let (hours, minutes) = (two_digits(hours)?, two_digits(minutes)?);
     if minutes >= 60 {
         return None;
     }
@@ -121,7 +127,9 @@ mod tests {
             ("2022-02-25T12:00:00+05", "2022-02-25T12:00:00+0500"),
         ] {
             assert_eq!(
-                parse_time(input).map(format_time).as_deref(),
+                parse_time(input)
+                    .map(|t| format_time(t).unwrap())
+                    .as_deref(),
                 Some(output),
                 "{input}"
             );
@@ -134,6 +142,12 @@ mod tests {
             "2022-13-01T00:00:00Z",
             "2022-02-25T12:00:00+0860",
             "２０２２-02-25T12:00:00Z",
+            "2022-06-27T15:23:10+0::::",
+            "2022-06-27T15:23:10+08:0",
+            "2022-06-27T15:23:10+0:000",
+            "2022-06-27T15:23:10+",
+            "2022-06-27T15:23:10+08:00:00",
+            "2022-06-27T15:23:10+-800",
         ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }

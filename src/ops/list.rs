@@ -169,7 +169,8 @@ pub struct ListJobs {
 }
 
 impl ListJobs {
-    /// Refuses a page size outside `1..=100`.
+    /// Refuses a page size outside `1..=100`, and a creation-time filter the service's time
+    /// format cannot carry ([`format_time`]).
     pub fn new(query: &ListQuery) -> Result<Self, InvalidInput> {
         if let Some(size) = query.size {
             if !(1..=100).contains(&size) {
@@ -194,8 +195,14 @@ impl ListJobs {
                 names.join(",")
             }),
         );
-        push("startCreationTime", query.created_after.map(format_time));
-        push("endCreationTime", query.created_before.map(format_time));
+        push(
+            "startCreationTime",
+            query.created_after.map(format_time).transpose()?,
+        );
+        push(
+            "endCreationTime",
+            query.created_before.map(format_time).transpose()?,
+        );
         push("workflowId", query.workflow_id.clone());
         push("jobId", query.job_id.clone());
         push("name", query.name.clone());

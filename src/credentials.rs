@@ -1,0 +1,286 @@
+//! Credentials: a SecretId / SecretKey pair with an optional STS session token and expiry,
+//! and providers that hand the client fresh credentials before each request.
+//!
+//! A [`crate::Client`] asks its provider for credentials before it signs every request, so a
+//! `wait` that lasts hours can outlive any one STS token. [`Credentials`] is a provider of
+//! itself; [`RefreshingCredentials`] caches what a caller's function returns and calls it
+//! again shortly before the credentials expire.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use crate::error::InvalidInput;
+
+/// The environment variable read by [`Credentials::from_env`] for the SecretId.
+pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
+/// The environment variable read by [`Credentials::from_env`] for the SecretKey.
+pub const ENV_SECRET_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+/// The environment variable read first by [`Credentials::from_env`] for an STS session token.
+pub const ENV_SESSION_TOKEN: &str = "TENCENTCLOUD_SESSION_TOKEN";
+/// The fallback environment variable for an STS session token.
+pub const ENV_TOKEN: &str = "TENCENTCLOUD_TOKEN";
+
+/// A SecretId / SecretKey pair, optionally with an STS session token.
+///
+/// `Debug` shows the SecretId only; the key and the token are never printed.
+///
+/// ```
+/// use cos_ci_batch::sign::Credentials;
+///
+/// let credentials = Credentials::new("AKIDexample", "do-not-print-me").with_session_token("tok");
+/// let shown = format!("{credentials:?}");
+/// assert!(shown.contains("AKIDexample"));
+/// assert!(!shown.contains("do-not-print-me") && !shown.contains("tok\""));
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    secret_id: String,
+    secret_key: String,
+    session_token: Option<String>,
+    expiration: Option<SystemTime>,
+}
+
+impl Credentials {
+    /// Long-lived credentials. They are checked (non-empty, no surrounding whitespace) by
+    /// [`Credentials::validate`], which the client calls before it sends anything.
+    pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Credentials {
+            secret_id: secret_id.into(),
+            secret_key: secret_key.into(),
+            session_token: None,
+            expiration: None,
+        }
+    }
+
+    /// Sets when the credentials stop being valid (STS credentials come with one). The client
+    /// never signs a request valid beyond it, and refuses to sign with credentials that have
+    /// expired.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use cos_ci_batch::Credentials;
+    ///
+    /// let expires = SystemTime::now() + Duration::from_secs(1800);
+    /// let sts = Credentials::new("AKIDtmp", "key").with_session_token("token").with_expiration(expires);
+    /// assert_eq!(sts.expiration(), Some(expires));
+    /// ```
+    pub fn with_expiration(mut self, expiration: SystemTime) -> Self {
+        self.expiration = Some(expiration);
+        self
+    }
+
+    /// When the credentials expire, if they do.
+    pub fn expiration(&self) -> Option<SystemTime> {
+        self.expiration
+    }
+
+    pub(crate) fn secret_key(&self) -> &str {
+        &self.secret_key
+    }
+
+    /// Attaches an STS session token; it is sent (and signed) as `x-ci-security-token`.
+    pub fn with_session_token(mut self, token: impl Into<String>) -> Self {
+        self.session_token = Some(token.into());
+        self
+    }
+
+    /// Reads `TENCENTCLOUD_SECRET_ID` and `TENCENTCLOUD_SECRET_KEY`, and the session token from
+    /// `TENCENTCLOUD_SESSION_TOKEN`, falling back to `TENCENTCLOUD_TOKEN`.
+    ///
+    /// Fails with [`InvalidInput::MissingEnv`] when the id or key is unset, and with the
+    /// errors of [`Credentials::validate`] when a value is empty or padded with whitespace
+    /// (a common result of `.env` files).
+    pub fn from_env() -> Result<Self, InvalidInput> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`Credentials::from_env`] over any lookup function, so that tests need not touch the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, InvalidInput> {
+        let secret_id = lookup(ENV_SECRET_ID).ok_or(InvalidInput::MissingEnv(ENV_SECRET_ID))?;
+        let secret_key = lookup(ENV_SECRET_KEY).ok_or(InvalidInput::MissingEnv(ENV_SECRET_KEY))?;
+        let token = lookup(ENV_SESSION_TOKEN)
+            .filter(|t| !t.is_empty())
+            .or_else(|| lookup(ENV_TOKEN).filter(|t| !t.is_empty()));
+        let mut credentials = Credentials::new(secret_id, secret_key);
+        credentials.session_token = token;
+        credentials.validate()?;
+        Ok(credentials)
+    }
+
+    /// The SecretId (the `q-ak` field of a signature). It is not a secret.
+    pub fn secret_id(&self) -> &str {
+        &self.secret_id
+    }
+
+    /// Whether a session token is attached.
+    pub fn has_session_token(&self) -> bool {
+        self.session_token.is_some()
+    }
+
+    pub(crate) fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+
+    /// Checks that the id, the key and any token are non-empty and carry no surrounding
+    /// whitespace or control characters.
+    pub fn validate(&self) -> Result<(), InvalidInput> {
+        check_secret_value("SecretId", &self.secret_id)?;
+        check_secret_value("SecretKey", &self.secret_key)?;
+        if let Some(token) = &self.session_token {
+            check_secret_value("session token", token)?;
+        }
+        Ok(())
+    }
+}
+
+fn check_secret_value(field: &'static str, value: &str) -> Result<(), InvalidInput> {
+    if value.is_empty() {
+        return Err(InvalidInput::EmptyCredential(field));
+    }
+    if value.trim() != value || value.chars().any(char::is_control) {
+        return Err(InvalidInput::PaddedCredential(field));
+    }
+    Ok(())
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &"<redacted>")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+/// The error a credentials provider returns: any error, sent and shared across threads.
+pub type ProvideError = Box<dyn StdError + Send + Sync>;
+
+/// Hands the client the credentials to sign the next request with.
+///
+/// The client calls [`ProvideCredentials::credentials`] before signing each request, with
+/// "now" on the service's clock as the client knows it (the local clock corrected by any skew
+/// learnt from the service). An error stops that call with [`crate::Error::Credentials`];
+/// nothing is sent.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use cos_ci_batch::credentials::{ProvideCredentials, ProvideError};
+/// use cos_ci_batch::Credentials;
+///
+/// /// Reads the credentials a sidecar keeps up to date in a file.
+/// #[derive(Debug)]
+/// struct FromFile(std::path::PathBuf);
+///
+/// impl ProvideCredentials for FromFile {
+///     fn credentials(&self, _now: SystemTime) -> Result<Credentials, ProvideError> {
+///         let text = std::fs::read_to_string(&self.0)?;
+///         let (id, key) = text.trim().split_once(':').ok_or("expected id:key")?;
+///         Ok(Credentials::new(id, key))
+///     }
+/// }
+/// let provider = FromFile("/nonexistent/creds".into());
+/// assert!(provider.credentials(SystemTime::now()).is_err());
+/// ```
+pub trait ProvideCredentials: fmt::Debug + Send + Sync + 'static {
+    /// Credentials valid at `now`.
+    fn credentials(&self, now: SystemTime) -> Result<Credentials, ProvideError>;
+}
+
+impl ProvideCredentials for Credentials {
+    fn credentials(&self, _now: SystemTime) -> Result<Credentials, ProvideError> {
+        Ok(self.clone())
+    }
+}
+
+/// Caches the credentials a function returns, and calls it again when they come within
+/// `margin` of their expiration (credentials without one are kept for good).
+///
+/// One refresh runs at a time: threads that need credentials meanwhile wait for it and then
+/// share its result. A failed refresh is returned to the caller that ran it, and the next
+/// caller tries again.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use cos_ci_batch::credentials::{ProvideCredentials, RefreshingCredentials};
+/// use cos_ci_batch::Credentials;
+///
+/// // In real code the function asks STS for a token; here it makes one up.
+/// let sts = RefreshingCredentials::new(Duration::from_secs(300), || {
+///     let expires = SystemTime::now() + Duration::from_secs(1800);
+///     Ok(Credentials::new("AKIDtmp", "key").with_session_token("token").with_expiration(expires))
+/// });
+/// let now = SystemTime::now();
+/// let first = sts.credentials(now)?;
+/// // Still valid for far longer than the margin: the same credentials.
+/// assert_eq!(sts.credentials(now)?, first);
+/// // Within five minutes of expiring: refreshed.
+/// let later = now + Duration::from_secs(1600);
+/// assert_ne!(sts.credentials(later)?.expiration(), first.expiration());
+/// # Ok::<(), cos_ci_batch::credentials::ProvideError>(())
+/// ```
+pub struct RefreshingCredentials<F> {
+    refresh: F,
+    margin: Duration,
+    cached: Mutex<Option<Credentials>>,
+}
+
+impl<F> RefreshingCredentials<F>
+where
+    F: Fn() -> Result<Credentials, ProvideError> + Send + Sync + 'static,
+{
+    /// Refreshes through `refresh` when the cached credentials have `margin` or less left
+    /// (5 minutes is a common choice for STS tokens).
+    pub fn new(margin: Duration, refresh: F) -> Self {
+        RefreshingCredentials {
+            refresh,
+            margin,
+            cached: Mutex::new(None),
+        }
+    }
+}
+
+impl<F> ProvideCredentials for RefreshingCredentials<F>
+where
+    F: Fn() -> Result<Credentials, ProvideError> + Send + Sync + 'static,
+{
+    fn credentials(&self, now: SystemTime) -> Result<Credentials, ProvideError> {
+        // Holding the lock through the refresh is what makes it one refresh at a time.
+        let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
+        let fresh_enough = |c: &Credentials| {
+            c.expiration.is_none_or(|expiration| {
+                now.checked_add(self.margin).is_some_and(|t| t < expiration)
+            })
+        };
+        if let Some(credentials) = cached.as_ref().filter(|c| fresh_enough(c)) {
+            return Ok(credentials.clone());
+        }
+        let credentials = (self.refresh)()?;
+        credentials.validate()?;
+        if credentials
+            .expiration
+            .is_some_and(|expiration| expiration <= now)
+        {
+            return Err("the refreshed credentials have already expired".into());
+        }
+        *cached = Some(credentials.clone());
+        Ok(credentials)
+    }
+}
+
+impl<F> fmt::Debug for RefreshingCredentials<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("RefreshingCredentials")
+            .field("margin", &self.margin)
+            .field("cached", &*cached)
+            .finish_non_exhaustive()
+    }
+}
