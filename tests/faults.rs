@@ -216,6 +216,52 @@ fn the_skew_correction_never_loops() {
     assert_eq!(emulator.received_count(), 2);
 }
 
+#[test]
+fn sixteen_threads_sharing_a_slow_clock_all_succeed() {
+    // Attack 9.9: a refusal is judged against the skew its request was signed with, so a
+    // thread refused before another corrected the skew resends instead of failing.
+    let emulator = Emulator::start().unwrap();
+    let client = skewed_client(&emulator, -3600);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..16)
+            .map(|_| scope.spawn(|| client.list(&ListQuery::new())))
+            .collect();
+        for handle in handles {
+            handle.join().unwrap().unwrap();
+        }
+    });
+    assert!((client.clock_skew() - 3600).abs() <= 2, "{}", client.clock_skew());
+}
+
+#[test]
+fn a_skew_is_unlearnt_when_the_local_clock_is_fixed() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let emulator = Emulator::start().unwrap();
+    let offset = std::sync::Arc::new(AtomicI64::new(-3600));
+    let clock_offset = offset.clone();
+    let client = emulator
+        .client_builder()
+        .retry_policy(fast_retries(1))
+        .clock(move || {
+            let offset = clock_offset.load(Ordering::SeqCst);
+            SystemTime::now() - Duration::from_secs(offset.unsigned_abs())
+        })
+        .build()
+        .unwrap();
+    client.list(&ListQuery::new()).unwrap();
+    assert!((client.clock_skew() - 3600).abs() <= 2);
+    // NTP fixes the local clock: the next call is refused once, then signed right.
+    offset.store(0, Ordering::SeqCst);
+    emulator.clear_received();
+    client.list(&ListQuery::new()).unwrap();
+    assert!(client.clock_skew().abs() <= 2, "{}", client.clock_skew());
+    let received = emulator.received();
+    assert_eq!(received.len(), 2);
+    assert!(!received[0].signature_valid && received[1].signature_valid);
+    client.list(&ListQuery::new()).unwrap();
+    assert_eq!(emulator.received_count(), 3);
+}
+
 // --- Timeouts and sizes -----------------------------------------------------------------
 
 #[test]

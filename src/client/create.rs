@@ -37,13 +37,13 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<JobDetail, Error
             CreateFailure::NeverArrived if sent < policy.max_attempts.max(1) => {
                 std::thread::sleep(policy.backoff(sent));
             }
-            CreateFailure::NeverArrived | CreateFailure::Refused if sent > 1 => {
+            CreateFailure::NeverArrived | CreateFailure::NotCreated if sent > 1 => {
                 return Err(Error::RetriesExhausted {
                     attempts: sent,
                     last: Box::new(error),
                 });
             }
-            CreateFailure::NeverArrived | CreateFailure::Refused => return Err(error),
+            CreateFailure::NeverArrived | CreateFailure::NotCreated => return Err(error),
             CreateFailure::OutcomeUnknown => {
                 let found = match &before {
                     Some(before) => search(client, job, before),

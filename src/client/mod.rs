@@ -275,11 +275,16 @@ fn parse_endpoint(url: &str) -> Result<(String, String, bool), InvalidInput> {
         ));
     }
     let default_port = if https { 443 } else { 80 };
-    let host = match port.map(|p| (p, p.parse::<u16>())) {
-        None => name.to_owned(),
-        Some((_, Ok(port))) if port == default_port => name.to_owned(),
-        Some((text, Ok(port))) if port > 0 && !text.starts_with('+') => format!("{name}:{port}"),
-        Some(_) => return Err(bad("the port must be a number from 1 to 65535")),
+    let port = match port {
+        None => None,
+        Some(text) => match text.parse::<u16>() {
+            Ok(port) if port > 0 && text.bytes().all(|b| b.is_ascii_digit()) => Some(port),
+            _ => return Err(bad("the port must be a number from 1 to 65535")),
+        },
+    };
+    let host = match port {
+        Some(port) if port != default_port => format!("{name}:{port}"),
+        _ => name.to_owned(),
     };
     // HTTP clients leave the scheme's default port out of the Host header, so the signed host
     // must leave it out too.
@@ -489,16 +494,21 @@ impl Client {
                 Ok(output) => return Ok(output),
                 Err(e) => e,
             };
-            let pause = policy.backoff(attempt);
-            let time_left = deadline.is_none_or(|d| {
-                Instant::now()
-                    .checked_add(pause)
-                    .is_some_and(|resume| resume < d)
-            });
-            if attempt < max && time_left && retry::is_retryable(&error) {
-                std::thread::sleep(pause);
-                attempt += 1;
-                continue;
+            if attempt < max && retry::is_retryable(&error) {
+                let pause = policy.backoff(attempt);
+                let now = Instant::now();
+                match deadline {
+                    Some(deadline) if now.checked_add(pause).is_none_or(|t| t >= deadline) => {
+                        // No retry fits before the deadline: the caller hears of the failure
+                        // when its time is up, as it would had the retry failed.
+                        std::thread::sleep(deadline.saturating_duration_since(now));
+                    }
+                    _ => {
+                        std::thread::sleep(pause);
+                        attempt += 1;
+                        continue;
+                    }
+                }
             }
             return Err(if attempt > 1 {
                 Error::RetriesExhausted {

@@ -123,19 +123,23 @@ pub(crate) enum CreateFailure {
     NeverArrived,
     /// The service may have processed it: the job may exist.
     OutcomeUnknown,
-    /// The service refused it: no job was created.
-    Refused,
+    /// No job was created, and sending it again would not help: the service refused it, or
+    /// TLS failed before anything was sent.
+    NotCreated,
 }
 
 pub(crate) fn classify_create_failure(error: &Error) -> CreateFailure {
     match error {
+        Error::Transport(t) if t.kind == TransportErrorKind::Tls && t.request_never_sent() => {
+            CreateFailure::NotCreated
+        }
         Error::Transport(t) if t.request_never_sent() => CreateFailure::NeverArrived,
         Error::Transport(_) => CreateFailure::OutcomeUnknown,
         Error::Service(s) if s.status >= 500 => CreateFailure::OutcomeUnknown,
         Error::Response { status, .. } if *status >= 500 || (200..300).contains(status) => {
             CreateFailure::OutcomeUnknown
         }
-        _ => CreateFailure::Refused,
+        _ => CreateFailure::NotCreated,
     }
 }
 

@@ -30,3 +30,4 @@ pub fn compact(xml: &[u8]) -> String {
 pub fn t(text: &str) -> time::OffsetDateTime {
     cos_ci_batch::model::parse_time(text).unwrap()
 }
+pub mod raw_server;
