@@ -25,17 +25,10 @@ const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
 fn main() {
     let quick = harness::quick();
     let (rounds, iters) = if quick { (5, 50) } else { (41, 200) };
-    for (title, connection_faults) in [
-        ("default emulator (relay for connection faults)", true),
-        ("emulator without the relay", false),
-    ] {
-        let emulator = Emulator::builder()
-            .connection_faults(connection_faults)
-            .start()
-            .expect("emulator");
-        let ratio = describe_vs_floor(&emulator, title, rounds, iters);
-        println!("RESULT describe_ratio_to_transport_floor[{title}]={ratio:.3} target<=1.15");
-    }
+    let title = "emulator";
+    let emulator = Emulator::start().expect("emulator");
+    let ratio = describe_vs_floor(&emulator, title, rounds, iters);
+    println!("RESULT describe_ratio_to_transport_floor[{title}]={ratio:.3} target<=1.15");
 }
 
 fn describe_vs_floor(emulator: &Emulator, title: &str, rounds: usize, iters: usize) -> f64 {

@@ -48,10 +48,7 @@ fn main() {
             (endpoint, Credentials::new(id, key))
         }
         Err(_) => {
-            own = Emulator::builder()
-                .connection_faults(false)
-                .start()
-                .expect("emulator");
+            own = Emulator::start().expect("emulator");
             own.add_workflow(WORKFLOW);
             (own.endpoint(), own.credentials())
         }

@@ -30,11 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             other => return Err(format!("unknown argument {other:?} (try --help)").into()),
         }
     }
-    // No fault injection across processes, so no relay for connection faults: faster.
-    let emulator = Emulator::builder()
-        .port(port)
-        .connection_faults(false)
-        .start()?;
+    let emulator = Emulator::builder().port(port).start()?;
     emulator.run_in_real_time();
     for id in workflows {
         emulator.add_workflow(id);

@@ -164,6 +164,13 @@ fn signature_checks_refuse_what_they_should() {
             "RequestTimeTooSkewed",
         ),
         (
+            "key time that starts after it ends",
+            signed_list(&emulator, &good, KeyTime::new(now() + 10, now() - 10)),
+            Box::new(|_, _| {}),
+            401,
+            "InvalidAuthorization",
+        ),
+        (
             "no Authorization",
             ListJobs::new(&ListQuery::new()).unwrap().request(),
             Box::new(|_, _| {}),
@@ -516,31 +523,6 @@ fn many_emulators_run_at_once() {
 }
 
 #[test]
-fn without_the_relay_connection_faults_degrade_to_a_500() {
-    let emulator = Emulator::builder()
-        .connection_faults(false)
-        .start()
-        .unwrap();
-    let client = emulator
-        .client_builder()
-        .retry_policy(cos_ci_batch::RetryPolicy::none())
-        .build()
-        .unwrap();
-    client.list(&ListQuery::new()).unwrap();
-    emulator.inject(
-        cos_ci_batch::emulator::Route::List,
-        cos_ci_batch::emulator::Fault::close_connection(),
-        1,
-    );
-    let err = client.list(&ListQuery::new()).unwrap_err();
-    assert!(
-        matches!(err, cos_ci_batch::Error::Response { status: 500, .. }),
-        "{err:?}"
-    );
-    client.list(&ListQuery::new()).unwrap();
-}
-
-#[test]
 fn answers_stay_well_formed_whatever_the_request_held() {
     let emulator = Emulator::start().unwrap();
     // An id no client of this crate would send (it refuses it): a control character.
@@ -563,4 +545,129 @@ fn answers_stay_well_formed_whatever_the_request_held() {
         "{body}"
     );
     assert!(roxmltree::Document::parse(&body).is_ok(), "{body}");
+}
+
+#[test]
+fn key_times_are_judged_on_the_emulators_clock_the_one_its_date_shows() {
+    let emulator = Emulator::start().unwrap();
+    emulator.advance(Duration::from_secs(3600));
+    // Signed on the machine's clock: an hour behind the service.
+    let request = signed_list(
+        &emulator,
+        &emulator.credentials(),
+        KeyTime::around(now(), 60, 900),
+    );
+    let (status, body) = send_raw(&emulator, &request, |_, _| {});
+    assert_eq!((status, code_of(&body).as_str()), (401, "SignatureExpired"));
+    // Signed on the clock its Date shows: accepted.
+    let service_now = now() + 3600;
+    let request = signed_list(
+        &emulator,
+        &emulator.credentials(),
+        KeyTime::around(service_now, 60, 900),
+    );
+    let (status, body) = send_raw(&emulator, &request, |_, _| {});
+    assert_eq!(status, 200, "{body}");
+    // And a client corrects itself from that Date.
+    let client = emulator.client_builder().build().unwrap();
+    client.list(&ListQuery::new()).unwrap();
+    assert!(
+        (client.clock_skew() - 3600).abs() <= 2,
+        "{}",
+        client.clock_skew()
+    );
+}
+
+#[test]
+fn repeated_query_names_are_verified_in_the_order_sent() {
+    let emulator = Emulator::start().unwrap();
+    let host = emulator.addr().to_string();
+    let query = [("states", "Running"), ("states", "Failed")];
+    let auth = cos_ci_batch::sign::authorization(
+        &emulator.credentials(),
+        "GET",
+        "/inventorytriggerjob",
+        &query,
+        &[("host", &host)],
+        KeyTime::around(now(), 60, 900),
+    );
+    let get = |target: &str| {
+        read(
+            agent()
+                .get(format!("{}{target}", emulator.endpoint()))
+                .header("authorization", &auth)
+                .call()
+                .unwrap(),
+        )
+    };
+    let (status, body) = get("/inventorytriggerjob?states=Running&states=Failed");
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get("/inventorytriggerjob?states=Running&states=Success");
+    assert_eq!((status, code_of(&body).as_str()), (403, "AccessDenied"));
+}
+
+#[test]
+fn malformed_time_filters_are_refused_and_never_stop_the_emulator() {
+    let emulator = Emulator::start().unwrap();
+    let host = emulator.addr().to_string();
+    for _ in 0..8 {
+        let query = [("startCreationTime", "2022-06-27T15:23:10+0::::")];
+        let auth = cos_ci_batch::sign::authorization(
+            &emulator.credentials(),
+            "GET",
+            "/inventorytriggerjob",
+            &query,
+            &[("host", &host)],
+            KeyTime::around(now(), 60, 900),
+        );
+        let (status, body) = read(
+            agent()
+                .get(format!(
+                    "{}/inventorytriggerjob?startCreationTime=2022-06-27T15%3A23%3A10%2B0%3A%3A%3A%3A",
+                    emulator.endpoint()
+                ))
+                .header("authorization", &auth)
+                .call()
+                .unwrap(),
+        );
+        assert_eq!(
+            (status, code_of(&body).as_str()),
+            (400, "InvalidArgument"),
+            "{body}"
+        );
+    }
+    let client = emulator.client_builder().build().unwrap();
+    client.list(&ListQuery::new()).unwrap();
+}
+
+#[test]
+fn a_time_interval_end_takes_in_its_whole_second() {
+    let emulator = Emulator::start().unwrap();
+    emulator.add_workflow(WORKFLOW);
+    let end = t("2024-01-01T00:00:00+0000");
+    emulator.put_object("v/at-end.mp4", end + Duration::from_millis(999));
+    emulator.put_object("v/after-end.mp4", end + Duration::from_secs(1));
+    emulator.put_object("v/at-start.mp4", t("2023-12-01T00:00:00+0000"));
+    let client = emulator.client_builder().build().unwrap();
+    let job = BatchJob::workflow("edges", WORKFLOW, Input::prefix("v/"))
+        .with_time_interval(t("2023-12-01T00:00:00+0000"), end);
+    let created = client.create(&job).unwrap();
+    assert_eq!(
+        emulator.covered_objects(&created.job_id).unwrap(),
+        ["v/at-end.mp4", "v/at-start.mp4"]
+    );
+}
+
+#[test]
+fn an_endpoint_with_the_default_port_signs_the_host_the_client_sends() {
+    // Attack 9.9: http://host:80 used to sign "host:80" while sending "Host: host".
+    let emulator = Emulator::builder().port(80).start().unwrap();
+    let client = emulator
+        .client_builder()
+        .endpoint("http://127.0.0.1:80")
+        .build()
+        .unwrap();
+    assert_eq!(client.host(), "127.0.0.1");
+    client.list(&ListQuery::new()).unwrap();
+    assert_eq!(emulator.received()[0].header("host"), Some("127.0.0.1"));
 }

@@ -230,7 +230,11 @@ fn sixteen_threads_sharing_a_slow_clock_all_succeed() {
             handle.join().unwrap().unwrap();
         }
     });
-    assert!((client.clock_skew() - 3600).abs() <= 2, "{}", client.clock_skew());
+    assert!(
+        (client.clock_skew() - 3600).abs() <= 2,
+        "{}",
+        client.clock_skew()
+    );
 }
 
 #[test]

@@ -305,3 +305,24 @@ fn credentials_from_the_environment() {
         InvalidInput::PaddedCredential("SecretId")
     );
 }
+
+#[test]
+fn times_the_wire_format_cannot_carry_are_refused_not_moved() {
+    use cos_ci_batch::ops::{ListJobs, ListQuery};
+    use time::UtcOffset;
+    let t = common::t("2024-01-01T00:00:00+0800");
+    let odd_offset = t.to_offset(UtcOffset::from_hms(5, 30, 15).unwrap());
+    let before_year_zero = t.replace_year(-1).unwrap();
+    for bad in [odd_offset, before_year_zero] {
+        let query = ListQuery::new().created_between(bad, t);
+        assert_eq!(
+            ListJobs::new(&query).unwrap_err(),
+            InvalidInput::UnrepresentableTime(bad)
+        );
+        let job = BatchJob::workflow("n", "w1", Input::prefix("v/")).with_time_interval(bad, t);
+        assert_eq!(
+            job.to_xml().unwrap_err(),
+            InvalidInput::UnrepresentableTime(bad)
+        );
+    }
+}

@@ -1,247 +1,148 @@
-//! The server side of the emulator: the handler threads, and how each request is read,
-//! checked, processed, and answered or failed.
+//! How each request is checked, processed, and answered or failed.
 
-use std::io::{self, Read};
-use std::net::SocketAddr;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::thread;
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use super::fault::{self, FaultKind, FaultRule};
-use super::gate::Gate;
+use super::http::{Reply, Request, Response};
 use super::lock;
 use super::service::{self, Answer, ReceivedRequest};
 use super::state::State;
 use crate::unix_time;
 
-/// Request bodies above this are refused: no create body comes close.
-const MAX_REQUEST_BODY: u64 = 1 << 20;
-
-/// What the handler threads share with the [`super::Emulator`] handle.
+/// What the request handler shares with the [`super::Emulator`] handle.
 pub(super) struct Shared {
-    pub(super) server: tiny_http::Server,
-    /// Where clients connect: the relay when connection faults are on, else the server.
-    pub(super) addr: SocketAddr,
-    pub(super) gate: Option<Gate>,
     pub(super) secret_id: String,
     pub(super) secret_key: String,
     pub(super) state: Mutex<State>,
     pub(super) faults: Mutex<Vec<FaultRule>>,
     pub(super) received: Mutex<Vec<ReceivedRequest>>,
-    pub(super) stopping: AtomicBool,
     pub(super) request_counter: AtomicU64,
 }
 
 impl Shared {
-    /// Sleeps, waking early when the emulator stops.
-    fn sleep(&self, duration: Duration) {
-        let until = Instant::now() + duration;
-        while !self.stopping.load(Ordering::SeqCst) {
-            let now = Instant::now();
-            if now >= until {
-                return;
-            }
-            thread::sleep((until - now).min(Duration::from_millis(20)));
-        }
-    }
-
     fn next_request_id(&self) -> String {
         let n = self.request_counter.fetch_add(1, Ordering::Relaxed);
         format!("RU1VLXtest{n:010}")
     }
 }
 
-pub(super) fn serve(shared: &Shared) {
-    while !shared.stopping.load(Ordering::SeqCst) {
-        match shared.server.recv() {
-            Ok(request) => handle(shared, request),
-            Err(_) => return,
-        }
-    }
-}
-
-fn handle(shared: &Shared, mut request: tiny_http::Request) {
-    let peer = request.remote_addr().copied();
-    let mut body = Vec::new();
-    let read = request
-        .as_reader()
-        .take(MAX_REQUEST_BODY + 1)
-        .read_to_end(&mut body);
-    let (path, query) = service::split_target(request.url());
+/// Answers one request; `sleep` waits, waking early when the emulator stops.
+pub(super) fn handle(shared: &Shared, request: &Request, sleep: &dyn Fn(Duration)) -> Reply {
+    let (path, query) = service::split_target(&request.target);
     let mut received = ReceivedRequest {
-        method: request.method().as_str().to_owned(),
-        raw_url: request.url().to_owned(),
+        method: request.method.clone(),
+        raw_url: request.target.clone(),
         path,
         query,
-        headers: request
-            .headers()
-            .iter()
-            .map(|h| {
-                (
-                    h.field.as_str().as_str().to_ascii_lowercase(),
-                    h.value.as_str().to_owned(),
-                )
-            })
-            .collect(),
-        body,
+        headers: request.headers.clone(),
+        body: request.body.clone(),
         signature_valid: false,
     };
-    let now_unix = unix_time::unix_seconds(SystemTime::now());
-    let auth = service::authenticate(&received, &shared.secret_id, &shared.secret_key, now_unix);
-    received.signature_valid = auth.is_ok();
-    lock(&shared.received).push(received.clone());
     let request_id = shared.next_request_id();
-    // The Date header follows the emulator's clock, like the job stamps it writes, so that a
-    // client can tell the service's time from any answer. (Signatures are checked against
-    // the machine's clock, which a test does not move.)
+    // One clock for everything the service says about time: the Date header, job stamps,
+    // key-time and token checks.
     let service_now = lock(&shared.state).clock.now().unix_timestamp();
+    let auth = {
+        let state = lock(&shared.state);
+        service::authenticate(
+            &received,
+            &shared.secret_id,
+            &shared.secret_key,
+            &state,
+            service_now,
+        )
+    };
+    received.signature_valid = auth.is_ok();
+    let route = received.route();
+    lock(&shared.received).push(received.clone());
     let date = unix_time::format_http_date(service_now);
-    let fault = fault::take(&mut lock(&shared.faults), received.route());
+    let fault = fault::take(&mut lock(&shared.faults), route);
 
     // The work of the request, done unless a fault stands in for it.
-    let answer = || {
-        if read.is_err() || received.body.len() as u64 > MAX_REQUEST_BODY {
-            let message = "the request body is too large or unreadable";
-            return service::error_answer(400, "InvalidArgument", message, &request_id);
-        }
-        match &auth {
-            Err((status, code, message)) => {
-                service::error_answer(*status, code, message, &request_id)
-            }
-            Ok(()) => service::process(&mut lock(&shared.state), &received, &request_id),
-        }
+    let answer = || match &auth {
+        Err((status, code, message)) => service::error_answer(*status, code, message, &request_id),
+        Ok(()) => service::process(&mut lock(&shared.state), &received, &request_id),
     };
+    let respond = |answer: Answer, date: &str| Reply::Respond(response(answer, &request_id, date));
     let Some(fault) = fault else {
-        return respond(request, answer(), &request_id, &date);
+        return respond(answer(), &date);
     };
     let processed = fault.process_first.then(answer);
     let answer = || processed.unwrap_or_else(answer);
-    let close = || {
-        if let (Some(gate), Some(peer)) = (&shared.gate, peer) {
-            gate.close(peer);
-        }
-    };
     match fault.kind {
-        FaultKind::Close => close(),
+        FaultKind::Close => Reply::Close,
         FaultKind::Silence(d) => {
-            shared.sleep(d);
-            close();
+            sleep(d);
+            Reply::Close
         }
-        FaultKind::Status { status, code } => {
-            let answer = service::error_answer(status, &code, "injected fault", &request_id);
-            respond(request, answer, &request_id, &date);
-        }
+        FaultKind::Status { status, code } => respond(
+            service::error_answer(status, &code, "injected fault", &request_id),
+            &date,
+        ),
         FaultKind::Redirect(location) => {
             let answer = service::error_answer(307, "TemporaryRedirect", "moved", &request_id);
-            let response = tiny_http::Response::from_data(answer.body)
-                .with_status_code(307)
-                .with_header(header("Location", &location));
-            let _ = request.respond(response);
+            let mut response = response(answer, &request_id, &date);
+            response.headers.push(("Location".into(), location));
+            Reply::Respond(response)
         }
         FaultKind::Delay(d) => {
             let answer = answer();
-            shared.sleep(d);
-            respond(request, answer, &request_id, &date);
+            sleep(d);
+            respond(answer, &date)
         }
         FaultKind::SlowProcessing(d) => {
-            shared.sleep(d);
-            respond(request, answer(), &request_id, &date);
+            sleep(d);
+            respond(answer(), &date)
         }
-        FaultKind::Body { status, body } => {
-            respond(request, Answer { status, body }, &request_id, &date)
-        }
+        FaultKind::Body { status, body } => respond(Answer { status, body }, &date),
         FaultKind::Truncated => {
             let mut answer = answer();
             answer.body.truncate(answer.body.len() / 2);
-            respond(request, answer, &request_id, &date);
+            respond(answer, &date)
         }
-        FaultKind::DateHeader(date) => respond(request, answer(), &request_id, &date),
-        FaultKind::DateOffset(secs) => {
-            respond(
-                request,
-                answer(),
+        FaultKind::DateHeader(date) => respond(answer(), &date),
+        FaultKind::DateOffset(secs) => respond(
+            answer(),
+            &unix_time::format_http_date(service_now.saturating_add(secs)),
+        ),
+        FaultKind::Oversized(length) => Reply::Endless {
+            response: response(
+                Answer {
+                    status: 200,
+                    body: Vec::new(),
+                },
                 &request_id,
-                &unix_time::format_http_date(service_now + secs),
-            );
-        }
-        FaultKind::Oversized(bytes) => {
-            let reader = io::Cursor::new(b"<Response>".to_vec())
-                .chain(io::repeat(b' ').take(bytes.saturating_sub(10)));
-            let declared = usize::try_from(bytes).ok();
-            let status = tiny_http::StatusCode(200);
-            let response = tiny_http::Response::new(
-                status,
-                headers(&request_id, &date),
-                reader,
-                declared,
-                None,
-            );
-            let _ = request.respond(response);
-            close();
-        }
+                &date,
+            ),
+            length,
+        },
         FaultKind::Stall(d) => {
-            let answer = answer();
-            let declared = answer.body.len();
-            let reader = StallingReader {
-                head: io::Cursor::new(answer.body[..declared / 2].to_vec()),
-                stall: Some(d),
-                shared,
-            };
-            let status = tiny_http::StatusCode(answer.status);
-            let response = tiny_http::Response::new(
-                status,
-                headers(&request_id, &date),
-                reader,
-                Some(declared),
-                None,
-            );
-            let _ = request.respond(response);
-            close();
+            let response = response(answer(), &request_id, &date);
+            let sent = response.body.len() / 2;
+            Reply::Cut {
+                response,
+                sent,
+                stall: d,
+            }
         }
     }
 }
 
-/// Yields the start of a body, then stalls, then fails.
-struct StallingReader<'a> {
-    head: io::Cursor<Vec<u8>>,
-    stall: Option<Duration>,
-    shared: &'a Shared,
-}
-
-impl Read for StallingReader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.head.read(buf)?;
-        if n > 0 {
-            return Ok(n);
-        }
-        if let Some(d) = self.stall.take() {
-            self.shared.sleep(d);
-        }
-        Err(io::Error::other("stalled body ends here"))
+fn response(answer: Answer, request_id: &str, date: &str) -> Response {
+    let headers = [
+        ("Content-Type", "application/xml"),
+        ("Server", "tencent-ci"),
+        ("x-ci-request-id", request_id),
+        ("Date", date),
+    ];
+    Response {
+        status: answer.status,
+        headers: headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect(),
+        body: answer.body,
     }
-}
-
-fn headers(request_id: &str, date: &str) -> Vec<tiny_http::Header> {
-    vec![
-        header("Content-Type", "application/xml"),
-        header("Server", "tencent-ci"),
-        header("x-ci-request-id", request_id),
-        header("Date", date),
-    ]
-}
-
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    // Names are constants and values are ASCII built here or given by a test.
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|()| {
-        tiny_http::Header::from_bytes(name.as_bytes(), &b"-"[..]).expect("a constant header")
-    })
-}
-
-fn respond(request: tiny_http::Request, answer: Answer, request_id: &str, date: &str) {
-    let mut response = tiny_http::Response::from_data(answer.body).with_status_code(answer.status);
-    for h in headers(request_id, date) {
-        response.add_header(h);
-    }
-    let _ = request.respond(response);
 }

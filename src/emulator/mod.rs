@@ -28,18 +28,18 @@
 //! ```
 
 mod fault;
-mod gate;
 mod handler;
+mod http;
 mod service;
 mod state;
+mod verify;
 
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
 
@@ -47,18 +47,15 @@ pub use fault::{Fault, Route};
 pub use service::ReceivedRequest;
 
 use crate::client::{Client, ClientBuilder};
-use crate::sign::Credentials;
+use crate::credentials::Credentials;
 use fault::FaultRule;
-use gate::Gate;
-use handler::{Shared, serve};
+use handler::Shared;
 use state::State;
 
 /// Locks a mutex, going on after a panic elsewhere: the emulator's state stays usable.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
-
-const HANDLER_THREADS: usize = 4;
 
 /// A running emulator. It serves until dropped.
 ///
@@ -73,7 +70,7 @@ const HANDLER_THREADS: usize = 4;
 /// ```
 pub struct Emulator {
     shared: Arc<Shared>,
-    handlers: Vec<JoinHandle<()>>,
+    server: http::Server,
 }
 
 impl fmt::Debug for Emulator {
@@ -90,8 +87,8 @@ impl fmt::Debug for Emulator {
 /// ```
 /// use cos_ci_batch::emulator::Emulator;
 ///
-/// // For tools in other languages: a fixed port, and no relay in front of the server.
-/// let emulator = Emulator::builder().connection_faults(false).start()?;
+/// // For tools in other languages: a known port.
+/// let emulator = Emulator::builder().port(0).start()?;
 /// assert!(emulator.endpoint().starts_with("http://127.0.0.1:"));
 /// # Ok::<(), std::io::Error>(())
 /// ```
@@ -99,7 +96,6 @@ impl fmt::Debug for Emulator {
 #[must_use]
 pub struct EmulatorBuilder {
     port: u16,
-    connection_faults: bool,
 }
 
 impl EmulatorBuilder {
@@ -109,71 +105,42 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Whether faults may close connections (default true). They need a relay in front of
-    /// the HTTP server, which costs tens of microseconds per request; without it,
-    /// [`Fault::close_connection`], [`Fault::silence`], [`Fault::stall_body`] and
-    /// [`Fault::oversized_body`] leave the connection open, and a closed-before-answering
-    /// fault answers `500` with no body instead.
-    pub fn connection_faults(mut self, enabled: bool) -> Self {
-        self.connection_faults = enabled;
-        self
-    }
-
     /// Starts the emulator, with fresh credentials and a clock that stands still until
     /// [`Emulator::advance`] or [`Emulator::run_in_real_time`].
+    ///
+    /// It serves each connection on a thread of its own, with the limits listed in the
+    /// [module documentation](self), so one misbehaving client cannot stop it serving the
+    /// others.
     pub fn start(self) -> io::Result<Emulator> {
-        let server_port = if self.connection_faults { 0 } else { self.port };
-        let server =
-            tiny_http::Server::http(("127.0.0.1", server_port)).map_err(io::Error::other)?;
-        let server_addr = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| io::Error::other("the HTTP server has no IP address"))?;
-        let gate = if self.connection_faults {
-            Some(Gate::start(server_addr, self.port)?)
-        } else {
-            None
-        };
         let mut state = State::new();
         let secret_id = format!("AKIDemu{}", &state.new_id('x')[1..21]);
         let secret_key = state.new_id('k')[1..].to_owned();
         let shared = Arc::new(Shared {
-            server,
-            addr: gate.as_ref().map_or(server_addr, Gate::addr),
-            gate,
             secret_id,
             secret_key,
             state: Mutex::new(state),
             faults: Mutex::new(Vec::new()),
             received: Mutex::new(Vec::new()),
-            stopping: AtomicBool::new(false),
             request_counter: AtomicU64::new(0),
         });
-        let handlers = (0..HANDLER_THREADS)
-            .map(|i| {
-                let shared = shared.clone();
-                thread::Builder::new()
-                    .name(format!("emulator-{i}"))
-                    .spawn(move || serve(&shared))
-            })
-            .collect::<io::Result<Vec<_>>>()?;
-        Ok(Emulator { shared, handlers })
+        let handler_shared = shared.clone();
+        let server = http::Server::start(
+            self.port,
+            Box::new(move |request, sleep| handler::handle(&handler_shared, request, sleep)),
+        )?;
+        Ok(Emulator { shared, server })
     }
 }
 
 impl Emulator {
-    /// Starts an emulator on a free loopback port, with every fault available
-    /// (`Emulator::builder().start()`).
+    /// Starts an emulator on a free loopback port (`Emulator::builder().start()`).
     pub fn start() -> io::Result<Emulator> {
         Emulator::builder().start()
     }
 
     /// Options for starting an emulator.
     pub fn builder() -> EmulatorBuilder {
-        EmulatorBuilder {
-            port: 0,
-            connection_faults: true,
-        }
+        EmulatorBuilder { port: 0 }
     }
 
     /// The base URL clients use: `http://127.0.0.1:<port>`.
@@ -183,7 +150,7 @@ impl Emulator {
 
     /// The socket address served.
     pub fn addr(&self) -> SocketAddr {
-        self.shared.addr
+        self.server.addr()
     }
 
     /// The only credentials the emulator accepts.
@@ -195,6 +162,37 @@ impl Emulator {
     /// emulator's own random key, valid nowhere else.
     pub fn secret_key(&self) -> &str {
         &self.shared.secret_key
+    }
+
+    /// Issues temporary credentials (a SecretId, a key and a session token, as STS would)
+    /// that the emulator accepts until `ttl` has passed on its clock, and refuses with
+    /// `ExpiredToken` after. Their [`Credentials::expiration`] is set, for a
+    /// [`crate::credentials::RefreshingCredentials`] to act on.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cos_ci_batch::emulator::Emulator;
+    /// use cos_ci_batch::ops::ListQuery;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// let sts = emulator.issue_temporary_credentials(Duration::from_secs(1800));
+    /// assert!(sts.has_session_token());
+    /// let client = emulator.client_builder().credentials(sts).build()?;
+    /// client.list(&ListQuery::new())?;
+    /// emulator.advance(Duration::from_secs(1800));
+    /// let err = client.list(&ListQuery::new()).unwrap_err();
+    /// assert!(err.to_string().contains("expired"), "{err}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn issue_temporary_credentials(&self, ttl: Duration) -> Credentials {
+        let mut state = lock(&self.shared.state);
+        let expires = state.clock.now() + ttl;
+        let (secret_id, secret_key, token) = state.issue_temporary(expires);
+        let expiration = SystemTime::UNIX_EPOCH
+            + Duration::from_secs(u64::try_from(expires.unix_timestamp()).unwrap_or(0));
+        Credentials::new(secret_id, secret_key)
+            .with_session_token(token)
+            .with_expiration(expiration)
     }
 
     /// A client builder aimed at this emulator, with its credentials and `http://` allowed.
@@ -295,18 +293,6 @@ impl Emulator {
                 fault,
                 remaining: times,
             });
-        }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        self.shared.stopping.store(true, Ordering::SeqCst);
-        for _ in 0..self.handlers.len() {
-            self.shared.server.unblock();
-        }
-        for handle in self.handlers.drain(..) {
-            let _ = handle.join();
         }
     }
 }

@@ -4,10 +4,11 @@ use time::OffsetDateTime;
 
 use super::fault::Route;
 use super::state::{State, StoredJob};
+use super::verify;
 use crate::error::InvalidInput;
 use crate::model::{BatchJob, JobState, JobType, format_time, parse_time};
-use crate::ops::BASE_PATH;
-use crate::sign::{self, KeyTime};
+use crate::ops::{BASE_PATH, SECURITY_TOKEN_HEADER};
+use crate::sign::KeyTime;
 use crate::xml::Writer;
 
 /// A request as the emulator received it (decoded path and query).
@@ -115,13 +116,20 @@ fn representable(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Checks a request's signature as the service does. `Err` is the refusal.
+/// A refusal: status, code and message.
+pub(crate) type Refusal = (u16, &'static str, String);
+
+/// Checks a request's signature as the service does, at `now` on the emulator's clock: the
+/// SecretId must be the emulator's own or one of the temporary ones it issued (which must
+/// come with their unexpired session token), and the key time must be well-formed, ordered
+/// and cover `now`.
 pub(crate) fn authenticate(
     request: &ReceivedRequest,
     secret_id: &str,
     secret_key: &str,
+    state: &State,
     now_unix: i64,
-) -> Result<(), (u16, &'static str, String)> {
+) -> Result<(), Refusal> {
     let Some(value) = request.header("authorization") else {
         return Err((
             401,
@@ -129,22 +137,41 @@ pub(crate) fn authenticate(
             "the request is not signed".into(),
         ));
     };
-    let Some(parsed) = sign::parse_authorization(value) else {
+    let Some(parsed) = verify::parse_authorization(value) else {
         return Err((
             401,
             "InvalidAuthorization",
             "the Authorization is malformed".into(),
         ));
     };
-    if parsed.secret_id != secret_id {
-        return Err((
-            401,
-            "SecretidNotExist",
-            "the SecretId does not exist".into(),
-        ));
-    }
-    let Some(key_time) =
-        KeyTime::parse(parsed.key_time).filter(|_| parsed.sign_time == parsed.key_time)
+    let key = if parsed.secret_id == secret_id {
+        secret_key
+    } else {
+        let Some(temporary) = state.temporary_credentials(parsed.secret_id) else {
+            return Err((
+                401,
+                "SecretidNotExist",
+                "the SecretId does not exist".into(),
+            ));
+        };
+        let token = request
+            .header(SECURITY_TOKEN_HEADER)
+            .or_else(|| request.header("x-cos-security-token"));
+        if token != Some(temporary.token.as_str()) {
+            return Err((
+                403,
+                "InvalidToken",
+                "the security token is missing or wrong".into(),
+            ));
+        }
+        // The emulator's guess: the docs name no code for an expired STS token.
+        if temporary.expires.unix_timestamp() <= now_unix {
+            return Err((403, "ExpiredToken", "the security token has expired".into()));
+        }
+        temporary.secret_key.as_str()
+    };
+    let Some(key_time) = KeyTime::parse(parsed.key_time)
+        .filter(|k| parsed.sign_time == parsed.key_time && k.start() <= k.end())
     else {
         return Err((
             401,
@@ -152,14 +179,15 @@ pub(crate) fn authenticate(
             "q-key-time is malformed".into(),
         ));
     };
-    if (key_time.start() as i64) > now_unix {
+    let now = u64::try_from(now_unix).unwrap_or(0);
+    if key_time.start() > now {
         return Err((
             403,
             "RequestTimeTooSkewed",
             "the difference between the request time and the server's time is too large".into(),
         ));
     }
-    if (key_time.end() as i64) < now_unix {
+    if key_time.end() < now {
         return Err((401, "SignatureExpired", "Request has expired".into()));
     }
     let query: Vec<(&str, &str)> = request
@@ -172,9 +200,9 @@ pub(crate) fn authenticate(
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    if !sign::verify(
+    if !verify::verify(
         &parsed,
-        secret_key,
+        key,
         &request.method,
         &request.path,
         &query,

@@ -66,6 +66,13 @@ impl Clock {
     }
 }
 
+/// Credentials the emulator issued with [`super::Emulator::issue_temporary_credentials`].
+pub(crate) struct TemporaryCredentials {
+    pub(crate) secret_key: String,
+    pub(crate) token: String,
+    pub(crate) expires: OffsetDateTime,
+}
+
 pub(crate) struct StoredJob {
     pub(crate) id: String,
     pub(crate) job: BatchJob,
@@ -96,6 +103,7 @@ pub(crate) struct State {
     url_files: HashMap<String, Vec<String>>,
     workflows: HashSet<String>,
     pub(crate) jobs: Vec<StoredJob>,
+    temporary: HashMap<String, TemporaryCredentials>,
     submitted_for: Duration,
     running_for: Duration,
     id_seed: u64,
@@ -111,6 +119,7 @@ impl State {
             url_files: HashMap::new(),
             workflows: HashSet::new(),
             jobs: Vec::new(),
+            temporary: HashMap::new(),
             submitted_for: Duration::from_secs(1),
             running_for: Duration::from_secs(2),
             id_seed: std::collections::hash_map::RandomState::new()
@@ -135,6 +144,26 @@ impl State {
 
     pub(crate) fn add_workflow(&mut self, id: String) {
         self.workflows.insert(id);
+    }
+
+    /// Issues a SecretId, key and session token valid until `expires` (emulator time).
+    pub(crate) fn issue_temporary(&mut self, expires: OffsetDateTime) -> (String, String, String) {
+        let secret_id = format!("AKIDtmp{}", &self.new_id('x')[1..21]);
+        let secret_key = self.new_id('k')[1..].to_owned();
+        let token = self.new_id('t')[1..].to_owned();
+        self.temporary.insert(
+            secret_id.clone(),
+            TemporaryCredentials {
+                secret_key: secret_key.clone(),
+                token: token.clone(),
+                expires,
+            },
+        );
+        (secret_id, secret_key, token)
+    }
+
+    pub(crate) fn temporary_credentials(&self, secret_id: &str) -> Option<&TemporaryCredentials> {
+        self.temporary.get(secret_id)
     }
 
     pub(crate) fn set_durations(&mut self, submitted: Duration, running: Duration) {
@@ -212,7 +241,13 @@ impl State {
             Ok(self
                 .objects
                 .iter()
-                .filter(|(k, t)| k.starts_with(prefix.as_str()) && *t >= start && *t <= end)
+                // The interval's times are whole seconds, and so is its end: an object
+                // uploaded within the end's second is inside.
+                .filter(|(k, t)| {
+                    k.starts_with(prefix.as_str())
+                        && *t >= start
+                        && t.replace_nanosecond(0).unwrap_or(*t) <= end
+                })
                 .map(|(k, _)| k.clone())
                 .collect())
         } else if let Some(key) = &input.object {

@@ -1,0 +1,188 @@
+//! Credentials that change: providers, refresh before expiry, and expired tokens (issue 9,
+//! section 8).
+
+#![cfg(feature = "emulator")]
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use cos_ci_batch::credentials::{ProvideCredentials, ProvideError, RefreshingCredentials};
+use cos_ci_batch::emulator::Emulator;
+use cos_ci_batch::model::{BatchJob, Input, JobState};
+use cos_ci_batch::ops::ListQuery;
+use cos_ci_batch::{Credentials, Error, RetryPolicy, WaitOptions};
+
+const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
+
+/// The end of the `q-key-time` of a received Authorization.
+fn key_time_end(authorization: &str) -> u64 {
+    let key_time = authorization
+        .split('&')
+        .find_map(|p| p.strip_prefix("q-key-time="))
+        .unwrap();
+    key_time.split_once(';').unwrap().1.parse().unwrap()
+}
+
+fn unix(t: SystemTime) -> u64 {
+    t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs()
+}
+
+#[test]
+fn a_token_that_expires_during_a_wait_is_refreshed_and_the_wait_completes() {
+    let emulator = Arc::new(Emulator::start().unwrap());
+    emulator.add_workflow(WORKFLOW);
+    emulator.run_in_real_time();
+    emulator.set_job_durations(Duration::from_secs(1), Duration::from_secs(5));
+    // Tokens live 3 s and are refreshed when 1 s or less is left.
+    let issued: Arc<Mutex<HashMap<String, SystemTime>>> = Arc::default();
+    let provider = {
+        let (emulator, issued) = (emulator.clone(), issued.clone());
+        RefreshingCredentials::new(Duration::from_secs(1), move || {
+            let credentials = emulator.issue_temporary_credentials(Duration::from_secs(3));
+            let expiration = credentials.expiration().unwrap();
+            issued
+                .lock()
+                .unwrap()
+                .insert(credentials.secret_id().to_owned(), expiration);
+            Ok(credentials)
+        })
+    };
+    let client = emulator
+        .client_builder()
+        .credentials_provider(provider)
+        .build()
+        .unwrap();
+    let created = client
+        .create(&BatchJob::workflow("long", WORKFLOW, Input::prefix("v/")))
+        .unwrap();
+    let options = WaitOptions {
+        deadline: Duration::from_secs(30),
+        first_interval: Duration::from_millis(300),
+        max_interval: Duration::from_millis(600),
+        ..WaitOptions::default()
+    };
+    let done = client.wait(&created.job_id, &options).unwrap();
+    assert_eq!(done.state, JobState::Success);
+
+    let issued = issued.lock().unwrap();
+    assert!(issued.len() >= 3, "refreshed {} times", issued.len());
+    for request in emulator.received() {
+        assert!(request.signature_valid, "{request:?}");
+        let authorization = request.header("authorization").unwrap();
+        let secret_id = authorization
+            .split('&')
+            .find_map(|p| p.strip_prefix("q-ak="))
+            .unwrap();
+        let expiration = issued[secret_id];
+        assert!(
+            key_time_end(authorization) <= unix(expiration),
+            "a signature outlives its credentials"
+        );
+    }
+}
+
+#[test]
+fn the_emulator_refuses_a_request_signed_with_an_expired_token() {
+    let emulator = Emulator::start().unwrap();
+    let sts = emulator.issue_temporary_credentials(Duration::from_secs(60));
+    let client = emulator
+        .client_builder()
+        .credentials(sts.clone())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    client.list(&ListQuery::new()).unwrap();
+    emulator.advance(Duration::from_secs(61));
+    let err = client.list(&ListQuery::new()).unwrap_err();
+    let service = err.service_error().unwrap();
+    assert_eq!(
+        (service.status, service.code.as_str()),
+        (403, "ExpiredToken")
+    );
+    // A wrong token for that SecretId is refused too.
+    let forged =
+        Credentials::new(sts.secret_id(), emulator.secret_key()).with_session_token("forged");
+    let client = emulator
+        .client_builder()
+        .credentials(forged)
+        .build()
+        .unwrap();
+    let err = client.list(&ListQuery::new()).unwrap_err();
+    assert_eq!(err.service_error().unwrap().code, "InvalidToken");
+}
+
+#[test]
+fn eight_threads_share_one_refresh() {
+    let emulator = Arc::new(Emulator::start().unwrap());
+    let refreshes = Arc::new(AtomicUsize::new(0));
+    let provider = {
+        let (emulator, refreshes) = (emulator.clone(), refreshes.clone());
+        RefreshingCredentials::new(Duration::from_secs(300), move || {
+            refreshes.fetch_add(1, Ordering::SeqCst);
+            // A slow STS call: every thread arrives while it runs.
+            std::thread::sleep(Duration::from_millis(300));
+            Ok(emulator.issue_temporary_credentials(Duration::from_secs(3600)))
+        })
+    };
+    let client = emulator
+        .client_builder()
+        .credentials_provider(provider)
+        .build()
+        .unwrap();
+    std::thread::scope(|scope| {
+        let calls: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| client.list(&ListQuery::new())))
+            .collect();
+        for call in calls {
+            call.join().unwrap().unwrap();
+        }
+    });
+    assert_eq!(refreshes.load(Ordering::SeqCst), 1);
+    assert_eq!(emulator.received_count(), 8);
+}
+
+#[test]
+fn expired_credentials_are_not_used_and_nothing_is_sent() {
+    let emulator = Emulator::start().unwrap();
+    let expired = emulator
+        .credentials()
+        .with_expiration(SystemTime::now() - Duration::from_secs(1));
+    let client = emulator
+        .client_builder()
+        .credentials(expired)
+        .build()
+        .unwrap();
+    let err = client.list(&ListQuery::new()).unwrap_err();
+    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+    assert!(err.to_string().contains("expired"), "{err}");
+    assert_eq!(emulator.received_count(), 0);
+}
+
+#[derive(Debug)]
+struct Sealed;
+
+impl ProvideCredentials for Sealed {
+    fn credentials(&self, _now: SystemTime) -> Result<Credentials, ProvideError> {
+        Err("the vault is sealed".into())
+    }
+}
+
+#[test]
+fn a_failing_provider_stops_the_call_before_anything_is_sent() {
+    let emulator = Emulator::start().unwrap();
+    let client = emulator
+        .client_builder()
+        .credentials_provider(Sealed)
+        .build()
+        .unwrap();
+    let err = client
+        .create(&BatchJob::workflow("n", WORKFLOW, Input::prefix("v/")))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no credentials to sign with: the vault is sealed"
+    );
+    assert_eq!(emulator.received_count(), 0);
+}
