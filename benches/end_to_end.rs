@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::model::{BatchJob, Input};
-use cos_ci_batch::ops::{DescribeJob, Operation};
+use cos_ci_batch::ops::{Action, DescribeJob};
 use cos_ci_batch::sign::KeyTime;
 use harness::{compare, contender, keep};
 
@@ -42,7 +42,7 @@ fn describe_vs_floor(emulator: &Emulator, title: &str, rounds: usize, iters: usi
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let mut presigned = DescribeJob::new(&job.job_id).unwrap().request();
+    let mut presigned = DescribeJob::new(&job.job.job_id).unwrap().request();
     presigned.sign(
         &emulator.addr().to_string(),
         &emulator.credentials(),
@@ -69,7 +69,10 @@ fn describe_vs_floor(emulator: &Emulator, title: &str, rounds: usize, iters: usi
         keep(response.body_mut().read_to_vec().unwrap());
     };
     get(&with_client_settings);
-    assert_eq!(client.describe(&job.job_id).unwrap().job_id, job.job_id);
+    assert_eq!(
+        client.describe(&job.job.job_id).unwrap().job.job_id,
+        job.job.job_id
+    );
 
     let medians = compare(
         &format!("sequential describe calls over loopback keep-alive, {title}"),
@@ -80,7 +83,7 @@ fn describe_vs_floor(emulator: &Emulator, title: &str, rounds: usize, iters: usi
                 get(&with_client_settings)
             }),
             contender("Client::describe", || {
-                keep(client.describe(&job.job_id).unwrap())
+                keep(client.describe(&job.job.job_id).unwrap())
             }),
             contender("(info) bare ureq GET, default agent config", || {
                 get(&default_agent)

@@ -78,11 +78,11 @@ fn main() {
         .unwrap();
     let calls = n / 4;
     for _ in 0..calls / 4 {
-        client.describe(&job.job_id).unwrap();
+        client.describe(&job.job.job_id).unwrap();
     }
     let describe_us = median_of_passes(calls, || {
-        std::hint::black_box(client.describe(&job.job_id).unwrap());
+        std::hint::black_box(client.describe(&job.job.job_id).unwrap());
     });
-    println!("job_id={}", job.job_id);
+    println!("job_id={}", job.job.job_id);
     println!("rust sign_us={sign_us:.3} describe_us={describe_us:.1}");
 }

@@ -3,14 +3,14 @@
 //! With no arguments it starts the embedded emulator and needs no account and no network:
 //!
 //! ```text
-//! cargo run --example quickstart --features emulator
+//! cargo run --example quickstart
 //! ```
 //!
 //! With credentials in `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` (and optionally
 //! `TENCENTCLOUD_SESSION_TOKEN`), the same flow runs against the real service:
 //!
 //! ```text
-//! cargo run --example quickstart --features emulator -- \
+//! cargo run --example quickstart -- \
 //!     --bucket examplebucket-1250000000 --region ap-guangzhou \
 //!     --workflow w7476ff3564ee45b7b490d64bccaba6cc --prefix input/
 //! ```
@@ -19,10 +19,9 @@
 use std::time::Duration;
 
 use cos_ci_batch::emulator::Emulator;
-use cos_ci_batch::model::{BatchJob, Input, JobType};
+use cos_ci_batch::model::{BatchJob, Input, JobType, TimeInterval};
 use cos_ci_batch::ops::{ListQuery, Order};
-use cos_ci_batch::sign::Credentials;
-use cos_ci_batch::{Client, WaitOptions};
+use cos_ci_batch::{Client, Credentials, WaitOptions};
 use time::OffsetDateTime;
 
 struct Target {
@@ -98,20 +97,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let month_ago = now - Duration::from_secs(30 * 86_400);
 
     // 1. A Workflow batch job over a prefix, for objects uploaded in the last 30 days.
-    let job = BatchJob::workflow("quickstart-recent", &workflow, Input::prefix(&prefix))
-        .with_time_interval(month_ago, now);
-    let created = client.create(&job)?;
+    let last_month = TimeInterval::between(month_ago, now)?;
+    let job = BatchJob::workflow(
+        "quickstart-recent",
+        &workflow,
+        Input::prefix_uploaded(&prefix, last_month),
+    );
+    let created = client.create(&job)?.job;
     println!(
         "\ncreated {} ({}), state {}",
         created.job_id, job.name, created.state
     );
 
     // 2. Wait for it, showing progress.
-    let options = WaitOptions {
-        deadline: Duration::from_secs(600),
-        first_interval: Duration::from_millis(300),
-        ..WaitOptions::default()
-    };
+    let options = WaitOptions::default()
+        .deadline(Duration::from_secs(600))
+        .first_interval(Duration::from_millis(300));
     let done =
         client.wait_with_progress(&created.job_id, &options, |d| println!("  ... {}", d.state))?;
     println!(
@@ -127,16 +128,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // 3. Start another and cancel it.
-    let second = client.create(&BatchJob::workflow(
-        "quickstart-cancelled",
-        &workflow,
-        Input::prefix(&prefix),
-    ))?;
+    let second = client
+        .create(&BatchJob::workflow(
+            "quickstart-cancelled",
+            &workflow,
+            Input::prefix(&prefix),
+        ))?
+        .job;
     client.cancel(&second.job_id)?;
     println!(
         "\ncreated {} and cancelled it: now {}",
         second.job_id,
-        client.describe(&second.job_id)?.state
+        client.describe(&second.job_id)?.job.state
     );
 
     // 4. List the newest Workflow batch jobs.

@@ -11,7 +11,7 @@ use std::fmt;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use crate::error::InvalidInput;
+use crate::error::ConfigError;
 
 /// The environment variable read by [`Credentials::from_env`] for the SecretId.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
@@ -89,18 +89,31 @@ impl Credentials {
     /// Reads `TENCENTCLOUD_SECRET_ID` and `TENCENTCLOUD_SECRET_KEY`, and the session token from
     /// `TENCENTCLOUD_SESSION_TOKEN`, falling back to `TENCENTCLOUD_TOKEN`.
     ///
-    /// Fails with [`InvalidInput::MissingEnv`] when the id or key is unset, and with the
+    /// Fails with [`ConfigError::MissingEnv`] when the id or key is unset, and with the
     /// errors of [`Credentials::validate`] when a value is empty or padded with whitespace
     /// (a common result of `.env` files).
-    pub fn from_env() -> Result<Self, InvalidInput> {
+    pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// [`Credentials::from_env`] over any lookup function, so that tests need not touch the
-    /// process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, InvalidInput> {
-        let secret_id = lookup(ENV_SECRET_ID).ok_or(InvalidInput::MissingEnv(ENV_SECRET_ID))?;
-        let secret_key = lookup(ENV_SECRET_KEY).ok_or(InvalidInput::MissingEnv(ENV_SECRET_KEY))?;
+    /// [`Credentials::from_env`] over any lookup: a parsed `.env` file, a configuration map,
+    /// a secret store, without touching the process environment.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use cos_ci_batch::Credentials;
+    ///
+    /// let settings = HashMap::from([
+    ///     ("TENCENTCLOUD_SECRET_ID", "AKIDexample"),
+    ///     ("TENCENTCLOUD_SECRET_KEY", "secret"),
+    /// ]);
+    /// let credentials = Credentials::from_lookup(|name| settings.get(name).map(|v| v.to_string()))?;
+    /// assert_eq!(credentials.secret_id(), "AKIDexample");
+    /// # Ok::<(), cos_ci_batch::error::ConfigError>(())
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let secret_id = lookup(ENV_SECRET_ID).ok_or(ConfigError::MissingEnv(ENV_SECRET_ID))?;
+        let secret_key = lookup(ENV_SECRET_KEY).ok_or(ConfigError::MissingEnv(ENV_SECRET_KEY))?;
         let token = lookup(ENV_SESSION_TOKEN)
             .filter(|t| !t.is_empty())
             .or_else(|| lookup(ENV_TOKEN).filter(|t| !t.is_empty()));
@@ -126,7 +139,7 @@ impl Credentials {
 
     /// Checks that the id, the key and any token are non-empty and carry no surrounding
     /// whitespace or control characters.
-    pub fn validate(&self) -> Result<(), InvalidInput> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         check_secret_value("SecretId", &self.secret_id)?;
         check_secret_value("SecretKey", &self.secret_key)?;
         if let Some(token) = &self.session_token {
@@ -136,12 +149,12 @@ impl Credentials {
     }
 }
 
-fn check_secret_value(field: &'static str, value: &str) -> Result<(), InvalidInput> {
+fn check_secret_value(field: &'static str, value: &str) -> Result<(), ConfigError> {
     if value.is_empty() {
-        return Err(InvalidInput::EmptyCredential(field));
+        return Err(ConfigError::EmptyCredential(field));
     }
     if value.trim() != value || value.chars().any(char::is_control) {
-        return Err(InvalidInput::PaddedCredential(field));
+        return Err(ConfigError::PaddedCredential(field));
     }
     Ok(())
 }
@@ -282,5 +295,87 @@ impl<F> fmt::Debug for RefreshingCredentials<F> {
             .field("margin", &self.margin)
             .field("cached", &*cached)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn the_session_token_prefers_the_new_variable_and_falls_back_to_the_old() {
+        let legacy = Credentials::from_lookup(lookup(&[
+            (ENV_SECRET_ID, "AKIDx"),
+            (ENV_SECRET_KEY, "k"),
+            (ENV_TOKEN, "legacy"),
+        ]))
+        .unwrap();
+        assert_eq!(legacy.session_token(), Some("legacy"));
+        let preferred = Credentials::from_lookup(lookup(&[
+            (ENV_SECRET_ID, "AKIDx"),
+            (ENV_SECRET_KEY, "k"),
+            (ENV_SESSION_TOKEN, "new"),
+            (ENV_TOKEN, "legacy"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            preferred,
+            Credentials::new("AKIDx", "k").with_session_token("new")
+        );
+    }
+
+    #[test]
+    fn missing_empty_and_padded_values_are_named() {
+        assert_eq!(
+            Credentials::from_lookup(lookup(&[(ENV_SECRET_ID, "AKIDx")])).unwrap_err(),
+            ConfigError::MissingEnv(ENV_SECRET_KEY)
+        );
+        assert_eq!(
+            Credentials::from_lookup(lookup(&[(ENV_SECRET_ID, "AKIDx\n"), (ENV_SECRET_KEY, "k")]))
+                .unwrap_err(),
+            ConfigError::PaddedCredential("SecretId")
+        );
+        let cases = [
+            (
+                Credentials::new("", "k"),
+                ConfigError::EmptyCredential("SecretId"),
+            ),
+            (
+                Credentials::new("id", ""),
+                ConfigError::EmptyCredential("SecretKey"),
+            ),
+            (
+                Credentials::new(" id", "k"),
+                ConfigError::PaddedCredential("SecretId"),
+            ),
+            (
+                Credentials::new("id", "k").with_session_token("tok "),
+                ConfigError::PaddedCredential("session token"),
+            ),
+        ];
+        for (credentials, expected) in cases {
+            assert_eq!(credentials.validate(), Err(expected));
+        }
+    }
+
+    #[test]
+    fn a_refresh_that_returns_expired_credentials_is_an_error() {
+        let stale = RefreshingCredentials::new(Duration::from_secs(60), || {
+            Ok(Credentials::new("id", "k").with_expiration(SystemTime::UNIX_EPOCH))
+        });
+        let err = stale.credentials(SystemTime::now()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the refreshed credentials have already expired"
+        );
     }
 }

@@ -1,22 +1,29 @@
-//! Errors: bad input caught before sending, service errors, unreadable responses, transport
-//! failures, and what the retry, reconcile and wait logic adds to them.
+//! Errors: one flat [`Error`] for everything a call can end with, and the types it carries.
 //!
-//! No error carries a secret: not the SecretKey, the session token, the Authorization value or
-//! the derived sign key. Service messages are kept as the service sent them.
+//! The variant says what happened, whatever the retry policy did before: a `400` that
+//! follows two `503`s is [`Error::Service`] with that `400`, and [`Error::attempts`] says
+//! three attempts were made. Configuration mistakes, found when a client is built, are
+//! [`ConfigError`]s; request values refused before sending are [`InvalidInput`]s.
+//!
+//! No error carries a secret: not the SecretKey, the session token, the Authorization value,
+//! the derived sign key, or a password in an endpoint URL. Service messages are kept as the
+//! service sent them.
 
 use std::fmt;
 
+use crate::credentials::ProvideError;
 use crate::model::JobState;
 
 /// Any failure of this crate.
 ///
 /// ```
 /// use cos_ci_batch::Error;
-/// use cos_ci_batch::ops::{DescribeJob, Operation};
+/// use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
 ///
 /// let describe = DescribeJob::new("b1")?;
 /// let body = b"<Error><Code>AccessDenied</Code><Message>no permission</Message></Error>";
-/// match describe.parse(403, &[("x-ci-request-id", "NjJi")], body) {
+/// let answer = HttpResponse::new(403, body).with_header("x-ci-request-id", "NjJi");
+/// match describe.parse(&answer) {
 ///     Err(Error::Service(e)) => {
 ///         assert_eq!((e.status, e.code.as_str()), (403, "AccessDenied"));
 ///         assert_eq!(e.request_id.as_deref(), Some("NjJi"));
@@ -28,42 +35,33 @@ use crate::model::JobState;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request was refused locally, before anything was sent.
+    /// A request value was refused before anything was sent.
     InvalidInput(InvalidInput),
+    /// The client's configuration cannot work (see [`crate::ClientBuilder::build`]).
+    Config(ConfigError),
+    /// No credentials to sign with: the provider failed, or gave credentials that had
+    /// expired. Nothing was sent.
+    Credentials(ProvideError),
     /// The service answered with an `<Error>` body (on any status, 2xx included).
     Service(ServiceError),
     /// The service answered something this crate cannot read as the expected response.
-    Response {
-        /// HTTP status of the response.
-        status: u16,
-        /// The `x-ci-request-id` header, when present.
-        request_id: Option<String>,
-        /// What was wrong with it.
-        problem: ResponseError,
-    },
+    Response(ResponseFailure),
     /// The request did not complete at the transport level.
     Transport(TransportError),
-    /// No credentials to sign with: the provider failed, or gave credentials that had
-    /// expired. Nothing was sent.
-    Credentials(crate::credentials::ProvideError),
     /// Describe found no such job (the service listed it in `NonExistJobIds`, or sent no job).
     JobNotFound {
         /// The job id asked for.
         job_id: String,
+        /// The request id of the answer.
+        request_id: Option<String>,
     },
-    /// A retried call failed on every attempt; `last` is the final failure.
-    RetriesExhausted {
-        /// How many attempts were made.
-        attempts: u32,
-        /// The error of the last attempt.
-        last: Box<Error>,
-    },
-    /// A create may or may not have started a job, and reconciliation could not tell (or was
-    /// turned off). List jobs by `name` before creating again.
+    /// A create may or may not have started a job: the service may have processed the
+    /// request, and searching did not find the job (or reconciliation was off). It was not
+    /// sent again. List jobs by `name` before creating again.
     CreateOutcomeUnknown {
         /// The batch job name that was submitted.
         name: String,
-        /// How many create attempts were sent.
+        /// How many create requests were sent.
         attempts: u32,
         /// The failure that left the outcome unknown.
         last: Box<Error>,
@@ -88,35 +86,58 @@ pub enum Error {
 }
 
 impl Error {
-    /// The service error behind this error, looking through retries and unknown outcomes.
+    /// The service error behind this error, looking through an unknown create outcome.
     pub fn service_error(&self) -> Option<&ServiceError> {
         match self {
             Error::Service(e) => Some(e),
-            Error::RetriesExhausted { last, .. } | Error::CreateOutcomeUnknown { last, .. } => {
-                last.service_error()
-            }
+            Error::CreateOutcomeUnknown { last, .. } => last.service_error(),
             _ => None,
         }
     }
 
-    /// How many attempts produced this error (1 unless retries were made).
-    pub fn attempts(&self) -> u32 {
-        match self {
-            Error::RetriesExhausted { attempts, .. }
-            | Error::CreateOutcomeUnknown { attempts, .. } => *attempts,
-            _ => 1,
-        }
-    }
-
-    /// The transport error behind this error, looking through retries and unknown outcomes.
+    /// The transport error behind this error, looking through an unknown create outcome.
     pub fn transport_error(&self) -> Option<&TransportError> {
         match self {
             Error::Transport(e) => Some(e),
-            Error::RetriesExhausted { last, .. } | Error::CreateOutcomeUnknown { last, .. } => {
-                last.transport_error()
-            }
+            Error::CreateOutcomeUnknown { last, .. } => last.transport_error(),
             _ => None,
         }
+    }
+
+    /// How many requests were sent for the call that failed (0 when it failed before
+    /// sending anything).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Service(e) => e.attempts,
+            Error::Response(e) => e.attempts,
+            Error::Transport(e) => e.attempts,
+            Error::CreateOutcomeUnknown { attempts, .. } => *attempts,
+            Error::JobNotFound { .. } => 1,
+            _ => 0,
+        }
+    }
+
+    /// Records that this failure ended a call of `attempts` requests.
+    pub(crate) fn after_attempts(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Error::Service(ServiceError { attempts: a, .. })
+            | Error::Response(ResponseFailure { attempts: a, .. })
+            | Error::Transport(TransportError { attempts: a, .. }) => *a = attempts,
+            _ => {}
+        }
+        self
+    }
+}
+
+/// `" (N attempts)"` when there were several.
+struct Attempts(u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 > 1 {
+            write!(f, " ({} attempts)", self.0)?;
+        }
+        Ok(())
     }
 }
 
@@ -124,31 +145,19 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidInput(e) => write!(f, "invalid input: {e}"),
-            Error::Service(e) => e.fmt(f),
-            Error::Response {
-                status,
-                request_id,
-                problem,
-            } => {
-                write!(f, "unreadable response (HTTP {status}")?;
-                if let Some(id) = request_id {
-                    write!(f, ", request id {id}")?;
-                }
-                write!(f, "): {problem}")
-            }
-            Error::Transport(e) => e.fmt(f),
+            Error::Config(e) => write!(f, "bad client configuration: {e}"),
             Error::Credentials(e) => write!(f, "no credentials to sign with: {e}"),
-            Error::JobNotFound { job_id } => write!(f, "batch job {job_id} does not exist"),
-            Error::RetriesExhausted { attempts, last } => {
-                write!(f, "failed after {attempts} attempts: {last}")
-            }
+            Error::Service(e) => e.fmt(f),
+            Error::Response(e) => e.fmt(f),
+            Error::Transport(e) => e.fmt(f),
+            Error::JobNotFound { job_id, .. } => write!(f, "batch job {job_id} does not exist"),
             Error::CreateOutcomeUnknown {
                 name,
                 attempts,
                 last,
             } => write!(
                 f,
-                "batch job {name:?} may or may not have been created ({attempts} attempts; list jobs by name before retrying): {last}"
+                "batch job {name:?} may or may not have been created ({attempts} sent, not sent again; list jobs by name before retrying): {last}"
             ),
             Error::WaitDeadline { job_id, last_state } => match last_state {
                 Some(state) => write!(
@@ -175,13 +184,12 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::InvalidInput(e) => Some(e),
-            Error::Service(e) => Some(e),
-            Error::Response { problem, .. } => Some(problem),
-            Error::Transport(e) => Some(e),
+            Error::Config(e) => Some(e),
             Error::Credentials(e) => Some(e.as_ref()),
-            Error::RetriesExhausted { last, .. } | Error::CreateOutcomeUnknown { last, .. } => {
-                Some(last.as_ref())
-            }
+            Error::Service(e) => Some(e),
+            Error::Response(e) => Some(&e.problem),
+            Error::Transport(e) => Some(e),
+            Error::CreateOutcomeUnknown { last, .. } => Some(last.as_ref()),
             _ => None,
         }
     }
@@ -193,20 +201,24 @@ impl From<InvalidInput> for Error {
     }
 }
 
-/// Input refused before anything is sent.
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+/// A request value refused before anything is sent.
 ///
 /// ```
 /// use cos_ci_batch::error::InvalidInput;
 /// use cos_ci_batch::model::{BatchJob, Input};
 ///
 /// let job = BatchJob::workflow("nightly run", "w1", Input::prefix("v/"));
-/// assert_eq!(job.validate(), Err(InvalidInput::NameCharacter(' ')));
+/// assert_eq!(job.to_xml(), Err(InvalidInput::NameCharacter(' ')));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InvalidInput {
-    /// The batch job name is empty.
-    EmptyName,
     /// The batch job name has more than 128 characters.
     NameTooLong {
         /// Its length in characters.
@@ -214,24 +226,10 @@ pub enum InvalidInput {
     },
     /// The batch job name holds a character other than a letter, a digit, `-` or `_`.
     NameCharacter(char),
-    /// None of Prefix, Object, Manifest and UrlFile is set.
-    NoInput,
-    /// More than one of Prefix, Object, Manifest and UrlFile is set.
-    SeveralInputs(Vec<&'static str>),
-    /// An input selector (Prefix, Object, Manifest or UrlFile) is the empty string.
-    EmptyInput(&'static str),
-    /// A TimeInterval is set, but the input is not a Prefix (the service ignores it then).
-    TimeIntervalNeedsPrefix,
-    /// The TimeInterval starts after it ends.
+    /// A value that must not be empty is (the element, such as `Name` or `Prefix`).
+    Empty(&'static str),
+    /// The upload-time filter starts after it ends.
     TimeIntervalReversed,
-    /// A `Workflow` job has no WorkflowIds.
-    MissingWorkflowIds,
-    /// A `Job` job has no Tag.
-    MissingTag,
-    /// The job type is not `Workflow` or `Job`.
-    UnsupportedJobType(String),
-    /// JobLevel is outside `0..=2`.
-    JobLevelOutOfRange(u8),
     /// A list page size is outside `1..=100`.
     PageSizeOutOfRange(u32),
     /// A job id is empty or holds a character that could change the request path.
@@ -251,28 +249,11 @@ pub enum InvalidInput {
     UnrepresentableTime(time::OffsetDateTime),
     /// An element name of a generic [`crate::model::Element`] is not a valid XML name.
     BadElementName(String),
-    /// The client was built without credentials or a credentials provider.
-    NoCredentials,
-    /// A timeout of the client is zero (the name of the setting).
-    ZeroTimeout(&'static str),
-    /// A credential value is empty.
-    EmptyCredential(&'static str),
-    /// A credential value has surrounding whitespace or control characters.
-    PaddedCredential(&'static str),
-    /// A required environment variable is not set.
-    MissingEnv(&'static str),
-    /// The endpoint URL cannot be used.
-    BadEndpoint(String),
-    /// The endpoint is `http://`, which needs [`crate::ClientBuilder::allow_http`].
-    InsecureEndpoint,
-    /// A bucket or region is empty or holds characters a host name cannot carry.
-    BadBucketOrRegion(String),
 }
 
 impl fmt::Display for InvalidInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InvalidInput::EmptyName => f.write_str("the batch job Name is empty"),
             InvalidInput::NameTooLong { chars } => write!(
                 f,
                 "the batch job Name has {chars} characters; at most 128 are allowed"
@@ -281,30 +262,9 @@ impl fmt::Display for InvalidInput {
                 f,
                 "the batch job Name holds {c:?}; only letters, digits, '-' and '_' are allowed"
             ),
-            InvalidInput::NoInput => {
-                f.write_str("Input needs one of Prefix, Object, Manifest or UrlFile")
-            }
-            InvalidInput::SeveralInputs(names) => write!(
-                f,
-                "Input sets {}; exactly one of Prefix, Object, Manifest or UrlFile is allowed",
-                names.join(" and ")
-            ),
-            InvalidInput::EmptyInput(name) => write!(f, "Input.{name} is empty"),
-            InvalidInput::TimeIntervalNeedsPrefix => {
-                f.write_str("TimeInterval only takes effect with an Input.Prefix")
-            }
+            InvalidInput::Empty(element) => write!(f, "{element} is empty"),
             InvalidInput::TimeIntervalReversed => {
-                f.write_str("TimeInterval.Start is later than TimeInterval.End")
-            }
-            InvalidInput::MissingWorkflowIds => {
-                f.write_str("a Workflow batch job needs Operation.WorkflowIds")
-            }
-            InvalidInput::MissingTag => f.write_str("a Job batch job needs Operation.Tag"),
-            InvalidInput::UnsupportedJobType(t) => {
-                write!(f, "Type {t:?} is not Workflow or Job")
-            }
-            InvalidInput::JobLevelOutOfRange(level) => {
-                write!(f, "JobLevel {level} is outside 0..=2")
+                f.write_str("the upload-time filter starts after it ends")
             }
             InvalidInput::PageSizeOutOfRange(size) => {
                 write!(f, "page size {size} is outside 1..=100")
@@ -321,46 +281,110 @@ impl fmt::Display for InvalidInput {
             InvalidInput::BadElementName(name) => {
                 write!(f, "{name:?} is not a valid XML element name")
             }
-            InvalidInput::NoCredentials => f.write_str("no credentials were given"),
-            InvalidInput::ZeroTimeout(name) => {
-                write!(f, "the {name} is zero; nothing could ever be sent")
-            }
-            InvalidInput::EmptyCredential(field) => write!(f, "the {field} is empty"),
-            InvalidInput::PaddedCredential(field) => write!(
-                f,
-                "the {field} has surrounding whitespace or control characters"
-            ),
-            InvalidInput::MissingEnv(name) => {
-                write!(f, "the environment variable {name} is not set")
-            }
-            InvalidInput::BadEndpoint(why) => write!(f, "bad endpoint: {why}"),
-            InvalidInput::InsecureEndpoint => f.write_str(
-                "the endpoint is plain http://; call ClientBuilder::allow_http to use it",
-            ),
-            InvalidInput::BadBucketOrRegion(value) => {
-                write!(f, "{value:?} is not a valid bucket or region")
-            }
         }
     }
 }
 
 impl std::error::Error for InvalidInput {}
 
+/// A client configuration that cannot work, found before anything is sent.
+///
+/// ```
+/// use cos_ci_batch::Client;
+/// use cos_ci_batch::error::ConfigError;
+///
+/// let err = Client::builder("examplebucket-1250000000", "ap-guangzhou").build().unwrap_err();
+/// assert_eq!(err, ConfigError::NoCredentials);
+/// assert_eq!(err.to_string(), "no credentials were given");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The client was built without credentials or a credentials provider.
+    NoCredentials,
+    /// A credential value is empty (which one).
+    EmptyCredential(&'static str),
+    /// A credential value has surrounding whitespace or control characters (which one).
+    PaddedCredential(&'static str),
+    /// A required environment variable is not set.
+    MissingEnv(&'static str),
+    /// The endpoint URL cannot be used; the reason never repeats user info.
+    BadEndpoint(&'static str),
+    /// The endpoint is `http://`, which needs [`crate::ClientBuilder::allow_http`].
+    InsecureEndpoint,
+    /// A bucket or region is empty or holds characters a host name cannot carry.
+    BadBucketOrRegion(String),
+    /// A timeout of the client is zero (the name of the setting).
+    ZeroTimeout(&'static str),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::NoCredentials => f.write_str("no credentials were given"),
+            ConfigError::EmptyCredential(field) => write!(f, "the {field} is empty"),
+            ConfigError::PaddedCredential(field) => write!(
+                f,
+                "the {field} has surrounding whitespace or control characters"
+            ),
+            ConfigError::MissingEnv(name) => {
+                write!(f, "the environment variable {name} is not set")
+            }
+            ConfigError::BadEndpoint(why) => write!(f, "bad endpoint: {why}"),
+            ConfigError::InsecureEndpoint => f.write_str(
+                "the endpoint is plain http://; call ClientBuilder::allow_http to use it",
+            ),
+            ConfigError::BadBucketOrRegion(value) => {
+                write!(f, "{value:?} is not a valid bucket or region")
+            }
+            ConfigError::ZeroTimeout(name) => {
+                write!(f, "the {name} is zero; nothing could ever be sent")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A text that is not one of the values of a wire enum (from `FromStr`).
+///
+/// ```
+/// use cos_ci_batch::model::JobLevel;
+///
+/// let err = "3".parse::<JobLevel>().unwrap_err();
+/// assert_eq!(err.to_string(), "\"3\" is not a JobLevel");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// The type that was asked for.
+    pub of: &'static str,
+    /// The text given.
+    pub value: String,
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not a {}", self.value, self.of)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
 /// An `<Error>` answer of the service.
 ///
 /// ```
-/// use cos_ci_batch::ops::{CancelJob, Operation};
+/// use cos_ci_batch::ops::{Action, CancelJob, HttpResponse};
 ///
-/// let cancel = CancelJob::new("b1")?;
 /// let body = b"<Error><Code>InvalidArgument</Code><Message>job b1 has ended</Message>\
 ///              <RequestId>r1</RequestId><TraceId>t1</TraceId></Error>";
-/// let error = cancel.parse(400, &[], body).unwrap_err();
+/// let error = CancelJob::new("b1")?.parse(&HttpResponse::new(400, body)).unwrap_err();
 /// let service = error.service_error().unwrap();
 /// assert_eq!(service.code, "InvalidArgument");
 /// assert_eq!(service.trace_id.as_deref(), Some("t1"));
 /// # Ok::<(), cos_ci_batch::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServiceError {
     /// HTTP status.
     pub status: u16,
@@ -368,10 +392,12 @@ pub struct ServiceError {
     pub code: String,
     /// `Message`.
     pub message: String,
-    /// The `x-ci-request-id` header, else the body's `RequestId`.
+    /// The `x-ci-request-id` header, else `x-cos-request-id`, else the body's `RequestId`.
     pub request_id: Option<String>,
     /// `TraceId`.
     pub trace_id: Option<String>,
+    /// How many requests the call sent, this one included.
+    pub attempts: u32,
 }
 
 impl fmt::Display for ServiceError {
@@ -383,26 +409,54 @@ impl fmt::Display for ServiceError {
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
         }
-        Ok(())
+        Attempts(self.attempts).fmt(f)
     }
 }
 
 impl std::error::Error for ServiceError {}
 
-/// Why a response body could not be read as the expected document.
+/// An answer that could not be read as the expected document.
 ///
 /// ```
 /// use cos_ci_batch::Error;
 /// use cos_ci_batch::error::ResponseError;
-/// use cos_ci_batch::ops::{DescribeJob, Operation};
+/// use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
 ///
-/// let describe = DescribeJob::new("b1")?;
-/// let err = describe.parse(200, &[], b"<html>gateway</html>").unwrap_err();
-/// assert!(matches!(
-///     err,
-///     Error::Response { problem: ResponseError::UnexpectedRoot { expected: "Response", .. }, .. }
-/// ));
+/// let err = DescribeJob::new("b1")?.parse(&HttpResponse::new(200, b"<html>gateway</html>")).unwrap_err();
+/// let Error::Response(failure) = err else { panic!("{err:?}") };
+/// assert_eq!(failure.problem, ResponseError::UnexpectedRoot { expected: "Response", found: "html".into() });
 /// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ResponseFailure {
+    /// HTTP status of the answer.
+    pub status: u16,
+    /// Its request id, when its headers had one.
+    pub request_id: Option<String>,
+    /// What was wrong with it.
+    pub problem: ResponseError,
+    /// How many requests the call sent, this one included.
+    pub attempts: u32,
+}
+
+impl fmt::Display for ResponseFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unreadable response (HTTP {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        write!(f, "): {}{}", self.problem, Attempts(self.attempts))
+    }
+}
+
+/// Why a response body could not be read as the expected document. Only what makes a
+/// document unusable is an error: values are read leniently.
+///
+/// ```
+/// use cos_ci_batch::error::ResponseError;
+///
+/// assert_eq!(ResponseError::MissingElement("JobId").to_string(), "the element <JobId> is missing");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -427,15 +481,8 @@ pub enum ResponseError {
         /// The root that was found.
         found: String,
     },
-    /// A required element is missing.
+    /// A required element is missing (a job without a `JobId`).
     MissingElement(&'static str),
-    /// An element holds a value that cannot be read.
-    BadValue {
-        /// The element.
-        element: &'static str,
-        /// Its text.
-        value: String,
-    },
     /// A non-success status with a body that is not an `<Error>` document.
     UnexpectedStatus,
 }
@@ -454,9 +501,6 @@ impl fmt::Display for ResponseError {
                 write!(f, "expected a <{expected}> document, found <{found}>")
             }
             ResponseError::MissingElement(name) => write!(f, "the element <{name}> is missing"),
-            ResponseError::BadValue { element, value } => {
-                write!(f, "<{element}> holds an unreadable value {value:?}")
-            }
             ResponseError::UnexpectedStatus => {
                 f.write_str("an error status without an <Error> body")
             }
@@ -466,13 +510,13 @@ impl fmt::Display for ResponseError {
 
 impl std::error::Error for ResponseError {}
 
-/// A failure below HTTP: connecting, timing out, a dropped connection, an oversized body.
+/// A failure below HTTP: resolving, connecting, timing out, a dropped connection, an
+/// oversized body.
 ///
 /// ```
 /// use cos_ci_batch::error::TransportErrorKind;
 /// use cos_ci_batch::ops::ListQuery;
-/// use cos_ci_batch::sign::Credentials;
-/// use cos_ci_batch::{Client, RetryPolicy};
+/// use cos_ci_batch::{Client, Credentials, RetryPolicy};
 ///
 /// // Nothing listens on port 1: the connection is refused, so the request was never sent.
 /// let client = Client::builder("b-1250000000", "ap-guangzhou")
@@ -488,15 +532,27 @@ impl std::error::Error for ResponseError {}
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TransportError {
     /// What kind of failure.
     pub kind: TransportErrorKind,
     /// A description from the HTTP stack (never holds request headers).
     pub message: String,
+    /// How many requests the call sent, this one included.
+    pub attempts: u32,
     pub(crate) never_sent: bool,
 }
 
 impl TransportError {
+    pub(crate) fn new(kind: TransportErrorKind, message: String, never_sent: bool) -> Self {
+        TransportError {
+            kind,
+            message,
+            attempts: 1,
+            never_sent,
+        }
+    }
+
     /// Whether the request certainly never reached the server, so that even a create may be
     /// sent again safely: the name did not resolve, no connection or TLS session could be
     /// set up, or the request could not be sent whole.
@@ -511,7 +567,13 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)
+        write!(
+            f,
+            "{}: {}{}",
+            self.kind,
+            self.message,
+            Attempts(self.attempts)
+        )
     }
 }
 
@@ -532,7 +594,7 @@ pub enum TransportErrorKind {
     Dns,
     /// No connection could be made (refused, unreachable, connect timeout).
     Connect,
-    /// A timeout after the connection was made.
+    /// A timeout after the connection was made, or the call's deadline.
     Timeout,
     /// The connection failed or closed while the request or response was in flight.
     Io,

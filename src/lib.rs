@@ -7,23 +7,24 @@
 //! | module | what it is | IO |
 //! |---|---|---|
 //! | [`sign`] | the COS request signature (`q-sign-algorithm=sha1`) | none |
-//! | [`model`] | batch jobs, job details, states, times; XML in and out | none |
+//! | [`credentials`] | credentials, and providers that refresh them | none |
+//! | [`model`] | strict batch job requests, lenient job details; XML in and out | none |
 //! | [`ops`] | each API call as a request value plus a pure parse of the answer | none |
-//! | [`Client`] | a thin blocking shell over `ops`, with retries, skew correction, waiting | ureq |
-//! | `emulator` | an offline emulator of the service (feature `emulator`) | tiny_http |
+//! | [`Client`] | a thin blocking shell over `ops`: retries, skew, create safety, waiting | ureq |
+//! | [`error`] | one flat [`Error`] and what it carries | none |
+//! | `emulator` | an offline emulator of the service (feature `emulator`) | std only |
 //!
 //! # Quickstart
 //!
 //! ```no_run
 //! use cos_ci_batch::model::{BatchJob, Input};
-//! use cos_ci_batch::sign::Credentials;
-//! use cos_ci_batch::{Client, WaitOptions};
+//! use cos_ci_batch::{Client, Credentials, WaitOptions};
 //!
 //! let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
 //!     .credentials(Credentials::from_env()?)
 //!     .build()?;
 //! let job = BatchJob::workflow("nightly-transcode", "w7476ff3564ee45b7b490d64bccaba6cc", Input::prefix("videos/"));
-//! let created = client.create(&job)?;
+//! let created = client.create(&job)?.job;
 //! let done = client.wait(&created.job_id, &WaitOptions::default())?;
 //! println!("{} ended {}", done.job_id, done.state);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -37,6 +38,7 @@
 
 mod client;
 pub mod credentials;
+mod encode;
 pub mod error;
 pub mod model;
 pub mod ops;

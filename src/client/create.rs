@@ -5,10 +5,11 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use super::Client;
-use super::retry::{CreateFailure, classify_create_failure};
+use super::retry::{CreateFailure, RetryRule, classify_create_failure};
 use crate::error::Error;
+use crate::model::wire::WriteField;
 use crate::model::{BatchJob, Element, JobDetail, parse_time};
-use crate::ops::{CreateJob, ListJobs, ListQuery, Order};
+use crate::ops::{CreateJob, CreateJobResponse, ListJobs, ListQuery, Order};
 use crate::xml::{Document, Writer};
 
 /// The first pause of the search, and the longest.
@@ -18,45 +19,28 @@ const LONGEST_SEARCH_PAUSE: Duration = Duration::from_secs(8);
 /// Same-named jobs read per search: the job looked for is among the newest.
 const SEARCH_PAGES: usize = 5;
 
-pub(super) fn create(client: &Client, job: &BatchJob) -> Result<JobDetail, Error> {
+pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobResponse, Error> {
     let op = CreateJob::new(job)?;
-    let before = if client.reconciles() {
+    let before = if client.inner.reconcile {
         Some(Existing::list(client, job)?)
     } else {
         None
     };
-    let policy = client.retry_policy();
-    let mut sent = 0u32;
-    loop {
-        sent += 1;
-        let error = match client.attempt(&op, sent > 1, None) {
-            Ok(detail) => return Ok(detail),
-            Err(e) => e,
-        };
-        match classify_create_failure(&error) {
-            CreateFailure::NeverArrived if sent < policy.max_attempts.max(1) => {
-                std::thread::sleep(policy.backoff(sent));
-            }
-            CreateFailure::NeverArrived | CreateFailure::NotCreated if sent > 1 => {
-                return Err(Error::RetriesExhausted {
-                    attempts: sent,
-                    last: Box::new(error),
-                });
-            }
-            CreateFailure::NeverArrived | CreateFailure::NotCreated => return Err(error),
-            CreateFailure::OutcomeUnknown => {
-                let found = match &before {
-                    Some(before) => search(client, job, before),
-                    None => None,
-                };
-                return found.ok_or_else(|| Error::CreateOutcomeUnknown {
-                    name: job.name.clone(),
-                    attempts: sent,
-                    last: Box::new(error),
-                });
-            }
-        }
+    let error = match client.execute(&op, RetryRule::Create, None) {
+        Ok(created) => return Ok(created),
+        Err(e) => e,
+    };
+    if classify_create_failure(&error) != CreateFailure::OutcomeUnknown {
+        return Err(error);
     }
+    let found = before.and_then(|before| search(client, job, &before));
+    found
+        .map(CreateJobResponse::found)
+        .ok_or_else(|| Error::CreateOutcomeUnknown {
+            name: job.name.clone(),
+            attempts: error.attempts(),
+            last: Box::new(error),
+        })
 }
 
 /// The same-named jobs of this type that existed before the first attempt: none of them can
@@ -75,7 +59,11 @@ impl Existing {
     fn list(client: &Client, job: &BatchJob) -> Result<Self, Error> {
         let page = client.list(&same_named(job))?;
         let more = page.next_token.is_some();
-        let oldest = page.jobs.last().and_then(|j| j.creation_time);
+        let oldest = page
+            .jobs
+            .last()
+            .and_then(|j| j.creation_time.as_ref())
+            .and_then(|t| t.time());
         Ok(Existing {
             ids: page.jobs.into_iter().map(|j| j.job_id).collect(),
             cut_off: oldest.filter(|_| more),
@@ -88,7 +76,10 @@ impl Existing {
         if self.unbounded || self.ids.contains(&detail.job_id) {
             return false;
         }
-        match (self.cut_off, detail.creation_time) {
+        match (
+            self.cut_off,
+            detail.creation_time.as_ref().and_then(|t| t.time()),
+        ) {
             (Some(cut_off), Some(created)) => created > cut_off,
             (Some(_), None) => false,
             (None, _) => true,
@@ -99,7 +90,7 @@ impl Existing {
 fn same_named(job: &BatchJob) -> ListQuery {
     ListQuery::new()
         .name(job.name.clone())
-        .job_type(job.job_type.clone())
+        .job_type(job.job_type())
         .order(Order::Desc)
         .size(100)
 }
@@ -107,7 +98,7 @@ fn same_named(job: &BatchJob) -> ListQuery {
 /// Lists same-named jobs until the one created is found or the search time is over.
 fn search(client: &Client, job: &BatchJob, before: &Existing) -> Option<JobDetail> {
     let said = said_elements(job);
-    let ends = Instant::now().checked_add(client.create_search());
+    let ends = Instant::now().checked_add(client.inner.create_search);
     let mut pause = FIRST_SEARCH_PAUSE;
     loop {
         let now = Instant::now();
@@ -132,7 +123,9 @@ fn find_once(
 ) -> Option<JobDetail> {
     let mut query = same_named(job);
     for _ in 0..SEARCH_PAGES {
-        let page = client.execute(&ListJobs::new(&query).ok()?, None).ok()?;
+        let page = client
+            .execute(&ListJobs::new(&query).ok()?, RetryRule::Idempotent, None)
+            .ok()?;
         let found = page
             .jobs
             .into_iter()
@@ -150,8 +143,7 @@ fn said_elements(job: &BatchJob) -> Vec<Element> {
     let mut w = Writer::new();
     w.open("Said");
     // The request was written once already by `CreateJob::new`, so this cannot fail.
-    let _ = job.input.write(&mut w);
-    let _ = job.operation.write(&mut w);
+    let _ = job.write_input_and_operation(&mut w);
     w.close("Said");
     elements_of(&w.finish())
 }
@@ -159,7 +151,7 @@ fn said_elements(job: &BatchJob) -> Vec<Element> {
 /// Whether a listed job carries everything the request said.
 fn carries(detail: &JobDetail, job: &BatchJob, said: &[Element]) -> bool {
     if detail.name.as_deref() != Some(job.name.as_str())
-        || detail.job_type.as_ref() != Some(&job.job_type)
+        || detail.job_type.as_ref() != Some(&job.job_type())
     {
         return false;
     }
@@ -168,7 +160,9 @@ fn carries(detail: &JobDetail, job: &BatchJob, said: &[Element]) -> bool {
     };
     let mut w = Writer::new();
     w.open("Echoed");
-    if input.write(&mut w).is_err() || operation.write(&mut w).is_err() {
+    if input.write_field(&mut w, "Input").is_err()
+        || operation.write_field(&mut w, "Operation").is_err()
+    {
         return false;
     }
     w.close("Echoed");

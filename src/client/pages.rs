@@ -21,7 +21,6 @@ pub const MAX_EMPTY_PAGES: u32 = 20;
 /// [`Error::PagingLoop`] after the jobs of every page not served before.
 ///
 /// ```
-/// # #[cfg(feature = "emulator")] {
 /// use cos_ci_batch::emulator::Emulator;
 /// use cos_ci_batch::model::{BatchJob, Input};
 /// use cos_ci_batch::ops::ListQuery;
@@ -37,7 +36,6 @@ pub const MAX_EMPTY_PAGES: u32 = 20;
 ///     .map(|job| job.map(|j| j.name.unwrap_or_default()))
 ///     .collect::<Result<_, _>>()?;
 /// assert_eq!(names, ["job-2", "job-1", "job-0"]);
-/// # }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]

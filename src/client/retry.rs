@@ -7,40 +7,40 @@ use std::time::Duration;
 
 use crate::error::{Error, TransportErrorKind};
 
-/// How idempotent calls (describe, list, cancel) are retried.
+/// How failed calls are tried again.
 ///
-/// Retried: transport failures (not TLS, not an oversized body) and HTTP 429, 500, 502, 503
-/// and 504. Every retry is signed afresh and marked `x-cos-sdk-retry: true`. The wait before
-/// retry *n* (counting from 1) is a random duration in
-/// `[0, min(max_backoff, initial_backoff * 2^(n-1))]`
-/// ("full jitter"). A create follows its own rule (resent only when it never reached the
-/// service, reconciled otherwise): see [`crate::Client::create`].
+/// Describe, list and cancel are tried again after a transport failure (not TLS, not an
+/// oversized body) and after HTTP 429, 500, 502, 503 and 504. A create is tried again only
+/// when its request certainly never reached the service (see [`crate::Client::create`]).
+/// Every retry is signed afresh and marked `x-cos-sdk-retry: true`. The wait before retry
+/// *n* (counting from 1) is a random duration in
+/// `[0, min(max_backoff, initial_backoff * 2^(n-1))]` ("full jitter"). Any values are
+/// accepted; a wait never overflows.
 ///
 /// ```
 /// use std::time::Duration;
-/// use cos_ci_batch::{Client, RetryPolicy};
-/// use cos_ci_batch::sign::Credentials;
+/// use cos_ci_batch::{Client, Credentials, RetryPolicy};
 ///
-/// let patient = RetryPolicy {
-///     max_attempts: 6,
-///     initial_backoff: Duration::from_millis(500),
-///     max_backoff: Duration::from_secs(10),
-/// };
+/// let patient = RetryPolicy::default()
+///     .max_attempts(6)
+///     .initial_backoff(Duration::from_millis(500))
+///     .max_backoff(Duration::from_secs(10));
 /// let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
 ///     .credentials(Credentials::new("AKIDexample", "secret"))
 ///     .retry_policy(patient)
 ///     .build()?;
 /// # let _ = client;
 /// assert_eq!(RetryPolicy::none().max_attempts, 1);
-/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+/// # Ok::<(), cos_ci_batch::error::ConfigError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 disables retries).
+    /// Attempts in all, the first included (1, or 0, disables retries). Default 4.
     pub max_attempts: u32,
-    /// The backoff ceiling of the first retry.
+    /// The backoff ceiling of the first retry. Default 200 ms.
     pub initial_backoff: Duration,
-    /// The largest backoff ceiling.
+    /// The largest backoff ceiling. Default 5 s.
     pub max_backoff: Duration,
 }
 
@@ -57,10 +57,25 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// No retries at all.
     pub fn none() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        }
+        RetryPolicy::default().max_attempts(1)
+    }
+
+    /// Sets the number of attempts in all.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// Sets the backoff ceiling of the first retry.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Sets the largest backoff ceiling.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
     }
 
     /// The wait before retry number `retry` (1 for the first retry).
@@ -76,6 +91,24 @@ impl RetryPolicy {
             None => random_u64(),
         };
         Duration::from_nanos(jitter)
+    }
+}
+
+/// Which failures of a call may be tried again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RetryRule {
+    /// Describe, list, cancel: any transient failure.
+    Idempotent,
+    /// Create: only a request that never reached the service.
+    Create,
+}
+
+impl RetryRule {
+    pub(crate) fn allows(self, error: &Error) -> bool {
+        match self {
+            RetryRule::Idempotent => is_retryable(error),
+            RetryRule::Create => classify_create_failure(error) == CreateFailure::NeverArrived,
+        }
     }
 }
 
@@ -99,7 +132,8 @@ fn random_u64() -> u64 {
     })
 }
 
-/// Whether an idempotent call that failed with `error` may be tried again.
+/// Whether an idempotent call that failed with `error` may be tried again: the failure
+/// passes.
 pub(crate) fn is_retryable(error: &Error) -> bool {
     match error {
         Error::Transport(t) => !matches!(
@@ -107,7 +141,7 @@ pub(crate) fn is_retryable(error: &Error) -> bool {
             TransportErrorKind::Tls | TransportErrorKind::BodyTooLarge { .. }
         ),
         Error::Service(s) => is_retryable_status(s.status),
-        Error::Response { status, .. } => is_retryable_status(*status),
+        Error::Response(r) => is_retryable_status(r.status),
         _ => false,
     }
 }
@@ -136,7 +170,7 @@ pub(crate) fn classify_create_failure(error: &Error) -> CreateFailure {
         Error::Transport(t) if t.request_never_sent() => CreateFailure::NeverArrived,
         Error::Transport(_) => CreateFailure::OutcomeUnknown,
         Error::Service(s) if s.status >= 500 => CreateFailure::OutcomeUnknown,
-        Error::Response { status, .. } if *status >= 500 || (200..300).contains(status) => {
+        Error::Response(r) if r.status >= 500 || (200..300).contains(&r.status) => {
             CreateFailure::OutcomeUnknown
         }
         _ => CreateFailure::NotCreated,
@@ -182,11 +216,10 @@ mod tests {
 
     #[test]
     fn the_largest_backoffs_do_not_overflow() {
-        let policy = RetryPolicy {
-            max_attempts: u32::MAX,
-            initial_backoff: Duration::MAX,
-            max_backoff: Duration::MAX,
-        };
+        let policy = RetryPolicy::default()
+            .max_attempts(u32::MAX)
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX);
         for retry in [0, 1, 2, 31, 32, 64, u32::MAX] {
             let _ = policy.backoff(retry);
         }

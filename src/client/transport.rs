@@ -19,28 +19,7 @@ use ureq::unversioned::transport::{
 };
 
 use crate::error::{TransportError, TransportErrorKind};
-use crate::ops::{HttpRequest, Method, REQUEST_ID_HEADER};
-
-/// The parts of an answer the operations and the retry logic read.
-pub(crate) struct RawResponse {
-    pub(crate) status: u16,
-    pub(crate) request_id: Option<String>,
-    pub(crate) date: Option<String>,
-    pub(crate) body: Vec<u8>,
-}
-
-impl RawResponse {
-    pub(crate) fn headers(&self) -> Vec<(&str, &str)> {
-        let mut headers = Vec::with_capacity(2);
-        if let Some(id) = &self.request_id {
-            headers.push((REQUEST_ID_HEADER, id.as_str()));
-        }
-        if let Some(date) = &self.date {
-            headers.push(("date", date.as_str()));
-        }
-        headers
-    }
-}
+use crate::ops::{HttpRequest, HttpResponse, Method};
 
 pub(crate) struct Transport {
     agent: ureq::Agent,
@@ -90,7 +69,7 @@ impl Transport {
         base_url: &str,
         request: &HttpRequest,
         timeout: Duration,
-    ) -> Result<RawResponse, TransportError> {
+    ) -> Result<HttpResponse, TransportError> {
         let url = format!("{base_url}{}", request.path_and_query());
         let result = match request.method() {
             Method::Get => prepare(self.agent.get(&url), request, timeout).call(),
@@ -98,28 +77,24 @@ impl Transport {
             Method::Post => prepare(self.agent.post(&url), request, timeout).send(request.body()),
         };
         let mut response = result.map_err(|e| classify(e, self.max_body))?;
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let request_id = header(REQUEST_ID_HEADER);
-        let date = header("date");
         let status = response.status().as_u16();
+        // Header values that are not text are left out: none the crate reads can be one.
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect();
         let body = response
             .body_mut()
             .with_config()
             .limit(self.max_body)
             .read_to_vec()
             .map_err(|e| classify(e, self.max_body))?;
-        Ok(RawResponse {
-            status,
-            request_id,
-            date,
-            body,
-        })
+        let mut answer = HttpResponse::new(status, body);
+        answer.headers = headers;
+        Ok(answer)
     }
 }
 
@@ -227,11 +202,7 @@ fn classify(error: ureq::Error, max_body: u64) -> TransportError {
         U::RequireHttpsOnly(_) => (TransportErrorKind::Tls, true),
         _ => (TransportErrorKind::Protocol, false),
     };
-    TransportError {
-        kind,
-        message,
-        never_sent,
-    }
+    TransportError::new(kind, message, never_sent)
 }
 
 /// The kind of a failure before sending: name resolution, TLS (a certificate or handshake

@@ -2,9 +2,11 @@
 
 use std::time::{Duration, Instant};
 
-use super::{Client, LONGEST_WAIT, retry};
+use super::retry::{self, RetryRule};
+use super::{Client, LONGEST_WAIT};
 use crate::error::Error;
 use crate::model::{JobDetail, JobState};
+use crate::ops::{DescribeJob, DescribeJobResponse};
 
 /// How [`Client::wait`] polls.
 ///
@@ -15,10 +17,11 @@ use crate::model::{JobDetail, JobState};
 /// use std::time::Duration;
 /// use cos_ci_batch::WaitOptions;
 ///
-/// let options = WaitOptions { deadline: Duration::from_secs(600), ..WaitOptions::default() };
+/// let options = WaitOptions::default().deadline(Duration::from_secs(600));
 /// assert_eq!(options.first_interval, Duration::from_secs(1));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up after this long ([`Error::WaitDeadline`]). Retries of a poll never run past
     /// it, and no exchange is allowed to last beyond it.
@@ -43,18 +46,36 @@ impl Default for WaitOptions {
     }
 }
 
+impl WaitOptions {
+    /// Sets how long to wait in all (default 1 hour).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Sets the first pause between polls (default 1 s).
+    pub fn first_interval(mut self, interval: Duration) -> Self {
+        self.first_interval = interval;
+        self
+    }
+
+    /// Sets the longest pause between polls (default 30 s).
+    pub fn max_interval(mut self, interval: Duration) -> Self {
+        self.max_interval = interval;
+        self
+    }
+
+    /// Sets how long "no such job" is waited out after a create (default 10 s).
+    pub fn not_found_grace(mut self, grace: Duration) -> Self {
+        self.not_found_grace = grace;
+        self
+    }
+}
+
 fn is_not_found(error: &Error) -> bool {
     match error {
         Error::JobNotFound { .. } => true,
         other => other.service_error().is_some_and(|s| s.status == 404),
-    }
-}
-
-/// Whether a poll failed for a reason that passes (a timeout, a 5xx), retries included.
-fn is_transient(error: &Error) -> bool {
-    match error {
-        Error::RetriesExhausted { last, .. } => retry::is_retryable(last),
-        other => retry::is_retryable(other),
     }
 }
 
@@ -74,8 +95,9 @@ pub(super) fn wait(
         last_state,
     };
     loop {
-        match client.describe_until(job_id, Some(deadline)) {
-            Ok(detail) => {
+        let describe = DescribeJob::new(job_id)?;
+        match client.execute(&describe, RetryRule::Idempotent, Some(deadline)) {
+            Ok(DescribeJobResponse { job: detail, .. }) => {
                 progress(&detail);
                 if detail.state.is_final() {
                     return Ok(detail);
@@ -85,7 +107,7 @@ pub(super) fn wait(
             Err(e) if is_not_found(&e) && started.elapsed() < grace => {}
             // A poll that failed because the time ran out is the deadline, not an error of
             // the service.
-            Err(e) if Instant::now() >= deadline && is_transient(&e) => {
+            Err(e) if Instant::now() >= deadline && retry::is_retryable(&e) => {
                 return Err(deadline_passed(last_state));
             }
             Err(e) => return Err(e),

@@ -1,10 +1,19 @@
 //! An emulator of the batch-job service, for tests and demos with no account and no network
 //! (feature `emulator`).
 //!
-//! It serves the four operations on `127.0.0.1` over the real wire format, checks every
-//! signature the way the service does, validates create bodies, runs jobs through
-//! `Submitted`, `Running` and `Success` (or `Failed`) on a clock the test controls, selects
-//! objects by Prefix, Object, Manifest or UrlFile and TimeInterval, and injects faults.
+//! It serves the four actions on `127.0.0.1` over the real wire format, checks every
+//! signature the way the service does (on its own clock, which its `Date` shows, and with
+//! temporary credentials that expire), validates create bodies with the service's messages,
+//! echoes what was sent, runs jobs through `Submitted`, `Running` and `Success` (or
+//! `Failed`) on a clock the test controls, selects objects by Prefix, Object, Manifest or
+//! UrlFile and TimeInterval, and injects faults.
+//!
+//! One misbehaving client cannot take it down or freeze it: a request head is at most
+//! 64 KiB (`431` beyond), a body at most 1 MiB (`413`, decided before reading it, also under
+//! `Expect: 100-continue`), only `Content-Length` bodies are read (`501` otherwise), every read
+//! has a 5 s timeout and a whole request 15 s, at most 128 connections are served at once
+//! (`503` beyond), a failed `accept` (no file descriptors left) is waited out, and a panic
+//! while answering ends that connection only. Each connection has a thread of its own.
 //!
 //! ```
 //! use std::time::Duration;
@@ -18,15 +27,16 @@
 //!
 //! let client = emulator.client_builder().build()?;
 //! let job = BatchJob::workflow("demo", "w0123456789abcdef0123456789abcdef", Input::prefix("videos/"));
-//! let created = client.create(&job)?;
+//! let created = client.create(&job)?.job;
 //! assert_eq!(created.state, JobState::Submitted);
 //!
 //! emulator.advance(Duration::from_secs(10));
-//! assert_eq!(client.describe(&created.job_id)?.state, JobState::Success);
+//! assert_eq!(client.describe(&created.job_id)?.job.state, JobState::Success);
 //! assert_eq!(emulator.covered_objects(&created.job_id).unwrap(), ["videos/a.mp4"]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod create_request;
 mod fault;
 mod handler;
 mod http;

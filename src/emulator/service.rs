@@ -2,11 +2,11 @@
 
 use time::OffsetDateTime;
 
+use super::create_request::CreateRequest;
 use super::fault::Route;
 use super::state::{State, StoredJob};
 use super::verify;
-use crate::error::InvalidInput;
-use crate::model::{BatchJob, JobState, JobType, format_time, parse_time};
+use crate::model::{JobState, JobType, format_time, parse_time};
 use crate::ops::{BASE_PATH, SECURITY_TOKEN_HEADER};
 use crate::sign::KeyTime;
 use crate::xml::Writer;
@@ -230,13 +230,10 @@ pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: 
                     request_id,
                 );
             }
-            let job = match BatchJob::from_xml(&request.body) {
+            let job = match CreateRequest::read(&request.body) {
                 Ok(job) => job,
-                Err(e) => return invalid(&format!("the body is not a valid Request: {e}")),
+                Err(message) => return invalid(&message),
             };
-            if let Err(e) = job.validate() {
-                return invalid(&invalid_message(&e));
-            }
             let index = state.create(job);
             jobs_answer(state, request_id, &[&state.jobs[index]], None)
         }
@@ -265,27 +262,6 @@ pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: 
     }
 }
 
-/// The service's InvalidArgument messages name the element at fault.
-fn invalid_message(e: &InvalidInput) -> String {
-    let field = match e {
-        InvalidInput::EmptyName
-        | InvalidInput::NameTooLong { .. }
-        | InvalidInput::NameCharacter(_) => "Request.Name",
-        InvalidInput::NoInput | InvalidInput::SeveralInputs(_) | InvalidInput::EmptyInput(_) => {
-            "Request.Input"
-        }
-        InvalidInput::TimeIntervalNeedsPrefix | InvalidInput::TimeIntervalReversed => {
-            "Request.Operation.TimeInterval"
-        }
-        InvalidInput::MissingWorkflowIds => "Request.Operation.WorkflowIds",
-        InvalidInput::MissingTag => "Request.Operation.Tag",
-        InvalidInput::JobLevelOutOfRange(_) => "Request.Operation.JobLevel",
-        InvalidInput::UnsupportedJobType(_) => "Request.Type",
-        _ => "Request",
-    };
-    format!("{field} is invalid: {e}")
-}
-
 fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
     let invalid = |message: String| error_answer(400, "InvalidArgument", &message, request_id);
     let param = |name: &str| {
@@ -312,7 +288,8 @@ fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
     };
     let job_type = match param("type").filter(|s| !s.is_empty()) {
         None => None,
-        Some(t @ ("Workflow" | "Job")) => Some(JobType::from_text(t)),
+        Some("Workflow") => Some(JobType::Workflow),
+        Some("Job") => Some(JobType::Job),
         Some(t) => return invalid(format!("type {t:?} is not Workflow or Job")),
     };
     let ascending = match param("orderByTime").filter(|s| !s.is_empty()) {
@@ -326,7 +303,8 @@ fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
         .unwrap_or("All")
         .split(',')
     {
-        match JobState::from_text(name) {
+        let Ok(state) = name.parse::<JobState>();
+        match state {
             JobState::Unknown(n) if n == "All" => states.clear(),
             JobState::Unknown(n) => return invalid(format!("states holds an unknown state {n:?}")),
             s => states.push(s),
@@ -360,7 +338,7 @@ fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
             after.is_none_or(|a| j.creation_stamp() >= a)
                 && before.is_none_or(|b| j.creation_stamp() <= b)
         })
-        .filter(|j| text_filter("workflowId", j.job.operation.workflow_ids.as_deref()))
+        .filter(|j| text_filter("workflowId", j.job.workflow_id.as_deref()))
         .filter(|j| text_filter("jobId", Some(&j.id)))
         .filter(|j| text_filter("name", Some(&j.job.name)))
         .collect();
@@ -429,8 +407,8 @@ fn write_detail(w: &mut Writer, state: &State, job: &StoredJob) {
     let _ = w.text("CreationTime", &time_text(job.creation_stamp()));
     let _ = w.text("StartTime", &time_or_dash(snapshot.start));
     let _ = w.text("EndTime", &time_or_dash(snapshot.end));
-    let _ = job.job.input.write(w);
-    let _ = job.job.operation.write(w);
+    let _ = w.element(&job.job.input);
+    let _ = w.element(&job.job.operation);
     w.close("JobsDetail");
 }
 

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
 
-use crate::model::{BatchJob, JobState, JobType};
+use super::create_request::{CreateRequest, Selector};
+use crate::model::{JobState, JobType};
 
 /// The media job kinds the service documents; another Tag makes a job fail.
 const KNOWN_TAGS: &[&str] = &[
@@ -75,7 +76,7 @@ pub(crate) struct TemporaryCredentials {
 
 pub(crate) struct StoredJob {
     pub(crate) id: String,
-    pub(crate) job: BatchJob,
+    pub(crate) job: CreateRequest,
     pub(crate) created: OffsetDateTime,
     pub(crate) cancelled: Option<OffsetDateTime>,
     pub(crate) failure: Option<(String, String)>,
@@ -185,7 +186,7 @@ impl State {
     }
 
     /// Stores a validated job and decides which objects it covers and how it will end.
-    pub(crate) fn create(&mut self, job: BatchJob) -> usize {
+    pub(crate) fn create(&mut self, job: CreateRequest) -> usize {
         let now = self.clock.now();
         let id = self.new_id('b');
         let (covered, failure) = self.select(&job, now);
@@ -202,12 +203,12 @@ impl State {
 
     fn select(
         &self,
-        job: &BatchJob,
+        job: &CreateRequest,
         now: OffsetDateTime,
     ) -> (Vec<String>, Option<(String, String)>) {
         let failure = match &job.job_type {
             JobType::Workflow => {
-                let id = job.operation.workflow_ids.clone().unwrap_or_default();
+                let id = job.workflow_id.clone().unwrap_or_default();
                 (!self.workflows.contains(&id)).then(|| {
                     (
                         "WorkflowNotExist".to_owned(),
@@ -216,7 +217,7 @@ impl State {
                 })
             }
             _ => {
-                let tag = job.operation.tag.clone().unwrap_or_default();
+                let tag = job.tag.clone().unwrap_or_default();
                 (!KNOWN_TAGS.contains(&tag.as_str())).then(|| {
                     (
                         "InvalidTag".to_owned(),
@@ -225,7 +226,6 @@ impl State {
                 })
             }
         };
-        let input = &job.input;
         let listed = |names: Option<&Vec<String>>, what: &str, name: &str| match names {
             Some(keys) => Ok(keys.clone()),
             None => Err((
@@ -233,37 +233,32 @@ impl State {
                 format!("{what} {name} does not exist"),
             )),
         };
-        let candidates: Result<Vec<String>, (String, String)> = if let Some(prefix) = &input.prefix
-        {
-            let interval = job.operation.time_interval.clone().unwrap_or_default();
-            let start = interval.start.unwrap_or(OffsetDateTime::UNIX_EPOCH);
-            let end = interval.end.unwrap_or(now);
-            Ok(self
-                .objects
-                .iter()
-                // The interval's times are whole seconds, and so is its end: an object
-                // uploaded within the end's second is inside.
-                .filter(|(k, t)| {
-                    k.starts_with(prefix.as_str())
-                        && *t >= start
-                        && t.replace_nanosecond(0).unwrap_or(*t) <= end
-                })
-                .map(|(k, _)| k.clone())
-                .collect())
-        } else if let Some(key) = &input.object {
-            Ok(self
+        let candidates: Result<Vec<String>, (String, String)> = match &job.selector {
+            Selector::Prefix(prefix) => {
+                let start = job.interval.0.unwrap_or(OffsetDateTime::UNIX_EPOCH);
+                let end = job.interval.1.unwrap_or(now);
+                Ok(self
+                    .objects
+                    .iter()
+                    // The interval's times are whole seconds, and so is its end: an object
+                    // uploaded within the end's second is inside.
+                    .filter(|(k, t)| {
+                        k.starts_with(prefix.as_str())
+                            && *t >= start
+                            && t.replace_nanosecond(0).unwrap_or(*t) <= end
+                    })
+                    .map(|(k, _)| k.clone())
+                    .collect())
+            }
+            Selector::Object(key) => Ok(self
                 .objects
                 .iter()
                 .filter(|(k, _)| k == key)
                 .map(|(k, _)| k.clone())
-                .collect())
-        } else if let Some(name) = &input.manifest {
-            listed(self.manifests.get(name), "manifest", name)
-        } else if let Some(name) = &input.url_file {
-            listed(self.url_files.get(name), "url file", name)
-                .map(|urls| urls.iter().map(|u| key_of_url(u)).collect())
-        } else {
-            Ok(Vec::new())
+                .collect()),
+            Selector::Manifest(name) => listed(self.manifests.get(name), "manifest", name),
+            Selector::UrlFile(name) => listed(self.url_files.get(name), "url file", name)
+                .map(|urls| urls.iter().map(|u| key_of_url(u)).collect()),
         };
         let existing: HashSet<&str> = self.objects.iter().map(|(k, _)| k.as_str()).collect();
         match candidates {

@@ -1,30 +1,34 @@
-//! What the service says about a job: `JobsDetail`.
+//! What the service says about a job: `JobsDetail`, read leniently. One value this crate
+//! cannot type never fails an answer: it is kept as text where the caller can see it, and
+//! every element the model does not name is kept in `extra`, at every level.
 
+use std::convert::Infallible;
 use std::fmt;
-
-use time::OffsetDateTime;
+use std::str::FromStr;
 
 use super::element::Element;
-use super::job::{Input, Operation};
-use super::time::parse_time;
+use super::time::ServiceTime;
+use super::wire::{ReadField, container};
+use super::{CallbackFormat, CallbackType, JobLevel, QueueType, Tag};
 use crate::error::ResponseError;
 use crate::xml::Node;
 
-/// The kind of batch job (`Type`).
+/// The kind of batch job (`Type`). Unknown values are kept.
 ///
 /// ```
 /// use cos_ci_batch::model::JobType;
 ///
-/// assert_eq!(JobType::Workflow.as_str(), "Workflow");
+/// assert_eq!("Workflow".parse::<JobType>(), Ok(JobType::Workflow));
 /// assert_eq!(JobType::Job.to_string(), "Job");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JobType {
     /// Triggers a workflow on each object.
     Workflow,
     /// Runs one media job (transcode, snapshot, ...) on each object.
     Job,
-    /// A type this crate does not know, kept as the service sent it (never sent by it).
+    /// A type this crate does not know, as the service wrote it.
     Unknown(String),
 }
 
@@ -37,13 +41,17 @@ impl JobType {
             JobType::Unknown(other) => other,
         }
     }
+}
 
-    pub(crate) fn from_text(text: &str) -> Self {
-        match text {
+impl FromStr for JobType {
+    type Err = Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Infallible> {
+        Ok(match text {
             "Workflow" => JobType::Workflow,
             "Job" => JobType::Job,
             other => JobType::Unknown(other.to_owned()),
-        }
+        })
     }
 }
 
@@ -59,11 +67,12 @@ impl fmt::Display for JobType {
 /// ```
 /// use cos_ci_batch::model::JobState;
 ///
-/// assert!(JobState::from_text("Failed").is_final());
-/// assert!(!JobState::from_text("Pause").is_final());
-/// assert_eq!(JobState::from_text("Hibernating"), JobState::Unknown("Hibernating".into()));
+/// assert!("Failed".parse::<JobState>().unwrap().is_final());
+/// assert!(!JobState::Pause.is_final());
+/// assert_eq!("Hibernating".parse::<JobState>(), Ok(JobState::Unknown("Hibernating".into())));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JobState {
     /// Accepted, not started.
     Submitted,
@@ -95,19 +104,6 @@ impl JobState {
         }
     }
 
-    /// Reads a wire name; any other text becomes [`JobState::Unknown`].
-    pub fn from_text(text: &str) -> Self {
-        match text {
-            "Submitted" => JobState::Submitted,
-            "Running" => JobState::Running,
-            "Success" => JobState::Success,
-            "Failed" => JobState::Failed,
-            "Pause" => JobState::Pause,
-            "Cancel" => JobState::Cancel,
-            other => JobState::Unknown(other.to_owned()),
-        }
-    }
-
     /// Whether the job can change no more: `Success`, `Failed` or `Cancel`.
     pub fn is_final(&self) -> bool {
         matches!(
@@ -117,33 +113,50 @@ impl JobState {
     }
 }
 
+impl FromStr for JobState {
+    type Err = Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Infallible> {
+        Ok(match text {
+            "Submitted" => JobState::Submitted,
+            "Running" => JobState::Running,
+            "Success" => JobState::Success,
+            "Failed" => JobState::Failed,
+            "Pause" => JobState::Pause,
+            "Cancel" => JobState::Cancel,
+            other => JobState::Unknown(other.to_owned()),
+        })
+    }
+}
+
 impl fmt::Display for JobState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// One `JobsDetail`: a batch job as the service reports it.
+/// One `JobsDetail`: a batch job as the service reports it. Only `JobId` is required; every
+/// other element may be missing, and none is refused for its content.
 ///
 /// ```
-/// use cos_ci_batch::model::{JobState, parse_time};
-/// use cos_ci_batch::ops::{DescribeJob, Operation};
+/// use cos_ci_batch::model::JobState;
+/// use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
 ///
 /// let body = b"<Response><JobsDetail><JobId>b1</JobId><State>Failed</State>\
 ///              <Code>WorkflowNotExist</Code><CreationTime>2022-06-27T15:23:10+0800</CreationTime>\
 ///              <StartTime>-</StartTime><Progress>10%</Progress></JobsDetail></Response>";
-/// let job = DescribeJob::new("b1")?.parse(200, &[], body)?.job.unwrap();
+/// let job = DescribeJob::new("b1")?.parse(&HttpResponse::new(200, body.to_vec()))?.job;
 /// assert_eq!(job.state, JobState::Failed);
 /// assert_eq!(job.code.as_deref(), Some("WorkflowNotExist"));
-/// assert_eq!(job.creation_time, parse_time("2022-06-27T15:23:10+0800"));
+/// assert_eq!(job.creation_time.unwrap().text(), "2022-06-27T15:23:10+0800");
 /// assert_eq!(job.start_time, None);
 /// assert_eq!(job.extra[0].name, "Progress");
 /// # Ok::<(), cos_ci_batch::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct JobDetail {
-    /// `JobId`, such as `b3deffea2f84911ec9cb15254008618d9`. Always present: a detail without
-    /// one is refused as unreadable.
+    /// `JobId`, such as `b3deffea2f84911ec9cb15254008618d9`.
     pub job_id: String,
     /// `Name`.
     pub name: Option<String>,
@@ -156,20 +169,21 @@ pub struct JobDetail {
     /// `Message`: meaningful when the state is `Failed`.
     pub message: Option<String>,
     /// `CreationTime`.
-    pub creation_time: Option<OffsetDateTime>,
+    pub creation_time: Option<ServiceTime>,
     /// `StartTime`; `None` while the service writes `-`.
-    pub start_time: Option<OffsetDateTime>,
+    pub start_time: Option<ServiceTime>,
     /// `EndTime`; `None` while the service writes `-`.
-    pub end_time: Option<OffsetDateTime>,
-    /// `Input`, as submitted.
-    pub input: Option<Input>,
-    /// `Operation`, as submitted.
-    pub operation: Option<Operation>,
+    pub end_time: Option<ServiceTime>,
+    /// `Input`, as the service echoes it.
+    pub input: Option<ReportedInput>,
+    /// `Operation`, as the service echoes it.
+    pub operation: Option<ReportedOperation>,
     /// Elements the model does not name (`Progress`, `Tag`, ...), kept as sent.
     pub extra: Vec<Element>,
 }
 
 impl JobDetail {
+    /// Reads a `JobsDetail`; only a missing or blank `JobId` makes it unusable.
     pub(crate) fn read(node: &Node<'_, '_>) -> Result<Self, ResponseError> {
         let mut job_id = None;
         let mut detail = JobDetail {
@@ -187,38 +201,141 @@ impl JobDetail {
             extra: Vec::new(),
         };
         for child in node.children() {
+            let time = || ServiceTime::read_field(&child).unless_placeholder();
             match child.name() {
-                "JobId" => job_id = Some(child.text()),
+                "JobId" if job_id.is_none() => job_id = Some(child.text()),
                 "Name" => detail.name = Some(child.text()),
-                "Type" => detail.job_type = Some(JobType::from_text(child.text().trim())),
-                "State" => detail.state = JobState::from_text(child.text().trim()),
+                "Type" => detail.job_type = child.text().trim().parse().ok(),
+                "State" => {
+                    let Ok(state) = child.text().trim().parse();
+                    detail.state = state;
+                }
                 "Code" => detail.code = Some(child.text()),
                 "Message" => detail.message = Some(child.text()),
-                "CreationTime" => detail.creation_time = read_time(&child, "CreationTime")?,
-                "StartTime" => detail.start_time = read_time(&child, "StartTime")?,
-                "EndTime" => detail.end_time = read_time(&child, "EndTime")?,
-                "Input" => detail.input = Some(Input::read(&child)),
-                "Operation" => detail.operation = Some(Operation::read(&child)?),
+                "CreationTime" => detail.creation_time = time(),
+                "StartTime" => detail.start_time = time(),
+                "EndTime" => detail.end_time = time(),
+                "Input" => detail.input = Some(ReportedInput::read_field(&child)),
+                "Operation" => detail.operation = Some(ReportedOperation::read_field(&child)),
                 _ => detail.extra.push(child.to_element()),
             }
         }
         detail.job_id = job_id
-            .filter(|id| !id.trim().is_empty())
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty())
             .ok_or(ResponseError::MissingElement("JobId"))?;
         Ok(detail)
     }
 }
 
-fn read_time(
-    node: &Node<'_, '_>,
-    element: &'static str,
-) -> Result<Option<OffsetDateTime>, ResponseError> {
-    let text = node.text();
-    match text.trim() {
-        "" | "-" => Ok(None),
-        t => parse_time(t).map(Some).ok_or(ResponseError::BadValue {
-            element,
-            value: text,
-        }),
+container! {
+    readable
+    /// `Input` as the service echoes it: every selector it sent, as text.
+    ///
+    /// ```
+    /// use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
+    ///
+    /// let body = b"<Response><JobsDetail><JobId>b1</JobId><Input><Prefix>v/</Prefix></Input></JobsDetail></Response>";
+    /// let job = DescribeJob::new("b1")?.parse(&HttpResponse::new(200, body.to_vec()))?.job;
+    /// assert_eq!(job.input.unwrap().prefix.as_deref(), Some("v/"));
+    /// # Ok::<(), cos_ci_batch::Error>(())
+    /// ```
+    pub struct ReportedInput {
+        one prefix: String = "Prefix",
+        one object: String = "Object",
+        one manifest: String = "Manifest",
+        one url_file: String = "UrlFile",
+    }
+}
+
+container! {
+    readable
+    /// `Operation.TimeInterval` as the service echoes it.
+    ///
+    /// ```
+    /// let open = cos_ci_batch::model::ReportedTimeInterval::default();
+    /// assert!(open.start.is_none());
+    /// ```
+    pub struct ReportedTimeInterval {
+        one start: ServiceTime = "Start",
+        one end: ServiceTime = "End",
+    }
+}
+
+container! {
+    readable
+    /// `CallBackMqConfig` as the service echoes it.
+    ///
+    /// ```
+    /// let none = cos_ci_batch::model::ReportedMqConfig::default();
+    /// assert!(none.mq_name.is_none());
+    /// ```
+    pub struct ReportedMqConfig {
+        one mq_region: String = "MqRegion",
+        one mq_mode: String = "MqMode",
+        one mq_name: String = "MqName",
+    }
+}
+
+container! {
+    readable
+    /// `Operation` as the service echoes it. Values are text as sent; the typed accessors
+    /// read them when they can (a `JobLevel` of `3x` is kept, and reads as `None`).
+    /// `JobParam` and `Output` are kept as generic trees.
+    ///
+    /// ```
+    /// use cos_ci_batch::model::JobLevel;
+    /// use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
+    ///
+    /// let body = b"<Response><JobsDetail><JobId>b1</JobId><Operation><Tag>Transcode</Tag>\
+    ///              <JobLevel>3x</JobLevel></Operation></JobsDetail></Response>";
+    /// let op = DescribeJob::new("b1")?.parse(&HttpResponse::new(200, body.to_vec()))?.job.operation.unwrap();
+    /// assert_eq!(op.job_level.as_deref(), Some("3x"));
+    /// assert_eq!(op.job_level(), None);
+    /// assert_eq!(op.tag(), Some(cos_ci_batch::model::Tag::Transcode));
+    /// # Ok::<(), cos_ci_batch::Error>(())
+    /// ```
+    pub struct ReportedOperation {
+        one time_interval: ReportedTimeInterval = "TimeInterval",
+        one workflow_ids: String = "WorkflowIds",
+        one queue_id: String = "QueueId",
+        one queue_type: String = "QueueType",
+        one user_data: String = "UserData",
+        one job_level: String = "JobLevel",
+        one callback_format: String = "CallBackFormat",
+        one callback_type: String = "CallBackType",
+        one callback: String = "CallBack",
+        one callback_mq_config: ReportedMqConfig = "CallBackMqConfig",
+        one tag: String = "Tag",
+        one job_param: Element = "JobParam",
+        one output: Element = "Output",
+    }
+}
+
+impl ReportedOperation {
+    /// `Tag`, typed.
+    pub fn tag(&self) -> Option<Tag> {
+        let Ok(tag) = self.tag.as_deref()?.trim().parse();
+        Some(tag)
+    }
+
+    /// `JobLevel`, when it is one of the documented levels.
+    pub fn job_level(&self) -> Option<JobLevel> {
+        self.job_level.as_deref()?.trim().parse().ok()
+    }
+
+    /// `QueueType`, when it is a documented one.
+    pub fn queue_type(&self) -> Option<QueueType> {
+        self.queue_type.as_deref()?.trim().parse().ok()
+    }
+
+    /// `CallBackFormat`, when it is a documented one.
+    pub fn callback_format(&self) -> Option<CallbackFormat> {
+        self.callback_format.as_deref()?.trim().parse().ok()
+    }
+
+    /// `CallBackType`, when it is a documented one.
+    pub fn callback_type(&self) -> Option<CallbackType> {
+        self.callback_type.as_deref()?.trim().parse().ok()
     }
 }

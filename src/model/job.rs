@@ -2,157 +2,189 @@
 
 use time::OffsetDateTime;
 
-use super::detail::JobType;
 use super::element::Element;
-use super::time::{format_time, parse_time};
-use crate::error::{InvalidInput, ResponseError};
-use crate::xml::{Node, Writer};
+use super::media::MediaJob;
+use super::time::format_time;
+use super::wire::WriteField;
+use crate::error::InvalidInput;
+use crate::xml::Writer;
 
-/// A batch job to create: which objects (`input`) and what to run on them (`operation`).
+/// A batch job to create: its name, which objects (`input`) and what to run on each of them
+/// (`kind`).
+///
+/// What the types cannot say is checked once, when the request body is written
+/// ([`BatchJob::to_xml`], which [`crate::ops::CreateJob::new`] and [`crate::Client::create`]
+/// call): the name has 1 to 128 characters, each a letter of any script, a digit, `-` or
+/// `_`; neither the input selector, the `WorkflowIds` nor the `Tag` is empty; and no text
+/// holds a character XML 1.0 cannot carry.
 ///
 /// ```
 /// use cos_ci_batch::model::{BatchJob, Input};
 ///
 /// let job = BatchJob::workflow("nightly", "w7476ff3564ee45b7b490d64bccaba6cc", Input::prefix("input/"));
 /// assert_eq!(
-///     job.to_xml().unwrap(),
+///     job.to_xml()?,
 ///     "<Request><Name>nightly</Name><Type>Workflow</Type><Input><Prefix>input/</Prefix></Input>\
 ///      <Operation><WorkflowIds>w7476ff3564ee45b7b490d64bccaba6cc</WorkflowIds></Operation></Request>"
 /// );
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BatchJob {
-    /// `Name`: 1 to 128 letters (Chinese included), digits, `-` and `_`.
+    /// `Name`.
     pub name: String,
-    /// `Type`: `Workflow` runs a workflow, `Job` runs one media job per object.
-    pub job_type: JobType,
     /// `Input`: which objects.
     pub input: Input,
-    /// `Operation`: what to do with them.
-    pub operation: Operation,
+    /// `Type` and `Operation`: what to do with each object.
+    pub kind: JobKind,
+}
+
+/// What a batch job runs on each object: a workflow (`Type=Workflow`) or one media job
+/// (`Type=Job`).
+///
+/// ```
+/// use cos_ci_batch::model::{JobKind, JobType, MediaJob, Tag, Workflow};
+///
+/// let kinds = [JobKind::Workflow(Workflow::new("w1")), JobKind::Media(Box::new(MediaJob::new(Tag::Snapshot)))];
+/// assert_eq!(kinds.map(|k| k.job_type()), [JobType::Workflow, JobType::Job]);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JobKind {
+    /// `Type=Workflow`: trigger a workflow on each object.
+    Workflow(Workflow),
+    /// `Type=Job`: run one media job (transcode, snapshot, ...) on each object.
+    Media(Box<MediaJob>),
+}
+
+impl JobKind {
+    /// The `Type` this kind is sent as.
+    pub fn job_type(&self) -> super::JobType {
+        match self {
+            JobKind::Workflow(_) => super::JobType::Workflow,
+            JobKind::Media(_) => super::JobType::Job,
+        }
+    }
+}
+
+/// The Operation of a `Type=Workflow` batch job.
+///
+/// ```
+/// use cos_ci_batch::model::Workflow;
+///
+/// let workflow = Workflow::new("w7476ff3564ee45b7b490d64bccaba6cc");
+/// assert_eq!(workflow.workflow_ids, "w7476ff3564ee45b7b490d64bccaba6cc");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Workflow {
+    /// `WorkflowIds`: the workflow to trigger.
+    pub workflow_ids: String,
+    /// Operation elements this crate does not name, written last.
+    pub extra: Vec<Element>,
+}
+
+impl Workflow {
+    /// Triggers workflow `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Workflow {
+            workflow_ids: id.into(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// Appends an Operation element this crate does not name.
+    pub fn with_extra(mut self, element: Element) -> Self {
+        self.extra.push(element);
+        self
+    }
 }
 
 impl BatchJob {
+    /// A batch job of any kind.
+    pub fn new(name: impl Into<String>, input: Input, kind: JobKind) -> Self {
+        BatchJob {
+            name: name.into(),
+            input,
+            kind,
+        }
+    }
+
     /// A `Type=Workflow` job that triggers `workflow_id` on every selected object.
     pub fn workflow(name: impl Into<String>, workflow_id: impl Into<String>, input: Input) -> Self {
-        BatchJob {
-            name: name.into(),
-            job_type: JobType::Workflow,
-            input,
-            operation: Operation {
-                workflow_ids: Some(workflow_id.into()),
-                ..Operation::default()
-            },
-        }
+        BatchJob::new(name, input, JobKind::Workflow(Workflow::new(workflow_id)))
     }
 
-    /// A `Type=Job` job that runs a media job of kind `tag` (`Transcode`, `Snapshot`, ...) on
-    /// every selected object. Set `operation.job_param` and usually `operation.output` next.
-    pub fn job(name: impl Into<String>, tag: impl Into<String>, input: Input) -> Self {
-        BatchJob {
-            name: name.into(),
-            job_type: JobType::Job,
-            input,
-            operation: Operation {
-                tag: Some(tag.into()),
-                ..Operation::default()
-            },
-        }
+    /// A `Type=Job` job that runs `job` on every selected object.
+    ///
+    /// ```
+    /// use cos_ci_batch::model::{BatchJob, Input, MediaJob, Output, Tag};
+    ///
+    /// let job = BatchJob::media(
+    ///     "transcode-all",
+    ///     Input::manifest("inventory/manifest.json"),
+    ///     MediaJob::new(Tag::Transcode)
+    ///         .template_id("t0123")
+    ///         .output(Output::new("ap-guangzhou", "out-1250000000").object("hd/${InputName}.mp4")),
+    /// );
+    /// assert!(job.to_xml()?.contains("<Tag>Transcode</Tag><JobParam><TemplateId>t0123</TemplateId></JobParam>"));
+    /// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+    /// ```
+    pub fn media(name: impl Into<String>, input: Input, job: MediaJob) -> Self {
+        BatchJob::new(name, input, JobKind::Media(Box::new(job)))
     }
 
-    /// Restricts the job to objects uploaded within `[start, end]` (needs a Prefix input).
-    pub fn with_time_interval(mut self, start: OffsetDateTime, end: OffsetDateTime) -> Self {
-        self.operation.time_interval = Some(TimeInterval {
-            start: Some(start),
-            end: Some(end),
-        });
-        self
+    /// The `Type` this job is sent as.
+    pub fn job_type(&self) -> super::JobType {
+        self.kind.job_type()
     }
 
-    /// Checks everything the service would refuse and that can be known locally.
-    pub fn validate(&self) -> Result<(), InvalidInput> {
-        validate_name(&self.name)?;
-        self.input.validate()?;
-        let op = &self.operation;
-        if let Some(interval) = &op.time_interval {
-            if self.input.prefix.is_none() {
-                return Err(InvalidInput::TimeIntervalNeedsPrefix);
-            }
-            if let (Some(start), Some(end)) = (interval.start, interval.end) {
-                if start > end {
-                    return Err(InvalidInput::TimeIntervalReversed);
-                }
-            }
-        }
-        match &self.job_type {
-            JobType::Workflow => {
-                if op.workflow_ids.as_deref().is_none_or(str::is_empty) {
-                    return Err(InvalidInput::MissingWorkflowIds);
-                }
-            }
-            JobType::Job => {
-                if op.tag.as_deref().is_none_or(str::is_empty) {
-                    return Err(InvalidInput::MissingTag);
-                }
-            }
-            JobType::Unknown(other) => {
-                return Err(InvalidInput::UnsupportedJobType(other.clone()));
-            }
-        }
-        if let Some(level) = op.job_level {
-            if level > 2 {
-                return Err(InvalidInput::JobLevelOutOfRange(level));
-            }
-        }
-        Ok(())
-    }
-
-    /// Validates the job and emits the compact `<Request>` body.
+    /// The compact `<Request>` body, after the checks listed on [`BatchJob`].
     pub fn to_xml(&self) -> Result<String, InvalidInput> {
-        self.validate()?;
+        check_name(&self.name)?;
         let mut w = Writer::new();
         w.open("Request");
         w.text("Name", &self.name)?;
-        w.text("Type", self.job_type.as_str())?;
+        w.text("Type", self.job_type().as_str())?;
         self.input.write(&mut w)?;
-        self.operation.write(&mut w)?;
+        self.write_operation(&mut w)?;
         w.close("Request");
         Ok(w.finish())
     }
 
-    /// Reads a `<Request>` body (what the emulator receives).
-    pub fn from_xml(body: &[u8]) -> Result<Self, ResponseError> {
-        let doc = crate::xml::Document::parse(body, "Request")?;
-        let root = doc.expect_root("Request")?;
-        let name = root
-            .child_text("Name")
-            .ok_or(ResponseError::MissingElement("Name"))?;
-        // The doc's oldest form had no Type and meant Workflow.
-        let job_type = root
-            .child_text("Type")
-            .map_or(JobType::Workflow, |t| JobType::from_text(&t));
-        let input = root
-            .child("Input")
-            .map(|n| Input::read(&n))
-            .ok_or(ResponseError::MissingElement("Input"))?;
-        let operation = root
-            .child("Operation")
-            .map(|n| Operation::read(&n))
-            .transpose()?
-            .ok_or(ResponseError::MissingElement("Operation"))?;
-        Ok(BatchJob {
-            name,
-            job_type,
-            input,
-            operation,
-        })
+    /// `<Input>` and `<Operation>`, as the create request writes them.
+    pub(crate) fn write_input_and_operation(&self, w: &mut Writer) -> Result<(), InvalidInput> {
+        self.input.write(w)?;
+        self.write_operation(w)
+    }
+
+    fn write_operation(&self, w: &mut Writer) -> Result<(), InvalidInput> {
+        w.open("Operation");
+        if let Some(interval) = self.input.uploaded() {
+            interval.write_field(w, "TimeInterval")?;
+        }
+        match &self.kind {
+            JobKind::Workflow(workflow) => {
+                if workflow.workflow_ids.is_empty() {
+                    return Err(InvalidInput::Empty("WorkflowIds"));
+                }
+                w.text("WorkflowIds", &workflow.workflow_ids)?;
+                for element in &workflow.extra {
+                    w.element(element)?;
+                }
+            }
+            JobKind::Media(job) => job.write_operation_fields(w)?,
+        }
+        w.close("Operation");
+        Ok(())
     }
 }
 
 /// Checks a batch job name: 1 to 128 letters (any script), digits, `-` and `_`.
-fn validate_name(name: &str) -> Result<(), InvalidInput> {
+fn check_name(name: &str) -> Result<(), InvalidInput> {
     if name.is_empty() {
-        return Err(InvalidInput::EmptyName);
+        return Err(InvalidInput::Empty("Name"));
     }
     if let Some(c) = name
         .chars()
@@ -167,558 +199,224 @@ fn validate_name(name: &str) -> Result<(), InvalidInput> {
     Ok(())
 }
 
-/// `Input`: exactly one of the four selectors must be set in a request.
+/// `Input`: which objects a batch job covers, exactly one selector.
 ///
 /// ```
-/// use cos_ci_batch::error::InvalidInput;
-/// use cos_ci_batch::model::Input;
+/// use cos_ci_batch::model::{Input, TimeInterval, parse_time};
 ///
-/// assert_eq!(Input::manifest("inventory/manifest.json").validate(), Ok(()));
-/// let both = Input { object: Some("a.mp4".into()), ..Input::prefix("v/") };
-/// assert_eq!(both.validate(), Err(InvalidInput::SeveralInputs(vec!["Prefix", "Object"])));
+/// let recent = TimeInterval::since(parse_time("2024-01-01T00:00:00+0800").unwrap())?;
+/// let by_prefix = Input::prefix_uploaded("videos/", recent);
+/// let one = Input::object("videos/a.mp4");
+/// let listed = Input::manifest("inventory/manifest.json");
+/// let by_url = Input::url_file("lists/urls.txt");
+/// assert_eq!(by_prefix.uploaded(), Some(&recent));
+/// # let _ = (one, listed, by_url);
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Input {
-    /// `Prefix`: every object whose key starts with it.
-    pub prefix: Option<String>,
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Input {
+    /// `Prefix`: every object whose key starts with `prefix`, optionally only those uploaded
+    /// within `uploaded` (sent as `Operation.TimeInterval`, which only a prefix input obeys).
+    Prefix {
+        /// The key prefix.
+        prefix: String,
+        /// The upload-time filter.
+        uploaded: Option<TimeInterval>,
+    },
     /// `Object`: one object key.
-    pub object: Option<String>,
-    /// `Manifest`: a COS inventory `manifest.json`.
-    pub manifest: Option<String>,
-    /// `UrlFile`: a text file with one object URL per line.
-    pub url_file: Option<String>,
-    /// Elements the model does not name.
-    pub extra: Vec<Element>,
+    Object(String),
+    /// `Manifest`: the objects a COS inventory `manifest.json` lists.
+    Manifest(String),
+    /// `UrlFile`: the objects a text file lists, one URL per line.
+    UrlFile(String),
 }
 
 impl Input {
     /// Objects whose key starts with `prefix`.
     pub fn prefix(prefix: impl Into<String>) -> Self {
-        Input {
-            prefix: Some(prefix.into()),
-            ..Input::default()
+        Input::Prefix {
+            prefix: prefix.into(),
+            uploaded: None,
+        }
+    }
+
+    /// Objects whose key starts with `prefix` and that were uploaded within `uploaded`.
+    pub fn prefix_uploaded(prefix: impl Into<String>, uploaded: TimeInterval) -> Self {
+        Input::Prefix {
+            prefix: prefix.into(),
+            uploaded: Some(uploaded),
         }
     }
 
     /// One object.
     pub fn object(key: impl Into<String>) -> Self {
-        Input {
-            object: Some(key.into()),
-            ..Input::default()
-        }
+        Input::Object(key.into())
     }
 
     /// The objects listed by a COS inventory manifest.
     pub fn manifest(manifest: impl Into<String>) -> Self {
-        Input {
-            manifest: Some(manifest.into()),
-            ..Input::default()
-        }
+        Input::Manifest(manifest.into())
     }
 
     /// The objects listed, one URL per line, in a text file.
     pub fn url_file(url_file: impl Into<String>) -> Self {
-        Input {
-            url_file: Some(url_file.into()),
-            ..Input::default()
+        Input::UrlFile(url_file.into())
+    }
+
+    /// The upload-time filter, for a prefix input that has one.
+    pub fn uploaded(&self) -> Option<&TimeInterval> {
+        match self {
+            Input::Prefix { uploaded, .. } => uploaded.as_ref(),
+            _ => None,
         }
     }
 
-    fn selectors(&self) -> [(&'static str, Option<&str>); 4] {
-        [
-            ("Prefix", self.prefix.as_deref()),
-            ("Object", self.object.as_deref()),
-            ("Manifest", self.manifest.as_deref()),
-            ("UrlFile", self.url_file.as_deref()),
-        ]
-    }
-
-    /// Exactly one selector, and not an empty one.
-    pub fn validate(&self) -> Result<(), InvalidInput> {
-        let set: Vec<(&'static str, &str)> = self
-            .selectors()
-            .into_iter()
-            .filter_map(|(name, value)| value.map(|v| (name, v)))
-            .collect();
-        match set.as_slice() {
-            [] => Err(InvalidInput::NoInput),
-            [(name, "")] => Err(InvalidInput::EmptyInput(name)),
-            [_] => Ok(()),
-            several => Err(InvalidInput::SeveralInputs(
-                several.iter().map(|(name, _)| *name).collect(),
-            )),
+    /// The element name and value of the selector.
+    pub fn selector(&self) -> (&'static str, &str) {
+        match self {
+            Input::Prefix { prefix, .. } => ("Prefix", prefix),
+            Input::Object(key) => ("Object", key),
+            Input::Manifest(manifest) => ("Manifest", manifest),
+            Input::UrlFile(url_file) => ("UrlFile", url_file),
         }
     }
 
-    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {
+    fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {
+        let (name, value) = self.selector();
+        if value.is_empty() {
+            return Err(InvalidInput::Empty(name));
+        }
         w.open("Input");
-        for (name, value) in self.selectors() {
-            w.opt_text(name, value)?;
-        }
-        write_extra(w, &self.extra)?;
+        w.text(name, value)?;
         w.close("Input");
         Ok(())
     }
-
-    pub(crate) fn read(node: &Node<'_, '_>) -> Self {
-        let mut input = Input::default();
-        for child in node.children() {
-            let slot = match child.name() {
-                "Prefix" => &mut input.prefix,
-                "Object" => &mut input.object,
-                "Manifest" => &mut input.manifest,
-                "UrlFile" => &mut input.url_file,
-                _ => {
-                    input.extra.push(child.to_element());
-                    continue;
-                }
-            };
-            *slot = Some(child.text());
-        }
-        input
-    }
 }
 
-/// `Operation.TimeInterval`: only objects uploaded within `[start, end]`.
+/// An upload-time filter: objects uploaded from `start` to `end`, both included. Either may
+/// be left open (the service then starts at the epoch or ends now).
+///
+/// Built only in order, and only from times the service's format can carry (a year in
+/// `0..=9999`, an offset in whole minutes); see [`super::format_time`].
 ///
 /// ```
-/// use cos_ci_batch::model::{BatchJob, Input, TimeInterval, parse_time};
+/// use cos_ci_batch::error::InvalidInput;
+/// use cos_ci_batch::model::{TimeInterval, parse_time};
 ///
-/// let mut job = BatchJob::workflow("recent", "w1", Input::prefix("v/"));
-/// job.operation.time_interval = Some(TimeInterval {
-///     start: parse_time("2024-01-01T00:00:00+0800"),
-///     end: None, // up to now
-/// });
-/// assert!(job.to_xml()?.contains("<TimeInterval><Start>2024-01-01T00:00:00+0800</Start></TimeInterval>"));
-/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+/// let (a, b) = (parse_time("2024-01-01T00:00:00+0800").unwrap(), parse_time("2024-07-01T00:00:00+0800").unwrap());
+/// assert!(TimeInterval::between(a, b).is_ok());
+/// assert_eq!(TimeInterval::between(b, a), Err(InvalidInput::TimeIntervalReversed));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeInterval {
-    /// `Start`; the service defaults it to the epoch.
-    pub start: Option<OffsetDateTime>,
-    /// `End`; the service defaults it to now.
-    pub end: Option<OffsetDateTime>,
+    start: Option<OffsetDateTime>,
+    end: Option<OffsetDateTime>,
 }
 
-/// `Operation`: for `Workflow` jobs, WorkflowIds; for `Job` jobs, Tag, JobParam, Output and
-/// the queue and callback settings.
-///
-/// ```
-/// use cos_ci_batch::model::{BatchJob, Input, JobParam, Output};
-///
-/// let mut job = BatchJob::job("transcode-all", "Transcode", Input::prefix("raw/"));
-/// let op = &mut job.operation;
-/// op.job_param = Some(JobParam { template_id: Some("t0123".into()), ..JobParam::default() });
-/// op.output = Some(Output::new("ap-guangzhou", "out-1250000000", "hd/${InputName}.mp4"));
-/// op.queue_id = Some("p0123".into());
-/// op.job_level = Some(2);
-/// op.callback = Some("no".into());
-/// assert!(job.to_xml().is_ok());
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Operation {
-    /// `TimeInterval`: filter objects by upload time (Prefix input only).
-    pub time_interval: Option<TimeInterval>,
-    /// `WorkflowIds`: the workflow to trigger (Workflow jobs).
-    pub workflow_ids: Option<String>,
-    /// `QueueId`: the queue to run in.
-    pub queue_id: Option<String>,
-    /// `QueueType`: `SpeedTranscoding` for speed transcoding.
-    pub queue_type: Option<String>,
-    /// `UserData`: passed through to callbacks.
-    pub user_data: Option<String>,
-    /// `JobLevel`: priority, 0 to 2.
-    pub job_level: Option<u8>,
-    /// `CallBackFormat`: `XML` or `JSON`.
-    pub callback_format: Option<String>,
-    /// `CallBackType`: `Url` or `TDMQ`.
-    pub callback_type: Option<String>,
-    /// `CallBack`: the callback URL, or `no`.
-    pub callback: Option<String>,
-    /// `CallBackMqConfig`: TDMQ callback settings.
-    pub callback_mq_config: Option<CallBackMqConfig>,
-    /// `Tag`: the media job kind (Job jobs): `Transcode`, `Snapshot`, `Segment`, ...
-    pub tag: Option<String>,
-    /// `JobParam`: the media job parameters.
-    pub job_param: Option<JobParam>,
-    /// `Output`: where results go.
-    pub output: Option<Output>,
-    /// Elements the model does not name (emitted last).
-    pub extra: Vec<Element>,
-}
-
-impl Operation {
-    pub(crate) fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {
-        w.open("Operation");
-        if let Some(interval) = &self.time_interval {
-            w.open("TimeInterval");
-            w.opt_text(
-                "Start",
-                interval.start.map(format_time).transpose()?.as_deref(),
-            )?;
-            w.opt_text("End", interval.end.map(format_time).transpose()?.as_deref())?;
-            w.close("TimeInterval");
+impl TimeInterval {
+    /// From `start` to `end`, both included.
+    pub fn between(start: OffsetDateTime, end: OffsetDateTime) -> Result<Self, InvalidInput> {
+        if start > end {
+            return Err(InvalidInput::TimeIntervalReversed);
         }
-        w.opt_text("WorkflowIds", self.workflow_ids.as_deref())?;
-        w.opt_text("QueueId", self.queue_id.as_deref())?;
-        w.opt_text("QueueType", self.queue_type.as_deref())?;
-        w.opt_text("UserData", self.user_data.as_deref())?;
-        w.opt_text("JobLevel", self.job_level.map(|l| l.to_string()).as_deref())?;
-        w.opt_text("CallBackFormat", self.callback_format.as_deref())?;
-        w.opt_text("CallBackType", self.callback_type.as_deref())?;
-        w.opt_text("CallBack", self.callback.as_deref())?;
-        if let Some(mq) = &self.callback_mq_config {
-            w.open("CallBackMqConfig");
-            w.opt_text("MqRegion", mq.mq_region.as_deref())?;
-            w.opt_text("MqMode", mq.mq_mode.as_deref())?;
-            w.opt_text("MqName", mq.mq_name.as_deref())?;
-            w.close("CallBackMqConfig");
-        }
-        w.opt_text("Tag", self.tag.as_deref())?;
-        if let Some(param) = &self.job_param {
-            param.write(w)?;
-        }
-        if let Some(output) = &self.output {
-            output.write(w)?;
-        }
-        write_extra(w, &self.extra)?;
-        w.close("Operation");
-        Ok(())
+        TimeInterval::checked(Some(start), Some(end))
     }
 
-    pub(crate) fn read(node: &Node<'_, '_>) -> Result<Self, ResponseError> {
-        let mut op = Operation::default();
-        for child in node.children() {
-            let text_slot = match child.name() {
-                "TimeInterval" => {
-                    op.time_interval = Some(TimeInterval {
-                        start: read_interval_time(&child, "Start")?,
-                        end: read_interval_time(&child, "End")?,
-                    });
-                    continue;
-                }
-                "JobLevel" => {
-                    let text = child.text();
-                    let level = text.trim().parse().map_err(|_| ResponseError::BadValue {
-                        element: "JobLevel",
-                        value: text.clone(),
-                    })?;
-                    op.job_level = Some(level);
-                    continue;
-                }
-                "CallBackMqConfig" => {
-                    op.callback_mq_config = Some(CallBackMqConfig {
-                        mq_region: child.child_text("MqRegion"),
-                        mq_mode: child.child_text("MqMode"),
-                        mq_name: child.child_text("MqName"),
-                    });
-                    continue;
-                }
-                "JobParam" => {
-                    op.job_param = Some(JobParam::read(&child)?);
-                    continue;
-                }
-                "Output" => {
-                    op.output = Some(Output::read(&child));
-                    continue;
-                }
-                "WorkflowIds" => &mut op.workflow_ids,
-                "QueueId" => &mut op.queue_id,
-                "QueueType" => &mut op.queue_type,
-                "UserData" => &mut op.user_data,
-                "CallBackFormat" => &mut op.callback_format,
-                "CallBackType" => &mut op.callback_type,
-                "CallBack" => &mut op.callback,
-                "Tag" => &mut op.tag,
-                _ => {
-                    op.extra.push(child.to_element());
-                    continue;
-                }
-            };
-            *text_slot = Some(child.text());
+    /// From `start` on.
+    pub fn since(start: OffsetDateTime) -> Result<Self, InvalidInput> {
+        TimeInterval::checked(Some(start), None)
+    }
+
+    /// Up to `end`, included.
+    pub fn until(end: OffsetDateTime) -> Result<Self, InvalidInput> {
+        TimeInterval::checked(None, Some(end))
+    }
+
+    fn checked(
+        start: Option<OffsetDateTime>,
+        end: Option<OffsetDateTime>,
+    ) -> Result<Self, InvalidInput> {
+        for time in start.into_iter().chain(end) {
+            format_time(time)?;
         }
-        Ok(op)
+        Ok(TimeInterval { start, end })
+    }
+
+    /// `Start`, if set.
+    pub fn start(&self) -> Option<OffsetDateTime> {
+        self.start
+    }
+
+    /// `End`, if set.
+    pub fn end(&self) -> Option<OffsetDateTime> {
+        self.end
     }
 }
 
-fn read_interval_time(
-    interval: &Node<'_, '_>,
-    name: &'static str,
-) -> Result<Option<OffsetDateTime>, ResponseError> {
-    let Some(text) = interval.child_text(name) else {
-        return Ok(None);
-    };
-    match text.trim() {
-        "" | "-" => Ok(None),
-        // The documented default of Start.
-        "0" => Ok(Some(OffsetDateTime::UNIX_EPOCH)),
-        t => parse_time(t).map(Some).ok_or(ResponseError::BadValue {
-            element: name,
-            value: text,
-        }),
-    }
-}
-
-/// `Operation.CallBackMqConfig`: where TDMQ callbacks go.
-///
-/// ```
-/// use cos_ci_batch::model::CallBackMqConfig;
-///
-/// let mq = CallBackMqConfig {
-///     mq_region: Some("gz".into()),
-///     mq_mode: Some("Queue".into()),
-///     mq_name: Some("batch-events".into()),
-/// };
-/// # let _ = mq;
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CallBackMqConfig {
-    /// `MqRegion`: `sh`, `bj`, `gz`, `cd` or `hk`.
-    pub mq_region: Option<String>,
-    /// `MqMode`: `Queue` or `Topic`.
-    pub mq_mode: Option<String>,
-    /// `MqName`: the queue or topic name.
-    pub mq_name: Option<String>,
-}
-
-/// `Operation.JobParam`: template ids and digital watermark as typed fields, every per-Tag
-/// container (`Transcode`, `Snapshot`, `Segment`, ...) as a generic [`Element`].
-///
-/// ```
-/// use cos_ci_batch::model::{Element, JobParam};
-///
-/// let param = JobParam {
-///     containers: vec![Element::new("Snapshot")
-///         .with_child(Element::text("Mode", "Interval"))
-///         .with_child(Element::text("Count", "3"))],
-///     ..JobParam::default()
-/// };
-/// # let _ = param;
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct JobParam {
-    /// `TemplateId`: used first when set.
-    pub template_id: Option<String>,
-    /// `TranscodeTemplateId` (VideoProcess, SuperResolution, SDRtoHDR).
-    pub transcode_template_id: Option<String>,
-    /// `WatermarkTemplateId`, repeatable.
-    pub watermark_template_ids: Vec<String>,
-    /// `DigitalWatermark`.
-    pub digital_watermark: Option<DigitalWatermark>,
-    /// The per-Tag containers and any other element, in order.
-    pub containers: Vec<Element>,
-}
-
-impl JobParam {
-    fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {
-        w.open("JobParam");
-        w.opt_text("TemplateId", self.template_id.as_deref())?;
-        w.opt_text("TranscodeTemplateId", self.transcode_template_id.as_deref())?;
-        for id in &self.watermark_template_ids {
-            w.text("WatermarkTemplateId", id)?;
-        }
-        if let Some(dw) = &self.digital_watermark {
-            w.open("DigitalWatermark");
-            w.opt_text("Message", dw.message.as_deref())?;
-            w.opt_text("Type", dw.kind.as_deref())?;
-            w.opt_text("Version", dw.version.as_deref())?;
-            w.opt_text(
-                "IgnoreError",
-                dw.ignore_error.map(|b| if b { "true" } else { "false" }),
-            )?;
-            write_extra(w, &dw.extra)?;
-            w.close("DigitalWatermark");
-        }
-        write_extra(w, &self.containers)?;
-        w.close("JobParam");
-        Ok(())
-    }
-
-    fn read(node: &Node<'_, '_>) -> Result<Self, ResponseError> {
-        let mut param = JobParam::default();
-        for child in node.children() {
-            match child.name() {
-                "TemplateId" => param.template_id = Some(child.text()),
-                "TranscodeTemplateId" => param.transcode_template_id = Some(child.text()),
-                "WatermarkTemplateId" => param.watermark_template_ids.push(child.text()),
-                "DigitalWatermark" => {
-                    param.digital_watermark = Some(DigitalWatermark::read(&child)?)
-                }
-                _ => param.containers.push(child.to_element()),
+impl WriteField for TimeInterval {
+    fn write_field(&self, w: &mut Writer, name: &str) -> Result<(), InvalidInput> {
+        w.open(name);
+        for (element, time) in [("Start", self.start), ("End", self.end)] {
+            if let Some(time) = time {
+                w.text(element, &format_time(time)?)?;
             }
         }
-        Ok(param)
-    }
-}
-
-/// `JobParam.DigitalWatermark`.
-///
-/// ```
-/// use cos_ci_batch::model::{DigitalWatermark, JobParam};
-///
-/// let param = JobParam {
-///     digital_watermark: Some(DigitalWatermark::text("owner-42")),
-///     ..JobParam::default()
-/// };
-/// assert_eq!(param.digital_watermark.unwrap().version.as_deref(), Some("V1"));
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DigitalWatermark {
-    /// `Message`: up to 64 characters.
-    pub message: Option<String>,
-    /// `Type`: only `Text`.
-    pub kind: Option<String>,
-    /// `Version`: only `V1`.
-    pub version: Option<String>,
-    /// `IgnoreError`: whether a failure to embed is ignored.
-    pub ignore_error: Option<bool>,
-    /// Elements the model does not name.
-    pub extra: Vec<Element>,
-}
-
-impl DigitalWatermark {
-    /// A text watermark (`Type=Text`, `Version=V1`).
-    pub fn text(message: impl Into<String>) -> Self {
-        DigitalWatermark {
-            message: Some(message.into()),
-            kind: Some("Text".into()),
-            version: Some("V1".into()),
-            ignore_error: None,
-            extra: Vec::new(),
-        }
-    }
-
-    fn read(node: &Node<'_, '_>) -> Result<Self, ResponseError> {
-        let mut dw = DigitalWatermark::default();
-        for child in node.children() {
-            match child.name() {
-                "Message" => dw.message = Some(child.text()),
-                "Type" => dw.kind = Some(child.text()),
-                "Version" => dw.version = Some(child.text()),
-                "IgnoreError" => {
-                    dw.ignore_error = Some(match child.text().trim() {
-                        "true" => true,
-                        "false" => false,
-                        _ => {
-                            return Err(ResponseError::BadValue {
-                                element: "IgnoreError",
-                                value: child.text(),
-                            });
-                        }
-                    })
-                }
-                _ => dw.extra.push(child.to_element()),
-            }
-        }
-        Ok(dw)
-    }
-}
-
-/// `Operation.Output`: where a `Job` job writes its results.
-///
-/// ```
-/// use cos_ci_batch::model::{Output, StreamExtract};
-///
-/// let output = Output {
-///     stream_extract: vec![StreamExtract { index: Some("1".into()), object: Some("audio.m4a".into()) }],
-///     ..Output::new("ap-guangzhou", "out-1250000000", "video.mp4")
-/// };
-/// # let _ = output;
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Output {
-    /// `Region` of the output bucket.
-    pub region: Option<String>,
-    /// `Bucket`: `name-appid`.
-    pub bucket: Option<String>,
-    /// `Object`: the output key template (`${InventoryTriggerJobId}`, `${Number}`, ...).
-    pub object: Option<String>,
-    /// `AuObject`: the vocal track output (VoiceSeparate).
-    pub au_object: Option<String>,
-    /// `SpriteObject`: the sprite sheet output (Snapshot).
-    pub sprite_object: Option<String>,
-    /// `StreamExtract`, repeatable (StreamExtract).
-    pub stream_extract: Vec<StreamExtract>,
-    /// Elements the model does not name.
-    pub extra: Vec<Element>,
-}
-
-impl Output {
-    /// Results go to `object` in `bucket` of `region`.
-    pub fn new(
-        region: impl Into<String>,
-        bucket: impl Into<String>,
-        object: impl Into<String>,
-    ) -> Self {
-        Output {
-            region: Some(region.into()),
-            bucket: Some(bucket.into()),
-            object: Some(object.into()),
-            ..Output::default()
-        }
-    }
-
-    fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {
-        w.open("Output");
-        w.opt_text("Region", self.region.as_deref())?;
-        w.opt_text("Bucket", self.bucket.as_deref())?;
-        w.opt_text("Object", self.object.as_deref())?;
-        w.opt_text("AuObject", self.au_object.as_deref())?;
-        w.opt_text("SpriteObject", self.sprite_object.as_deref())?;
-        for se in &self.stream_extract {
-            w.open("StreamExtract");
-            w.opt_text("Index", se.index.as_deref())?;
-            w.opt_text("Object", se.object.as_deref())?;
-            w.close("StreamExtract");
-        }
-        write_extra(w, &self.extra)?;
-        w.close("Output");
+        w.close(name);
         Ok(())
     }
+}
 
-    fn read(node: &Node<'_, '_>) -> Self {
-        let mut output = Output::default();
-        for child in node.children() {
-            let slot = match child.name() {
-                "Region" => &mut output.region,
-                "Bucket" => &mut output.bucket,
-                "Object" => &mut output.object,
-                "AuObject" => &mut output.au_object,
-                "SpriteObject" => &mut output.sprite_object,
-                "StreamExtract" => {
-                    output.stream_extract.push(StreamExtract {
-                        index: child.child_text("Index"),
-                        object: child.child_text("Object"),
-                    });
-                    continue;
-                }
-                _ => {
-                    output.extra.push(child.to_element());
-                    continue;
-                }
-            };
-            *slot = Some(child.text());
-        }
-        output
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked_by_character_and_length() {
+        assert_eq!(check_name("夜间-转码_2"), Ok(()));
+        assert_eq!(check_name(""), Err(InvalidInput::Empty("Name")));
+        assert_eq!(check_name("a b"), Err(InvalidInput::NameCharacter(' ')));
+        assert_eq!(check_name("a.b"), Err(InvalidInput::NameCharacter('.')));
+        assert_eq!(check_name(&"名".repeat(128)), Ok(()));
+        assert_eq!(
+            check_name(&"名".repeat(129)),
+            Err(InvalidInput::NameTooLong { chars: 129 })
+        );
     }
-}
 
-/// `Output.StreamExtract`: one extracted stream.
-///
-/// ```
-/// use cos_ci_batch::model::StreamExtract;
-///
-/// let audio = StreamExtract { index: Some("1".into()), object: Some("${InputName}.m4a".into()) };
-/// # let _ = audio;
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct StreamExtract {
-    /// `Index`: the stream index from MediaInfo.
-    pub index: Option<String>,
-    /// `Object`: where the stream goes.
-    pub object: Option<String>,
-}
+    #[test]
+    fn an_empty_selector_is_refused() {
+        for input in [
+            Input::prefix(""),
+            Input::object(""),
+            Input::manifest(""),
+            Input::url_file(""),
+        ] {
+            let (name, _) = input.selector();
+            let job = BatchJob::workflow("n", "w1", input);
+            assert_eq!(job.to_xml(), Err(InvalidInput::Empty(name)));
+        }
+    }
 
-fn write_extra(w: &mut Writer, extra: &[Element]) -> Result<(), InvalidInput> {
-    extra.iter().try_for_each(|e| w.element(e))
+    #[test]
+    fn the_upload_filter_is_written_in_the_operation() {
+        let t = |s| crate::model::parse_time(s).unwrap();
+        let interval =
+            TimeInterval::between(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"))
+                .unwrap();
+        let job = BatchJob::workflow("demo", "w1", Input::prefix_uploaded("input", interval));
+        assert_eq!(
+            job.to_xml().unwrap(),
+            "<Request><Name>demo</Name><Type>Workflow</Type><Input><Prefix>input</Prefix></Input>\
+             <Operation><TimeInterval><Start>2022-02-01T12:00:00+0800</Start><End>2022-05-01T12:00:00+0800</End></TimeInterval>\
+             <WorkflowIds>w1</WorkflowIds></Operation></Request>"
+        );
+        let open_ended = TimeInterval::until(t("2022-05-01T12:00:00+0800")).unwrap();
+        let job = BatchJob::workflow("demo", "w1", Input::prefix_uploaded("input", open_ended));
+        assert!(
+            job.to_xml()
+                .unwrap()
+                .contains("<TimeInterval><End>2022-05-01T12:00:00+0800</End></TimeInterval>")
+        );
+    }
 }

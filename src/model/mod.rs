@@ -1,20 +1,36 @@
 //! The model: what a batch job request says, and what the service says about a job.
 //!
-//! Plain data with public fields, in the service's own vocabulary (`Input.Prefix`,
-//! `Operation.WorkflowIds`, ...). Requests are checked when an operation is built from
-//! them ([`crate::ops::CreateJob::new`]), not when fields are set, so a job can be assembled
-//! in any order. Elements the model does not name are kept in `extra` fields: nothing the
-//! service sends is dropped, and nothing the API accepts is out of reach.
+//! Requests are strict: a [`BatchJob`] has exactly one [`Input`] and one [`JobKind`], and
+//! the fixed value sets of the API are enums, so most mistakes cannot be written down. What
+//! the types cannot say (name characters, text XML cannot carry) is checked once, when the
+//! body is written ([`BatchJob::to_xml`]).
+//!
+//! Answers are lenient: a [`JobDetail`] keeps values it cannot type as text, and keeps every
+//! element it does not name, so that one odd field never fails a describe, a list page or a
+//! wait.
 
 mod detail;
 mod element;
 mod job;
+mod job_param;
+mod media;
 mod time;
+pub(crate) mod wire;
 
-pub use detail::{JobDetail, JobState, JobType};
-pub use element::Element;
-pub use job::{
-    BatchJob, CallBackMqConfig, DigitalWatermark, Input, JobParam, Operation, Output,
-    StreamExtract, TimeInterval,
+pub use detail::{
+    JobDetail, JobState, JobType, ReportedInput, ReportedMqConfig, ReportedOperation,
+    ReportedTimeInterval,
 };
-pub use time::{format_time, parse_time};
+pub use element::Element;
+pub use job::{BatchJob, Input, JobKind, TimeInterval, Workflow};
+pub use job_param::{
+    AigcMetadata, Animation, AnimationVideo, Audio, AudioMix, ClipConfig, ColorParam, Container,
+    DigitalWatermark, DigitalWatermarkType, DigitalWatermarkVersion, EffectConfig, HlsEncrypt,
+    JobParam, MediaTimeInterval, Segment, SlideConfig, Snapshot, SpriteSnapshotConfig, Subtitle,
+    TransConfig, Transcode, Video, Watermark, WatermarkImage, WatermarkText,
+};
+pub use media::{
+    Callback, CallbackFormat, CallbackType, JobLevel, MediaJob, MqConfig, MqMode, Output,
+    QueueType, StreamExtract, Tag,
+};
+pub use time::{ServiceTime, format_time, parse_time};

@@ -2,7 +2,67 @@
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
+use super::wire::{ReadField, WriteField};
 use crate::error::InvalidInput;
+use crate::xml::{Node, Writer};
+
+/// A time as the service wrote it: the text, kept whatever it holds, and the instant when the
+/// text is one ([`parse_time`]). A format never seen before makes [`ServiceTime::time`]
+/// `None`; it does not fail the answer.
+///
+/// ```
+/// use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
+///
+/// let body = b"<Response><JobsDetail><JobId>b1</JobId><CreationTime>2022/06/27 15:23</CreationTime>\
+///              <StartTime>2022-06-27T15:23:11+0800</StartTime></JobsDetail></Response>";
+/// let job = DescribeJob::new("b1")?.parse(&HttpResponse::new(200, body.to_vec()))?.job;
+/// let created = job.creation_time.unwrap();
+/// assert_eq!((created.text(), created.time()), ("2022/06/27 15:23", None));
+/// assert!(job.start_time.unwrap().time().is_some());
+/// # Ok::<(), cos_ci_batch::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceTime {
+    text: String,
+    time: Option<OffsetDateTime>,
+}
+
+impl ServiceTime {
+    /// The text as sent.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The instant, when the text is a time (`0` is the epoch, as in `TimeInterval.Start`).
+    pub fn time(&self) -> Option<OffsetDateTime> {
+        self.time
+    }
+
+    pub(crate) fn new(text: String) -> Self {
+        let time = match text.trim() {
+            "0" => Some(OffsetDateTime::UNIX_EPOCH),
+            trimmed => parse_time(trimmed),
+        };
+        ServiceTime { text, time }
+    }
+
+    /// `None` for the service's "not yet" (`-` or nothing).
+    pub(crate) fn unless_placeholder(self) -> Option<Self> {
+        (!matches!(self.text.trim(), "" | "-")).then_some(self)
+    }
+}
+
+impl ReadField for ServiceTime {
+    fn read_field(node: &Node<'_, '_>) -> Self {
+        ServiceTime::new(node.text())
+    }
+}
+
+impl WriteField for ServiceTime {
+    fn write_field(&self, w: &mut Writer, name: &str) -> Result<(), InvalidInput> {
+        w.text(name, &self.text)
+    }
+}
 
 /// Formats a time the way the service writes it: `YYYY-MM-DDTHH:MM:SS+HHMM`, in the time's
 /// own offset.

@@ -1,14 +1,14 @@
 //! `POST /inventorytriggerjob`: start a batch job.
 
-use super::{BASE_PATH, HttpRequest, Method, Operation, parse_response_document};
+use super::{Action, BASE_PATH, HttpRequest, HttpResponse, Method, read_answer};
 use crate::error::{Error, InvalidInput, ResponseError};
-use crate::model::{BatchJob, JobDetail};
+use crate::model::{BatchJob, Element, JobDetail};
 
-/// Creates a batch job. The body is built and checked once, in [`CreateJob::new`].
+/// Creates a batch job. The body is written and checked once, in [`CreateJob::new`].
 ///
 /// ```
 /// use cos_ci_batch::model::{BatchJob, Input};
-/// use cos_ci_batch::ops::{CreateJob, Operation};
+/// use cos_ci_batch::ops::{Action, CreateJob};
 ///
 /// let job = BatchJob::workflow("demo", "w7476ff3564ee45b7b490d64bccaba6cc", Input::prefix("input"));
 /// let request = CreateJob::new(&job)?.request();
@@ -17,44 +17,72 @@ use crate::model::{BatchJob, JobDetail};
 /// ```
 #[derive(Clone, Debug)]
 pub struct CreateJob {
-    name: String,
     body: String,
 }
 
 impl CreateJob {
-    /// Validates `job` and serialises it.
+    /// Writes `job`'s body, with the checks of [`BatchJob::to_xml`].
     pub fn new(job: &BatchJob) -> Result<Self, InvalidInput> {
         Ok(CreateJob {
-            name: job.name.clone(),
             body: job.to_xml()?,
         })
     }
+}
 
-    /// The job name (what reconciliation lists by).
-    pub fn name(&self) -> &str {
-        &self.name
+/// The answer to a create: the job as the service stored it.
+///
+/// ```
+/// use cos_ci_batch::model::JobState;
+/// use cos_ci_batch::ops::{Action, CreateJob, HttpResponse};
+/// use cos_ci_batch::model::{BatchJob, Input};
+///
+/// let create = CreateJob::new(&BatchJob::workflow("demo", "w1", Input::prefix("v/")))?;
+/// let body = b"<Response><JobsDetail><JobId>b1</JobId><State>Submitted</State></JobsDetail></Response>";
+/// let created = create.parse(&HttpResponse::new(200, body).with_header("x-ci-request-id", "r1"))?;
+/// assert_eq!((created.job.job_id.as_str(), created.request_id.as_deref()), ("b1", Some("r1")));
+/// # Ok::<(), cos_ci_batch::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreateJobResponse {
+    /// The request id; `None` when the service gave none, or when the client found the job
+    /// by searching after an answer was lost ([`crate::Client::create`]).
+    pub request_id: Option<String>,
+    /// The job created.
+    pub job: JobDetail,
+    /// Children of `<Response>` this crate does not name.
+    pub extra: Vec<Element>,
+}
+
+impl CreateJobResponse {
+    pub(crate) fn found(job: JobDetail) -> Self {
+        CreateJobResponse {
+            request_id: None,
+            job,
+            extra: Vec::new(),
+        }
     }
 }
 
-impl Operation for CreateJob {
-    type Output = JobDetail;
+impl Action for CreateJob {
+    type Response = CreateJobResponse;
 
     fn request(&self) -> HttpRequest {
         HttpRequest::new(Method::Post, BASE_PATH.to_owned())
             .with_body("application/xml", self.body.clone().into_bytes())
     }
 
-    fn parse(
-        &self,
-        status: u16,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Result<JobDetail, Error> {
-        parse_response_document(status, headers, body, |root, _| {
-            let detail = root
+    fn parse(&self, response: &HttpResponse) -> Result<CreateJobResponse, Error> {
+        read_answer(response, |answer| {
+            let detail = answer
+                .root
                 .child("JobsDetail")
                 .ok_or(ResponseError::MissingElement("JobsDetail"))?;
-            JobDetail::read(&detail)
+            Ok(CreateJobResponse {
+                job: JobDetail::read(&detail)?,
+                extra: answer.extra(&["JobsDetail"]),
+                request_id: answer.request_id,
+            })
         })
     }
 }

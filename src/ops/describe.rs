@@ -1,13 +1,13 @@
 //! `GET /inventorytriggerjob/<id>`: one batch job.
 
-use super::{BASE_PATH, HttpRequest, Method, Operation, parse_response_document, validate_job_id};
+use super::{Action, BASE_PATH, HttpRequest, HttpResponse, Method, read_answer, validate_job_id};
 use crate::error::{Error, InvalidInput};
-use crate::model::JobDetail;
+use crate::model::{Element, JobDetail};
 
 /// Describes one batch job.
 ///
 /// ```
-/// use cos_ci_batch::ops::{DescribeJob, Operation};
+/// use cos_ci_batch::ops::{Action, DescribeJob};
 ///
 /// let request = DescribeJob::new("b3deffea2f84911ec9cb15254008618d9")?.request();
 /// assert_eq!(request.path(), "/inventorytriggerjob/b3deffea2f84911ec9cb15254008618d9");
@@ -20,7 +20,8 @@ pub struct DescribeJob {
 }
 
 impl DescribeJob {
-    /// Refuses an empty id or one holding `/`, `?`, `#`, `%`, whitespace or controls.
+    /// Refuses an empty id, `.` or `..`, more than 256 bytes, or one holding `/`, `?`, `#`,
+    /// `%`, `\`, whitespace or controls: anything that could change the path.
     pub fn new(job_id: &str) -> Result<Self, InvalidInput> {
         validate_job_id(job_id)?;
         Ok(DescribeJob {
@@ -34,60 +35,58 @@ impl DescribeJob {
     }
 }
 
-/// The answer to a describe.
+/// The answer to a describe. A job that does not exist is [`Error::JobNotFound`].
 ///
 /// ```
-/// use cos_ci_batch::ops::{DescribeJob, Operation};
+/// use cos_ci_batch::Error;
+/// use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
 ///
 /// let body = b"<Response><RequestId>r</RequestId><NonExistJobIds>b9</NonExistJobIds></Response>";
-/// let described = DescribeJob::new("b9")?.parse(200, &[], body)?;
-/// assert_eq!((described.job, described.non_exist_job_ids), (None, vec!["b9".to_owned()]));
-/// # Ok::<(), cos_ci_batch::Error>(())
+/// let err = DescribeJob::new("b9")?.parse(&HttpResponse::new(200, body)).unwrap_err();
+/// assert!(matches!(err, Error::JobNotFound { ref job_id, .. } if job_id == "b9"));
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DescribedJob {
-    /// The request id (header `x-ci-request-id`, else the body's `RequestId`).
+#[non_exhaustive]
+pub struct DescribeJobResponse {
+    /// The request id (headers first, then the body's `RequestId`).
     pub request_id: Option<String>,
-    /// The job, when it exists.
-    pub job: Option<JobDetail>,
-    /// `NonExistJobIds`: ids asked for that do not exist.
-    pub non_exist_job_ids: Vec<String>,
+    /// The job.
+    pub job: JobDetail,
+    /// Children of `<Response>` this crate does not name.
+    pub extra: Vec<Element>,
 }
 
-impl Operation for DescribeJob {
-    type Output = DescribedJob;
+impl Action for DescribeJob {
+    type Response = DescribeJobResponse;
 
     fn request(&self) -> HttpRequest {
         HttpRequest::new(Method::Get, format!("{BASE_PATH}/{}", self.job_id))
     }
 
-    fn parse(
-        &self,
-        status: u16,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Result<DescribedJob, Error> {
-        parse_response_document(status, headers, body, |root, request_id| {
-            let job = root
+    fn parse(&self, response: &HttpResponse) -> Result<DescribeJobResponse, Error> {
+        let read = read_answer(response, |answer| {
+            let job = answer
+                .root
                 .child("JobsDetail")
                 .map(|d| JobDetail::read(&d))
                 .transpose()?;
-            let non_exist_job_ids = root
-                .children()
-                .filter(|c| c.name() == "NonExistJobIds")
-                .flat_map(|c| {
-                    c.text()
-                        .split(',')
-                        .map(|s| s.trim().to_owned())
-                        .filter(|s| !s.is_empty())
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            Ok(DescribedJob {
+            Ok((
+                job,
+                answer.extra(&["JobsDetail", "NonExistJobIds"]),
+                answer.request_id,
+            ))
+        })?;
+        match read {
+            (Some(job), extra, request_id) => Ok(DescribeJobResponse {
                 request_id,
                 job,
-                non_exist_job_ids,
-            })
-        })
+                extra,
+            }),
+            (None, _, request_id) => Err(Error::JobNotFound {
+                job_id: self.job_id.clone(),
+                request_id,
+            }),
+        }
     }
 }

@@ -2,33 +2,25 @@
 
 use time::OffsetDateTime;
 
-use super::{BASE_PATH, HttpRequest, Method, Operation, parse_response_document};
+use super::{Action, BASE_PATH, HttpRequest, HttpResponse, Method, read_answer};
 use crate::error::{Error, InvalidInput};
-use crate::model::{JobDetail, JobState, JobType, format_time};
+use crate::model::wire::wire_enum;
+use crate::model::{Element, JobDetail, JobState, JobType, format_time};
 
-/// Sort order by creation time (`orderByTime`).
-///
-/// ```
-/// use cos_ci_batch::ops::{ListQuery, Order};
-///
-/// let oldest_first = ListQuery::new().order(Order::Asc);
-/// assert_eq!(oldest_first.order.map(Order::as_str), Some("Asc"));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Order {
-    /// Newest first (the service's default).
-    Desc,
-    /// Oldest first.
-    Asc,
-}
-
-impl Order {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Order::Desc => "Desc",
-            Order::Asc => "Asc",
-        }
+wire_enum! {
+    /// Sort order by creation time (`orderByTime`).
+    ///
+    /// ```
+    /// use cos_ci_batch::ops::{ListQuery, Order};
+    ///
+    /// let oldest_first = ListQuery::new().order(Order::Asc);
+    /// assert_eq!(oldest_first.order.map(Order::as_str), Some("Asc"));
+    /// ```
+    pub enum Order {
+        /// Newest first (the service's default).
+        Desc = "Desc",
+        /// Oldest first.
+        Asc = "Asc",
     }
 }
 
@@ -36,7 +28,7 @@ impl Order {
 ///
 /// ```
 /// use cos_ci_batch::model::{JobState, JobType};
-/// use cos_ci_batch::ops::{ListJobs, ListQuery, Operation};
+/// use cos_ci_batch::ops::{Action, ListJobs, ListQuery};
 ///
 /// let query = ListQuery::new()
 ///     .job_type(JobType::Job)
@@ -47,6 +39,7 @@ impl Order {
 /// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ListQuery {
     /// `type`: Workflow or Job batch jobs.
     pub job_type: Option<JobType>,
@@ -135,28 +128,31 @@ impl ListQuery {
 /// One page of batch jobs.
 ///
 /// ```
-/// use cos_ci_batch::ops::{ListJobs, ListQuery, Operation};
+/// use cos_ci_batch::ops::{Action, HttpResponse, ListJobs, ListQuery};
 ///
 /// let body = b"<Response><JobsDetail><JobId>b1</JobId></JobsDetail><NextToken>1</NextToken></Response>";
-/// let page = ListJobs::new(&ListQuery::new().size(1))?.parse(200, &[], body)?;
+/// let page = ListJobs::new(&ListQuery::new().size(1))?.parse(&HttpResponse::new(200, body))?;
 /// assert_eq!(page.jobs[0].job_id, "b1");
 /// assert_eq!(page.next_token.as_deref(), Some("1"));
 /// # Ok::<(), cos_ci_batch::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JobPage {
-    /// The request id (header `x-ci-request-id`, else the body's `RequestId`).
+#[non_exhaustive]
+pub struct ListJobsResponse {
+    /// The request id (headers first, then the body's `RequestId`).
     pub request_id: Option<String>,
     /// The jobs, in the service's order.
     pub jobs: Vec<JobDetail>,
     /// `NextToken`: `None` on the last page (absent or empty).
     pub next_token: Option<String>,
+    /// Children of `<Response>` this crate does not name.
+    pub extra: Vec<Element>,
 }
 
 /// Lists one page of batch jobs.
 ///
 /// ```
-/// use cos_ci_batch::ops::{ListJobs, ListQuery, Operation};
+/// use cos_ci_batch::ops::{Action, ListJobs, ListQuery};
 ///
 /// assert!(ListJobs::new(&ListQuery::new().size(0)).is_err());
 /// let request = ListJobs::new(&ListQuery::new().next_token("25"))?.request();
@@ -212,8 +208,8 @@ impl ListJobs {
     }
 }
 
-impl Operation for ListJobs {
-    type Output = JobPage;
+impl Action for ListJobs {
+    type Response = ListJobsResponse;
 
     fn request(&self) -> HttpRequest {
         self.query.iter().fold(
@@ -222,22 +218,43 @@ impl Operation for ListJobs {
         )
     }
 
-    fn parse(&self, status: u16, headers: &[(&str, &str)], body: &[u8]) -> Result<JobPage, Error> {
-        parse_response_document(status, headers, body, |root, request_id| {
-            let jobs = root
+    fn parse(&self, response: &HttpResponse) -> Result<ListJobsResponse, Error> {
+        read_answer(response, |answer| {
+            let jobs = answer
+                .root
                 .children()
                 .filter(|c| c.name() == "JobsDetail")
                 .map(|d| JobDetail::read(&d))
                 .collect::<Result<Vec<_>, _>>()?;
-            let next_token = root
+            let next_token = answer
+                .root
                 .child_text("NextToken")
                 .map(|t| t.trim().to_owned())
                 .filter(|t| !t.is_empty());
-            Ok(JobPage {
-                request_id,
+            Ok(ListJobsResponse {
                 jobs,
                 next_token,
+                extra: answer.extra(&["JobsDetail", "NextToken"]),
+                request_id: answer.request_id,
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_sizes_outside_1_to_100_are_refused() {
+        for size in [0, 101, 1000] {
+            assert_eq!(
+                ListJobs::new(&ListQuery::new().size(size)).unwrap_err(),
+                InvalidInput::PageSizeOutOfRange(size)
+            );
+        }
+        for size in [1, 100] {
+            assert!(ListJobs::new(&ListQuery::new().size(size)).is_ok());
+        }
     }
 }

@@ -30,7 +30,6 @@
 //! ```
 
 use std::borrow::Cow;
-use std::fmt;
 
 use hmac::{Hmac, Mac};
 use sha1::{Digest, Sha1};
@@ -38,65 +37,14 @@ use sha1::{Digest, Sha1};
 pub use crate::credentials::{
     Credentials, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN,
 };
+use crate::encode::{encode, encode_into};
 
 type HmacSha1 = Hmac<Sha1>;
 
-/// The validity window of a signature, in Unix seconds (`q-key-time`).
-///
-/// ```
-/// use cos_ci_batch::sign::KeyTime;
-///
-/// let window = KeyTime::around(1_700_000_000, 60, 900);
-/// assert_eq!(window.to_string(), "1699999940;1700000900");
-/// assert_eq!(KeyTime::parse("1699999940;1700000900"), Some(window));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct KeyTime {
-    start: u64,
-    end: u64,
-}
+mod key_time;
 
-impl KeyTime {
-    /// A window from `start` to `end` (Unix seconds). Nothing checks that `start <= end`: the
-    /// service refuses such a signature, and tests need to build one.
-    pub const fn new(start: u64, end: u64) -> Self {
-        KeyTime { start, end }
-    }
-
-    /// A window around `now`: from `back` seconds before it to `ahead` seconds after it.
-    pub const fn around(now: u64, back: u64, ahead: u64) -> Self {
-        KeyTime {
-            start: now.saturating_sub(back),
-            end: now.saturating_add(ahead),
-        }
-    }
-
-    /// The first second of validity.
-    pub const fn start(&self) -> u64 {
-        self.start
-    }
-
-    /// The last second of validity.
-    pub const fn end(&self) -> u64 {
-        self.end
-    }
-
-    /// Parses the `<start>;<end>` form used in an Authorization value.
-    pub fn parse(text: &str) -> Option<Self> {
-        let (start, end) = text.split_once(';')?;
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !digits(start) || !digits(end) {
-            return None;
-        }
-        Some(KeyTime::new(start.parse().ok()?, end.parse().ok()?))
-    }
-}
-
-impl fmt::Display for KeyTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{};{}", self.start, self.end)
-    }
-}
+pub use key_time::KeyTime;
+use key_time::KeyTimeText;
 
 /// The value of the `Authorization` header for a request.
 ///
@@ -134,52 +82,6 @@ pub fn authorization(
         &digest,
     );
     out
-}
-
-/// `<start>;<end>` on the stack, without the formatting machinery (this is on every
-/// request's path).
-struct KeyTimeText {
-    bytes: [u8; 41],
-    len: usize,
-}
-
-impl KeyTimeText {
-    fn new(key_time: KeyTime) -> Self {
-        let mut text = KeyTimeText {
-            bytes: [0; 41],
-            len: 0,
-        };
-        text.push_decimal(key_time.start);
-        text.bytes[text.len] = b';';
-        text.len += 1;
-        text.push_decimal(key_time.end);
-        text
-    }
-
-    fn push_decimal(&mut self, mut n: u64) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        let count = digits.len() - i;
-        self.bytes[self.len..self.len + count].copy_from_slice(&digits[i..]);
-        self.len += count;
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..self.len]
-    }
-
-    fn as_str(&self) -> &str {
-        // Only ASCII digits and ';' were written, so this never falls back.
-        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
-    }
 }
 
 /// Signed pairs in signature order: names encoded and lowercased, sorted; values raw (they
@@ -281,21 +183,9 @@ fn write_signature(
 
 /// Lowercase hex of a SHA-1 sized value, on the stack.
 fn lower_hex(bytes: &[u8; 20]) -> [u8; 40] {
-    /// The two hex digits of every byte value.
-    const PAIRS: [[u8; 2]; 256] = {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut pairs = [[0u8; 2]; 256];
-        let mut b = 0;
-        while b < 256 {
-            pairs[b] = [DIGITS[b >> 4], DIGITS[b & 15]];
-            b += 1;
-        }
-        pairs
-    };
     let mut out = [0u8; 40];
-    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair.copy_from_slice(&PAIRS[b as usize]);
-    }
+    // Forty bytes hold the hex of twenty, so this cannot fail.
+    let _ = hex::encode_to_slice(bytes, &mut out);
     out
 }
 
@@ -306,89 +196,4 @@ fn hmac_sha1(key: &[u8], message: &[&[u8]]) -> [u8; 20] {
         mac.update(piece);
     }
     mac.finalize().into_bytes().into()
-}
-
-/// The RFC 3986 unreserved set, as a table: encoding looks up every byte of every value.
-const UNRESERVED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
-        b += 1;
-    }
-    table
-};
-
-fn is_unreserved(byte: u8) -> bool {
-    UNRESERVED[byte as usize]
-}
-
-/// `%00%01...%FF`: the escape of byte `b` is `ESCAPES[3 * b..3 * b + 3]`.
-const ESCAPES: &str = {
-    const BYTES: [u8; 768] = {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let mut bytes = [0u8; 768];
-        let mut b = 0;
-        while b < 256 {
-            bytes[3 * b] = b'%';
-            bytes[3 * b + 1] = HEX[b >> 4];
-            bytes[3 * b + 2] = HEX[b & 15];
-            b += 1;
-        }
-        bytes
-    };
-    match std::str::from_utf8(&BYTES) {
-        Ok(text) => text,
-        Err(_) => panic!("escapes are ASCII"),
-    }
-};
-
-/// Percent-encodes every byte outside the RFC 3986 unreserved set, with uppercase hex.
-///
-/// This is the encoding of names and values in the signature, and of query strings and path
-/// segments on the wire.
-pub(crate) fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    encode_into(&mut out, text);
-    out
-}
-
-/// [`encode`], appending to `out`: runs of unreserved characters are copied whole.
-pub(crate) fn encode_into(out: &mut String, text: &str) {
-    let bytes = text.as_bytes();
-    let mut run_start = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        if !is_unreserved(byte) {
-            // A run is non-empty only between unreserved (ASCII) bytes, so its ends are
-            // character boundaries; an empty one may sit inside a multi-byte character.
-            if run_start < i {
-                out.push_str(&text[run_start..i]);
-            }
-            let at = 3 * byte as usize;
-            out.push_str(&ESCAPES[at..at + 3]);
-            run_start = i + 1;
-        }
-    }
-    if run_start < bytes.len() {
-        out.push_str(&text[run_start..]);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn encoding_keeps_only_unreserved() {
-        assert_eq!(encode("a b+c*~é/"), "a%20b%2Bc%2A~%C3%A9%2F");
-    }
-
-    #[test]
-    fn key_time_parse_rejects_junk() {
-        assert_eq!(KeyTime::parse("1;2"), Some(KeyTime::new(1, 2)));
-        assert_eq!(KeyTime::parse("1;"), None);
-        assert_eq!(KeyTime::parse("+1;2"), None);
-        assert_eq!(KeyTime::parse("12"), None);
-    }
 }

@@ -1,15 +1,11 @@
 //! The client against the emulator: the exact requests it sends, that their Authorization
 //! verifies (recomputed here with the public signer), and the typed results.
 
-#![cfg(feature = "emulator")]
-
-mod common;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::t;
+use crate::common::t;
 use cos_ci_batch::emulator::{Emulator, ReceivedRequest};
-use cos_ci_batch::model::{BatchJob, Input, JobState, JobType};
+use cos_ci_batch::model::{BatchJob, Input, JobState, JobType, TimeInterval};
 use cos_ci_batch::ops::{ListQuery, Order};
 use cos_ci_batch::sign::{Credentials, KeyTime, authorization};
 use cos_ci_batch::{Client, Error};
@@ -79,16 +75,30 @@ fn assert_signed(
 #[test]
 fn create_sends_the_exact_request_and_returns_the_detail() {
     let p = pinned();
-    let job = BatchJob::workflow("demo", WORKFLOW, Input::prefix("input"))
-        .with_time_interval(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"));
+    let interval =
+        TimeInterval::between(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"))
+            .unwrap();
+    let job = BatchJob::workflow("demo", WORKFLOW, Input::prefix_uploaded("input", interval));
     let created = p.client.create(&job).unwrap();
-    assert_eq!(created.name.as_deref(), Some("demo"));
-    assert_eq!(created.state, JobState::Submitted);
-    assert_eq!(created.job_type, Some(JobType::Workflow));
-    assert_eq!(created.input, Some(job.input.clone()));
-    assert_eq!(created.operation, Some(job.operation.clone()));
-    assert!(created.job_id.len() == 33 && created.job_id.starts_with('b'));
-    assert!(created.job_id[1..].bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(created.job.name.as_deref(), Some("demo"));
+    assert_eq!(created.job.state, JobState::Submitted);
+    assert_eq!(created.job.job_type, Some(JobType::Workflow));
+    let input = created.job.input.as_ref().unwrap();
+    assert_eq!(input.prefix.as_deref(), Some("input"));
+    let operation = created.job.operation.as_ref().unwrap();
+    assert_eq!(operation.workflow_ids.as_deref(), Some(WORKFLOW));
+    let echoed = operation.time_interval.as_ref().unwrap();
+    assert_eq!(echoed.start.as_ref().unwrap().time(), interval.start());
+    assert_eq!(
+        echoed.end.as_ref().unwrap().text(),
+        "2022-05-01T12:00:00+0800"
+    );
+    assert!(created.job.job_id.len() == 33 && created.job.job_id.starts_with('b'));
+    assert!(
+        created.job.job_id[1..]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
+    );
 
     let received = p.emulator.received();
     assert_eq!(received.len(), 2);
@@ -133,11 +143,11 @@ fn describe_cancel_and_list_send_the_exact_requests() {
         .unwrap();
     p.emulator.clear_received();
 
-    let described = p.client.describe(&created.job_id).unwrap();
-    assert_eq!(described.job_id, created.job_id);
-    p.client.cancel(&created.job_id).unwrap();
+    let described = p.client.describe(&created.job.job_id).unwrap();
+    assert_eq!(described.job.job_id, created.job.job_id);
+    p.client.cancel(&created.job.job_id).unwrap();
     assert_eq!(
-        p.client.describe(&created.job_id).unwrap().state,
+        p.client.describe(&created.job.job_id).unwrap().job.state,
         JobState::Cancel
     );
     let query = ListQuery::new()
@@ -146,20 +156,23 @@ fn describe_cancel_and_list_send_the_exact_requests() {
         .states([JobState::Cancel, JobState::Failed])
         .created_between(t("2022-02-01T12:00:00+0800"), t("2099-01-01T00:00:00+0000"))
         .workflow_id(WORKFLOW)
-        .job_id(created.job_id.clone())
+        .job_id(created.job.job_id.clone())
         .name("demo")
         .size(7)
         .next_token("0");
     let page = p.client.list(&query).unwrap();
     assert_eq!(page.jobs.len(), 1);
-    assert_eq!(page.jobs[0].job_id, created.job_id);
+    assert_eq!(page.jobs[0].job_id, created.job.job_id);
     assert_eq!(page.next_token, None);
 
     let received = p.emulator.received();
     let describe = &received[0];
     assert_eq!(
         (describe.method.as_str(), describe.raw_url.clone()),
-        ("GET", format!("/inventorytriggerjob/{}", created.job_id))
+        (
+            "GET",
+            format!("/inventorytriggerjob/{}", created.job.job_id)
+        )
     );
     assert!(describe.body.is_empty());
     assert_signed(&p, &p.emulator.credentials(), describe, "host", "");
@@ -168,7 +181,7 @@ fn describe_cancel_and_list_send_the_exact_requests() {
     assert_eq!(cancel.method, "PUT");
     assert_eq!(
         cancel.raw_url,
-        format!("/inventorytriggerjob/{}?cancel", created.job_id)
+        format!("/inventorytriggerjob/{}?cancel", created.job.job_id)
     );
     assert_signed(&p, &p.emulator.credentials(), cancel, "host", "cancel");
 
@@ -180,7 +193,7 @@ fn describe_cancel_and_list_send_the_exact_requests() {
             "/inventorytriggerjob?type=Workflow&orderByTime=Asc&states=Cancel%2CFailed\
              &startCreationTime=2022-02-01T12%3A00%3A00%2B0800&endCreationTime=2099-01-01T00%3A00%3A00%2B0000\
              &workflowId={WORKFLOW}&jobId={}&name=demo&size=7&nextToken=0",
-            created.job_id
+            created.job.job_id
         )
     );
     assert_signed(
@@ -225,8 +238,9 @@ fn a_session_token_is_sent_and_signed_as_x_ci_security_token() {
 fn describe_of_an_unknown_job_is_job_not_found() {
     let p = pinned();
     match p.client.describe("b00000000000000000000000000000000") {
-        Err(Error::JobNotFound { job_id }) => {
-            assert_eq!(job_id, "b00000000000000000000000000000000")
+        Err(Error::JobNotFound { job_id, request_id }) => {
+            assert_eq!(job_id, "b00000000000000000000000000000000");
+            assert!(request_id.unwrap().starts_with("RU1VLX"));
         }
         other => panic!("{other:?}"),
     }
@@ -240,7 +254,7 @@ fn service_errors_are_typed_with_status_and_request_id() {
         .create(&BatchJob::workflow("demo", WORKFLOW, Input::prefix("in")))
         .unwrap();
     p.emulator.advance(Duration::from_secs(60));
-    let err = p.client.cancel(&created.job_id).unwrap_err();
+    let err = p.client.cancel(&created.job.job_id).unwrap_err();
     let service = err.service_error().expect("a service error");
     assert_eq!(service.status, 400);
     assert_eq!(service.code, "InvalidArgument");
@@ -261,7 +275,7 @@ fn list_all_walks_every_page() {
     let mut ids = Vec::new();
     for i in 0..25 {
         let job = BatchJob::workflow(format!("job-{i}"), WORKFLOW, Input::prefix("in"));
-        ids.push(p.client.create(&job).unwrap().job_id);
+        ids.push(p.client.create(&job).unwrap().job.job_id);
         p.emulator.advance(Duration::from_secs(1));
     }
     p.emulator.clear_received();
@@ -297,9 +311,9 @@ fn one_client_is_shared_across_threads() {
             let client = &p.client;
             s.spawn(move || {
                 let job = BatchJob::workflow(format!("t{i}"), WORKFLOW, Input::prefix("in"));
-                let id = client.create(&job).unwrap().job_id;
+                let id = client.create(&job).unwrap().job.job_id;
                 assert_eq!(
-                    client.describe(&id).unwrap().name.as_deref(),
+                    client.describe(&id).unwrap().job.name.as_deref(),
                     Some(format!("t{i}").as_str())
                 );
             });

@@ -1,8 +1,6 @@
 //! Credentials that change: providers, refresh before expiry, and expired tokens (issue 9,
 //! section 8).
 
-#![cfg(feature = "emulator")]
-
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -57,13 +55,11 @@ fn a_token_that_expires_during_a_wait_is_refreshed_and_the_wait_completes() {
     let created = client
         .create(&BatchJob::workflow("long", WORKFLOW, Input::prefix("v/")))
         .unwrap();
-    let options = WaitOptions {
-        deadline: Duration::from_secs(30),
-        first_interval: Duration::from_millis(300),
-        max_interval: Duration::from_millis(600),
-        ..WaitOptions::default()
-    };
-    let done = client.wait(&created.job_id, &options).unwrap();
+    let options = WaitOptions::default()
+        .deadline(Duration::from_secs(30))
+        .first_interval(Duration::from_millis(300))
+        .max_interval(Duration::from_millis(600));
+    let done = client.wait(&created.job.job_id, &options).unwrap();
     assert_eq!(done.state, JobState::Success);
 
     let issued = issued.lock().unwrap();

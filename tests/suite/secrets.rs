@@ -1,13 +1,11 @@
 //! No secret in Debug or Display: not the SecretKey, the session token, an Authorization
 //! value or the derived sign key.
 
-#![cfg(feature = "emulator")]
-
 use std::time::Duration;
 
 use cos_ci_batch::emulator::{Emulator, Fault, Route};
 use cos_ci_batch::model::{BatchJob, Input};
-use cos_ci_batch::ops::{DescribeJob, ListQuery, Operation as _};
+use cos_ci_batch::ops::{Action as _, DescribeJob, ListQuery};
 use cos_ci_batch::sign::{Credentials, KeyTime};
 use cos_ci_batch::{Error, RetryPolicy};
 use hmac::{Hmac, Mac};
@@ -17,7 +15,11 @@ const TOKEN: &str = "STS-session-token-0123456789abcdef";
 fn sign_key(secret_key: &str, key_time: &str) -> String {
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret_key.as_bytes()).unwrap();
     mac.update(key_time.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]
@@ -29,11 +31,12 @@ fn nothing_secret_is_ever_formatted() {
     let client = emulator
         .client_builder()
         .credentials(credentials.clone())
-        .retry_policy(RetryPolicy {
-            max_attempts: 2,
-            initial_backoff: Duration::ZERO,
-            max_backoff: Duration::ZERO,
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(Duration::ZERO)
+                .max_backoff(Duration::ZERO),
+        )
         .build()
         .unwrap();
 

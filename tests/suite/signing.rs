@@ -19,7 +19,7 @@ fn pairs(value: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn reproduces_every_official_sdk_vector() {
-    let text = include_str!("data/signing-vectors.jsonl");
+    let text = include_str!("../data/signing-vectors.jsonl");
     let mut count = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).unwrap();

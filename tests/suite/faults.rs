@@ -1,8 +1,6 @@
 //! The faults of real networks and servers (field notes, section 4), each injected by the
 //! emulator and met through the public API.
 
-#![cfg(feature = "emulator")]
-
 use std::time::{Duration, Instant, SystemTime};
 
 use cos_ci_batch::emulator::{Emulator, Fault, Route};
@@ -14,11 +12,10 @@ use cos_ci_batch::{Client, ClientBuilder, Error, RetryPolicy, WaitOptions};
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
 
 fn fast_retries(max_attempts: u32) -> RetryPolicy {
-    RetryPolicy {
-        max_attempts,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-    }
+    RetryPolicy::default()
+        .max_attempts(max_attempts)
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20))
 }
 
 fn setup(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> (Emulator, Client) {
@@ -47,7 +44,7 @@ fn routes(emulator: &Emulator) -> Vec<Route> {
 #[test]
 fn retryable_statuses_are_retried_re_signed_and_marked() {
     let (emulator, client) = setup(|b| b);
-    let id = client.create(&job("r")).unwrap().job_id;
+    let id = client.create(&job("r")).unwrap().job.job_id;
     emulator.clear_received();
     emulator.inject(Route::Describe, Fault::status(503, "ServiceUnavailable"), 1);
     emulator.inject(
@@ -56,7 +53,7 @@ fn retryable_statuses_are_retried_re_signed_and_marked() {
         1,
     );
     emulator.inject(Route::Describe, Fault::status(502, "BadGateway"), 1);
-    assert_eq!(client.describe(&id).unwrap().job_id, id);
+    assert_eq!(client.describe(&id).unwrap().job.job_id, id);
     let received = emulator.received();
     assert_eq!(received.len(), 4);
     assert_eq!(received[0].header("x-cos-sdk-retry"), None);
@@ -77,10 +74,7 @@ fn the_final_error_counts_attempts_and_keeps_the_last_service_error() {
     let (emulator, client) = setup(|b| b.retry_policy(fast_retries(3)));
     emulator.inject(Route::List, Fault::status(500, "InternalError"), 5);
     let err = client.list(&ListQuery::new()).unwrap_err();
-    assert!(
-        matches!(err, Error::RetriesExhausted { attempts: 3, .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Service(_)), "{err:?}");
     assert_eq!(err.attempts(), 3);
     let service = err.service_error().unwrap();
     assert_eq!(
@@ -90,10 +84,35 @@ fn the_final_error_counts_attempts_and_keeps_the_last_service_error() {
     assert!(service.request_id.as_deref().unwrap().starts_with("RU1VLX"));
     assert_eq!(emulator.received_count(), 3);
     assert!(
-        err.to_string()
-            .starts_with("failed after 3 attempts: service error InternalError (HTTP 500)"),
+        err.to_string().starts_with(
+            "service error InternalError (HTTP 500): injected fault [request id RU1VLX"
+        ),
         "{err}"
     );
+    assert!(err.to_string().ends_with(" (3 attempts)"), "{err}");
+}
+
+#[test]
+fn the_variant_is_what_happened_whatever_the_retry_policy() {
+    // Attack 8.3: a 400 that follows a 503 is the 400, with the attempts as context.
+    for policy in [RetryPolicy::none(), fast_retries(4)] {
+        let retries = policy.max_attempts > 1;
+        let (emulator, client) = setup(|b| b.retry_policy(policy));
+        if retries {
+            emulator.inject(Route::List, Fault::status(503, "ServiceUnavailable"), 1);
+        }
+        emulator.inject(Route::List, Fault::status(400, "InvalidArgument"), 1);
+        let err = client.list(&ListQuery::new()).unwrap_err();
+        let Error::Service(service) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            (service.status, service.code.as_str()),
+            (400, "InvalidArgument")
+        );
+        assert_eq!(err.attempts(), if retries { 2 } else { 1 });
+        assert_eq!(emulator.received_count(), err.attempts() as usize);
+    }
 }
 
 #[test]
@@ -118,14 +137,14 @@ fn client_errors_are_not_retried() {
 #[test]
 fn a_dropped_connection_is_retried_for_idempotent_calls() {
     let (emulator, client) = setup(|b| b);
-    let id = client.create(&job("c")).unwrap().job_id;
+    let id = client.create(&job("c")).unwrap().job.job_id;
     emulator.inject(Route::Cancel, Fault::close_connection(), 1);
     client.cancel(&id).unwrap();
     assert_eq!(
         routes(&emulator),
         [Route::List, Route::Create, Route::Cancel, Route::Cancel]
     );
-    assert_eq!(client.describe(&id).unwrap().state, JobState::Cancel);
+    assert_eq!(client.describe(&id).unwrap().job.state, JobState::Cancel);
 }
 
 #[test]
@@ -334,11 +353,11 @@ fn an_oversized_body_is_a_typed_error_not_an_unbounded_read() {
 #[test]
 fn hostile_bodies_are_typed_errors_through_the_client() {
     let (emulator, client) = setup(|b| b.retry_policy(RetryPolicy::none()));
-    let id = client.create(&job("h")).unwrap().job_id;
+    let id = client.create(&job("h")).unwrap().job.job_id;
     let problem = |fault: Fault| -> ResponseError {
         emulator.inject(Route::Describe, fault, 1);
         match client.describe(&id) {
-            Err(Error::Response { problem, .. }) => problem,
+            Err(Error::Response(failure)) => failure.problem,
             other => panic!("{other:?}"),
         }
     };
@@ -400,7 +419,7 @@ fn hostile_bodies_are_typed_errors_through_the_client() {
 
     emulator.inject(Route::Describe, Fault::body(200, format!("<Response><JobsDetail><JobId>{id}</JobId><State>Hibernating</State></JobsDetail></Response>")), 1);
     assert_eq!(
-        client.describe(&id).unwrap().state,
+        client.describe(&id).unwrap().job.state,
         JobState::Unknown("Hibernating".into())
     );
 }
@@ -435,12 +454,11 @@ fn a_next_token_that_repeats_forever_stops_paging() {
 // --- Waiting ----------------------------------------------------------------------------
 
 fn quick_wait(deadline: Duration) -> WaitOptions {
-    WaitOptions {
-        deadline,
-        first_interval: Duration::from_millis(10),
-        max_interval: Duration::from_millis(40),
-        not_found_grace: Duration::from_secs(5),
-    }
+    WaitOptions::default()
+        .deadline(deadline)
+        .first_interval(Duration::from_millis(10))
+        .max_interval(Duration::from_millis(40))
+        .not_found_grace(Duration::from_secs(5))
 }
 
 #[test]
@@ -449,7 +467,7 @@ fn wait_follows_a_job_to_its_end_through_pause_and_transient_404() {
     emulator.set_job_durations(Duration::from_millis(50), Duration::from_millis(150));
     emulator.run_in_real_time();
     emulator.inject(Route::Describe, Fault::status(404, "NoSuchJob"), 2);
-    let id = client.create(&job("w")).unwrap().job_id;
+    let id = client.create(&job("w")).unwrap().job.job_id;
     let pause = format!(
         "<Response><JobsDetail><JobId>{id}</JobId><State>Pause</State></JobsDetail></Response>"
     );
@@ -472,6 +490,7 @@ fn wait_returns_failed_jobs_as_results() {
     let id = client
         .create(&BatchJob::workflow("f", "wunknown", Input::prefix("v")))
         .unwrap()
+        .job
         .job_id;
     emulator.advance(Duration::from_secs(60));
     let done = client
@@ -486,7 +505,7 @@ fn wait_returns_failed_jobs_as_results() {
 #[test]
 fn wait_honours_its_deadline() {
     let (_emulator, client) = setup(|b| b);
-    let id = client.create(&job("slow")).unwrap().job_id;
+    let id = client.create(&job("slow")).unwrap().job.job_id;
     let started = Instant::now();
     let err = client
         .wait(&id, &quick_wait(Duration::from_millis(300)))
@@ -507,10 +526,7 @@ fn wait_honours_its_deadline() {
 fn a_lasting_404_ends_the_wait_after_the_grace_period() {
     let (emulator, client) = setup(|b| b);
     emulator.inject(Route::Describe, Fault::status(404, "NoSuchJob"), 1000);
-    let options = WaitOptions {
-        not_found_grace: Duration::from_millis(100),
-        ..quick_wait(Duration::from_secs(30))
-    };
+    let options = quick_wait(Duration::from_secs(30)).not_found_grace(Duration::from_millis(100));
     let err = client
         .wait("b00000000000000000000000000000000", &options)
         .unwrap_err();

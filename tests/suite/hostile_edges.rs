@@ -1,15 +1,13 @@
 //! What a hostile or broken service, network or caller does to the client (issue 9): each
 //! attack through the public API against a real server on loopback.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::raw_server::{RawServer, Reply, response};
-use cos_ci_batch::error::{InvalidInput, TransportErrorKind};
+use crate::common::raw_server::{RawServer, Reply, response};
+use cos_ci_batch::error::{ConfigError, TransportErrorKind};
 use cos_ci_batch::model::{BatchJob, Input};
 use cos_ci_batch::ops::ListQuery;
 use cos_ci_batch::{
@@ -94,12 +92,14 @@ fn a_malformed_offset_in_an_answer_is_an_error_not_a_panic() {
         )
     });
     let client = client_for(&server.endpoint(), |b| b.retry_policy(RetryPolicy::none()));
-    let outcome = std::thread::spawn(move || client.describe("b1").map(|j| j.creation_time))
+    let outcome = std::thread::spawn(move || client.describe("b1"))
         .join()
         .expect("describe must not panic");
-    assert!(
-        outcome.is_err() || outcome.as_ref().is_ok_and(Option::is_none),
-        "{outcome:?}"
+    // Read leniently: the text is kept, and it is no time.
+    let created = outcome.unwrap().job.creation_time.unwrap();
+    assert_eq!(
+        (created.text(), created.time()),
+        ("2022-06-27T15:23:10+0::::", None)
     );
 }
 
@@ -116,30 +116,28 @@ fn extreme_option_values_neither_panic_nor_hang() {
             .connect_timeout(Duration::MAX)
             .max_response_body(u64::MAX)
             .create_search(Duration::MAX)
-            .retry_policy(RetryPolicy {
-                max_attempts: u32::MAX,
-                initial_backoff: Duration::MAX,
-                max_backoff: Duration::MAX,
-            })
+            .retry_policy(
+                RetryPolicy::default()
+                    .max_attempts(u32::MAX)
+                    .initial_backoff(Duration::MAX)
+                    .max_backoff(Duration::MAX),
+            )
     });
     // A wait's deadline bounds even a century-long backoff after the 503.
-    let options = WaitOptions {
-        deadline: Duration::from_secs(1),
-        first_interval: Duration::MAX,
-        max_interval: Duration::MAX,
-        not_found_grace: Duration::MAX,
-    };
+    let options = WaitOptions::default()
+        .deadline(Duration::from_secs(1))
+        .first_interval(Duration::MAX)
+        .max_interval(Duration::MAX)
+        .not_found_grace(Duration::MAX);
     let started = Instant::now();
     let err = client.wait("b1", &options).unwrap_err();
     assert!(matches!(err, Error::WaitDeadline { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(10));
     // An unbounded deadline with a huge first interval is accepted too.
     let client = client_for(&server.endpoint(), |b| b);
-    let options = WaitOptions {
-        deadline: Duration::MAX,
-        first_interval: Duration::MAX,
-        ..WaitOptions::default()
-    };
+    let options = WaitOptions::default()
+        .deadline(Duration::MAX)
+        .first_interval(Duration::MAX);
     let server_done = RawServer::start(|_, _| {
         response(
             200,
@@ -169,7 +167,7 @@ fn zero_timeouts_are_refused_at_build() {
             .credentials(Credentials::new("AKIDx", "k"))
             .build()
             .unwrap_err();
-        assert_eq!(err, InvalidInput::ZeroTimeout(name));
+        assert_eq!(err, ConfigError::ZeroTimeout(name));
     }
 }
 
@@ -179,10 +177,7 @@ fn zero_timeouts_are_refused_at_build() {
 fn a_wait_against_a_silent_service_ends_at_its_deadline() {
     let server = RawServer::start(|_, _| Reply::Silence(Duration::from_secs(20)));
     let client = client_for(&server.endpoint(), |b| b.timeout(Duration::from_secs(30)));
-    let options = WaitOptions {
-        deadline: Duration::from_secs(2),
-        ..WaitOptions::default()
-    };
+    let options = WaitOptions::default().deadline(Duration::from_secs(2));
     let started = Instant::now();
     let err = client.wait("b1", &options).unwrap_err();
     let took = started.elapsed();
@@ -210,11 +205,12 @@ fn create_once_more(endpoint: &str) -> Error {
         .allow_http()
         .credentials(Credentials::new("AKIDexample", "secret"))
         .reconcile_creates(false)
-        .retry_policy(RetryPolicy {
-            max_attempts: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(1),
-        })
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(1)),
+        )
         .build()
         .unwrap();
     client
@@ -224,11 +220,12 @@ fn create_once_more(endpoint: &str) -> Error {
 
 #[test]
 fn an_unresolvable_host_is_dns_and_a_create_there_is_known_not_to_exist() {
-    let err = create_once_more("http://no-such-bucket.ci.example.invalid");
-    assert!(
-        matches!(err, Error::RetriesExhausted { attempts: 2, .. }),
-        "{err:?}"
-    );
+    // A label over 63 bytes under .invalid: the resolver refuses it on this machine, so the
+    // test sends no query anywhere.
+    let host = format!("{}.invalid", "x".repeat(64));
+    let err = create_once_more(&format!("http://{host}"));
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(err.attempts(), 2, "never sent, so sent again");
     let transport = err.transport_error().unwrap();
     assert_eq!(transport.kind, TransportErrorKind::Dns, "{transport:?}");
     assert!(transport.request_never_sent());
@@ -326,9 +323,6 @@ fn a_default_port_is_left_out_of_the_signed_host_as_clients_leave_it_out_of_host
             .credentials(Credentials::new("AKIDx", "k"))
             .build()
             .unwrap_err();
-        assert!(
-            matches!(err, InvalidInput::BadEndpoint(_)),
-            "{bad}: {err:?}"
-        );
+        assert!(matches!(err, ConfigError::BadEndpoint(_)), "{bad}: {err:?}");
     }
 }

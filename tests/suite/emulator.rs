@@ -1,16 +1,12 @@
 //! The emulator's own behaviour: its checks can fail, and it selects, runs, lists and
 //! cancels jobs as the API documents.
 
-#![cfg(feature = "emulator")]
-
-mod common;
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::t;
+use crate::common::t;
 use cos_ci_batch::emulator::Emulator;
-use cos_ci_batch::model::{BatchJob, Input, JobState, JobType};
-use cos_ci_batch::ops::{HttpRequest, ListJobs, ListQuery, Operation, Order};
+use cos_ci_batch::model::{BatchJob, Input, JobState, JobType, MediaJob, Tag, TimeInterval};
+use cos_ci_batch::ops::{Action, HttpRequest, HttpResponse, ListJobs, ListQuery, Order};
 use cos_ci_batch::sign::{Credentials, KeyTime};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
@@ -70,7 +66,7 @@ fn signed_list(emulator: &Emulator, credentials: &Credentials, key_time: KeyTime
 /// The `Code` of an `<Error>` body, read the way the crate reads it.
 fn code_of(body: &str) -> String {
     let op = cos_ci_batch::ops::CancelJob::new("b1").unwrap();
-    let err = op.parse(400, &[], body.as_bytes()).unwrap_err();
+    let err = op.parse(&HttpResponse::new(400, body)).unwrap_err();
     err.service_error().expect("an <Error> body").code.clone()
 }
 
@@ -271,7 +267,7 @@ fn jobs_select_objects_by_prefix_time_object_manifest_and_url_file() {
         ],
     );
     let covered = |job: BatchJob| {
-        let id = client.create(&job).unwrap().job_id;
+        let id = client.create(&job).unwrap().job.job_id;
         emulator.covered_objects(&id).unwrap()
     };
     let wf = |input| BatchJob::workflow("sel", WORKFLOW, input);
@@ -285,10 +281,11 @@ fn jobs_select_objects_by_prefix_time_object_manifest_and_url_file() {
         ]
     );
     assert_eq!(
-        covered(
-            wf(Input::prefix("videos/"))
-                .with_time_interval(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"))
-        ),
+        covered(wf(Input::prefix_uploaded(
+            "videos/",
+            TimeInterval::between(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"))
+                .unwrap()
+        ))),
         ["videos/2022/b.mp4", "videos/2022/c.mp4"]
     );
     assert_eq!(covered(wf(Input::object("photos/e.jpg"))), ["photos/e.jpg"]);
@@ -314,21 +311,22 @@ fn jobs_move_through_their_states_on_the_test_clock() {
             Input::prefix("videos/"),
         ))
         .unwrap()
+        .job
         .job_id;
     let detail = client.describe(&id).unwrap();
     assert_eq!(
-        (detail.state, detail.start_time, detail.end_time),
+        (detail.job.state, detail.job.start_time, detail.job.end_time),
         (JobState::Submitted, None, None)
     );
     emulator.advance(Duration::from_millis(1500));
     let detail = client.describe(&id).unwrap();
-    assert_eq!(detail.state, JobState::Running);
-    assert!(detail.start_time.is_some() && detail.end_time.is_none());
+    assert_eq!(detail.job.state, JobState::Running);
+    assert!(detail.job.start_time.is_some() && detail.job.end_time.is_none());
     emulator.advance(Duration::from_secs(2));
     let detail = client.describe(&id).unwrap();
-    assert_eq!(detail.state, JobState::Success);
-    assert_eq!(detail.code.as_deref(), Some("Success"));
-    assert!(detail.end_time.unwrap() > detail.start_time.unwrap());
+    assert_eq!(detail.job.state, JobState::Success);
+    assert_eq!(detail.job.code.as_deref(), Some("Success"));
+    assert!(detail.job.end_time.unwrap().time() > detail.job.start_time.unwrap().time());
 }
 
 #[test]
@@ -341,10 +339,16 @@ fn unknown_workflows_and_tags_fail_with_a_code_and_message() {
             Input::prefix("videos/"),
         ))
         .unwrap()
+        .job
         .job_id;
     let job = client
-        .create(&BatchJob::job("bad", "Teleport", Input::prefix("videos/")))
+        .create(&BatchJob::media(
+            "bad",
+            Input::prefix("videos/"),
+            MediaJob::new(Tag::Other("Teleport".into())),
+        ))
         .unwrap()
+        .job
         .job_id;
     let manifest = client
         .create(&BatchJob::workflow(
@@ -353,6 +357,7 @@ fn unknown_workflows_and_tags_fail_with_a_code_and_message() {
             Input::manifest("nope.json"),
         ))
         .unwrap()
+        .job
         .job_id;
     emulator.advance(Duration::from_secs(5));
     for (id, code, message) in [
@@ -365,9 +370,9 @@ fn unknown_workflows_and_tags_fail_with_a_code_and_message() {
         ),
     ] {
         let detail = client.describe(&id).unwrap();
-        assert_eq!(detail.state, JobState::Failed);
-        assert_eq!(detail.code.as_deref(), Some(code));
-        assert_eq!(detail.message.as_deref(), Some(message));
+        assert_eq!(detail.job.state, JobState::Failed);
+        assert_eq!(detail.job.code.as_deref(), Some(code));
+        assert_eq!(detail.job.message.as_deref(), Some(message));
     }
 }
 
@@ -377,13 +382,14 @@ fn cancel_stops_a_running_job_and_refuses_a_finished_one() {
     let id = client
         .create(&BatchJob::workflow("c", WORKFLOW, Input::prefix("videos/")))
         .unwrap()
+        .job
         .job_id;
     emulator.advance(Duration::from_millis(1500));
     client.cancel(&id).unwrap();
     emulator.advance(Duration::from_secs(10));
     let detail = client.describe(&id).unwrap();
-    assert_eq!(detail.state, JobState::Cancel);
-    assert!(detail.end_time.is_some());
+    assert_eq!(detail.job.state, JobState::Cancel);
+    assert!(detail.job.end_time.is_some());
     let err = client.cancel(&id).unwrap_err();
     assert_eq!(
         err.service_error().map(|e| (e.status, e.code.as_str())),
@@ -408,14 +414,18 @@ fn list_filters_orders_and_pages() {
         let job = if i % 2 == 0 {
             BatchJob::workflow(format!("wf-{i}"), WORKFLOW, Input::prefix("videos/"))
         } else {
-            BatchJob::job(format!("job-{i}"), "Snapshot", Input::prefix("videos/"))
+            BatchJob::media(
+                format!("job-{i}"),
+                Input::prefix("videos/"),
+                MediaJob::new(Tag::Snapshot),
+            )
         };
         all.push(client.create(&job).unwrap());
         emulator.advance(Duration::from_secs(1));
     }
     // Job i was created at second i and runs from i+1 to i+3; it is now second 6, so jobs
     // 0 to 3 have succeeded and 4 and 5 are running. Cancel 4.
-    client.cancel(&all[4].job_id).unwrap();
+    client.cancel(&all[4].job.job_id).unwrap();
     let ids = |q: ListQuery| -> Vec<String> {
         client
             .list(&q)
@@ -426,7 +436,7 @@ fn list_filters_orders_and_pages() {
             .collect()
     };
     let of =
-        |idx: &[usize]| -> Vec<String> { idx.iter().map(|&i| all[i].job_id.clone()).collect() };
+        |idx: &[usize]| -> Vec<String> { idx.iter().map(|&i| all[i].job.job_id.clone()).collect() };
 
     assert_eq!(
         ids(ListQuery::new()),
@@ -452,11 +462,12 @@ fn list_filters_orders_and_pages() {
     );
     assert_eq!(ids(ListQuery::new().workflow_id(WORKFLOW)), of(&[4, 2, 0]));
     assert_eq!(
-        ids(ListQuery::new().job_id(all[3].job_id.clone())),
+        ids(ListQuery::new().job_id(all[3].job.job_id.clone())),
         of(&[3])
     );
     assert_eq!(ids(ListQuery::new().name("job-5")), of(&[5]));
-    let (t1, t3) = (all[1].creation_time.unwrap(), all[3].creation_time.unwrap());
+    let created = |i: usize| all[i].job.creation_time.as_ref().unwrap().time().unwrap();
+    let (t1, t3) = (created(1), created(3));
     assert_eq!(
         ids(ListQuery::new().created_between(t1, t3)),
         of(&[3, 2, 1])
@@ -649,11 +660,11 @@ fn a_time_interval_end_takes_in_its_whole_second() {
     emulator.put_object("v/after-end.mp4", end + Duration::from_secs(1));
     emulator.put_object("v/at-start.mp4", t("2023-12-01T00:00:00+0000"));
     let client = emulator.client_builder().build().unwrap();
-    let job = BatchJob::workflow("edges", WORKFLOW, Input::prefix("v/"))
-        .with_time_interval(t("2023-12-01T00:00:00+0000"), end);
+    let interval = TimeInterval::between(t("2023-12-01T00:00:00+0000"), end).unwrap();
+    let job = BatchJob::workflow("edges", WORKFLOW, Input::prefix_uploaded("v/", interval));
     let created = client.create(&job).unwrap();
     assert_eq!(
-        emulator.covered_objects(&created.job_id).unwrap(),
+        emulator.covered_objects(&created.job.job_id).unwrap(),
         ["v/at-end.mp4", "v/at-start.mp4"]
     );
 }

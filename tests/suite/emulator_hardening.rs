@@ -1,8 +1,6 @@
 //! One bad client must not take the emulator down or freeze it (issue 9, section 3): every
 //! attack comes over a raw socket, and a normal signed client must still be served.
 
-#![cfg(feature = "emulator")]
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};

@@ -1,0 +1,408 @@
+//! Configuring a client: where it sends, how it signs, how long it waits, how it retries.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
+use std::time::{Duration, SystemTime};
+
+use super::transport::{Transport, TransportConfig};
+use super::{Client, Clock, Inner, LONGEST_WAIT, RetryPolicy};
+use crate::credentials::{Credentials, ProvideCredentials};
+use crate::error::ConfigError;
+
+/// Configures a [`Client`]; nothing is checked until [`ClientBuilder::build`].
+///
+/// ```
+/// use std::time::Duration;
+/// use cos_ci_batch::{Client, Credentials, RetryPolicy};
+///
+/// let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+///     .credentials(Credentials::new("AKIDexample", "secret"))
+///     .timeout(Duration::from_secs(10))
+///     .retry_policy(RetryPolicy::default().max_attempts(3))
+///     .build()?;
+/// assert_eq!(client.host(), "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com");
+/// # Ok::<(), cos_ci_batch::error::ConfigError>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    bucket: String,
+    region: String,
+    endpoint: Option<String>,
+    allow_http: bool,
+    credentials: Option<Credentials>,
+    provider: Option<Arc<dyn ProvideCredentials>>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    max_body: u64,
+    retry: RetryPolicy,
+    reconcile: bool,
+    create_search: Duration,
+    clock: Option<Clock>,
+}
+
+impl ClientBuilder {
+    pub(super) fn new(bucket: String, region: String) -> Self {
+        ClientBuilder {
+            bucket,
+            region,
+            endpoint: None,
+            allow_http: false,
+            credentials: None,
+            provider: None,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            max_body: 4 << 20,
+            retry: RetryPolicy::default(),
+            reconcile: true,
+            create_search: Duration::from_secs(30),
+            clock: None,
+        }
+    }
+
+    /// Sends to this URL (`https://host[:port]`) instead of
+    /// `https://<bucket>.ci.<region>.myqcloud.com`: a private domain, or the emulator.
+    /// A path, query or user info is refused; `http://` needs [`ClientBuilder::allow_http`].
+    /// The scheme's default port is left out of the signed `Host`, as clients leave it out of
+    /// the header.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Allows an `http://` endpoint. Requests and credentials then cross the network in
+    /// clear text; use it for loopback and tests only.
+    pub fn allow_http(mut self) -> Self {
+        self.allow_http = true;
+        self
+    }
+
+    /// The credentials to sign with. These or a
+    /// [`credentials_provider`](ClientBuilder::credentials_provider) are required; the last
+    /// one set is used.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self.provider = None;
+        self
+    }
+
+    /// Where to get the credentials for each request, for credentials that change (STS
+    /// tokens): see [`crate::credentials::RefreshingCredentials`].
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use cos_ci_batch::credentials::RefreshingCredentials;
+    /// use cos_ci_batch::{Client, Credentials};
+    ///
+    /// let sts = RefreshingCredentials::new(Duration::from_secs(300), || {
+    ///     // Ask STS for a token here.
+    ///     let expires = SystemTime::now() + Duration::from_secs(1800);
+    ///     Ok(Credentials::new("AKIDtmp", "key").with_session_token("t").with_expiration(expires))
+    /// });
+    /// let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+    ///     .credentials_provider(sts)
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cos_ci_batch::error::ConfigError>(())
+    /// ```
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials) -> Self {
+        self.provider = Some(Arc::new(provider));
+        self.credentials = None;
+        self
+    }
+
+    /// The longest wait for a connection (default 5 s). Zero is refused by
+    /// [`build`](ClientBuilder::build); more than a century is taken as a century.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest time one HTTP exchange may take, connecting included (default 30 s).
+    /// Zero is refused by [`build`](ClientBuilder::build); more than a century is taken as a
+    /// century.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest response body read (default 4 MiB); a larger one is an error.
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    /// How failed calls are tried again (see [`RetryPolicy`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Whether a create lists same-named jobs first and searches for its job when the outcome
+    /// is unknown (default true). When off, a create sends no listing, and such a create fails
+    /// with [`crate::Error::CreateOutcomeUnknown`]. See [`Client::create`].
+    pub fn reconcile_creates(mut self, reconcile: bool) -> Self {
+        self.reconcile = reconcile;
+        self
+    }
+
+    /// How long a create whose outcome is unknown is searched for before the client gives up
+    /// with [`crate::Error::CreateOutcomeUnknown`] (default 30 s; zero lists once). See
+    /// [`Client::create`].
+    pub fn create_search(mut self, duration: Duration) -> Self {
+        self.create_search = duration;
+        self
+    }
+
+    /// The clock that signatures and expirations are judged by (default: the system clock).
+    /// For programs that keep time their own way: a simulation, a fixed clock in a
+    /// reproducible run, or a clock known to be more trustworthy than the host's.
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Checks the configuration and builds the client. Sends nothing.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let credentials: Arc<dyn ProvideCredentials> = match (self.credentials, self.provider) {
+            (Some(credentials), _) => {
+                credentials.validate()?;
+                Arc::new(credentials)
+            }
+            (None, Some(provider)) => provider,
+            (None, None) => return Err(ConfigError::NoCredentials),
+        };
+        for (name, timeout) in [
+            ("connect_timeout", self.connect_timeout),
+            ("timeout", self.timeout),
+        ] {
+            if timeout.is_zero() {
+                return Err(ConfigError::ZeroTimeout(name));
+            }
+        }
+        let endpoint = match &self.endpoint {
+            Some(url) => Endpoint::parse(url)?,
+            None => Endpoint::for_bucket(&self.bucket, &self.region)?,
+        };
+        if !endpoint.https && !self.allow_http {
+            return Err(ConfigError::InsecureEndpoint);
+        }
+        let transport = Transport::new(&TransportConfig {
+            connect_timeout: self.connect_timeout.min(LONGEST_WAIT),
+            max_body: self.max_body,
+            https_only: endpoint.https,
+            loopback: endpoint.is_loopback(),
+        });
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                base_url: endpoint.base_url,
+                host: endpoint.host,
+                credentials,
+                timeout: self.timeout.min(LONGEST_WAIT),
+                retry: self.retry,
+                reconcile: self.reconcile,
+                create_search: self.create_search.min(LONGEST_WAIT),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
+                skew: AtomicI64::new(0),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint.as_deref().map(redact_user_info))
+            .field("allow_http", &self.allow_http)
+            .field("credentials", &self.credentials)
+            .field("credentials_provider", &self.provider)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_body", &self.max_body)
+            .field("retry", &self.retry)
+            .field("reconcile_creates", &self.reconcile)
+            .field("create_search", &self.create_search)
+            .field("custom_clock", &self.clock.is_some())
+            .finish()
+    }
+}
+
+/// An endpoint URL with any user info (`user:password@`) cut out, for `Debug`.
+fn redact_user_info(url: &str) -> String {
+    match url.rsplit_once('@') {
+        Some((before, after)) => {
+            let scheme = before.split_once("://").map_or("", |(scheme, _)| scheme);
+            format!("{scheme}://<redacted>@{after}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// Where a client sends: the base URL, the `Host` it signs, and whether it is HTTPS.
+struct Endpoint {
+    base_url: String,
+    host: String,
+    https: bool,
+}
+
+impl Endpoint {
+    fn for_bucket(bucket: &str, region: &str) -> Result<Self, ConfigError> {
+        for label in [bucket, region] {
+            let ok = !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+            if !ok {
+                return Err(ConfigError::BadBucketOrRegion(label.to_owned()));
+            }
+        }
+        let host = format!("{bucket}.ci.{region}.myqcloud.com");
+        Ok(Endpoint {
+            base_url: format!("https://{host}"),
+            host,
+            https: true,
+        })
+    }
+
+    /// Parses `scheme://host[:port][/]`. Errors never quote the URL, which may hold a
+    /// password.
+    fn parse(url: &str) -> Result<Self, ConfigError> {
+        let bad = ConfigError::BadEndpoint;
+        let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
+            (true, rest)
+        } else if let Some(rest) = url.strip_prefix("http://") {
+            (false, rest)
+        } else {
+            return Err(bad("the scheme must be https:// or http://"));
+        };
+        let authority = rest.strip_suffix('/').unwrap_or(rest);
+        if authority.contains('@') {
+            return Err(bad("user info (user:password@) is not allowed"));
+        }
+        if authority.is_empty() {
+            return Err(bad("no host"));
+        }
+        if authority.contains(['/', '?', '#'])
+            || authority
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(bad("only scheme, host and port are allowed"));
+        }
+        let authority = authority.to_ascii_lowercase();
+        // The port follows the last ':' unless that ':' is inside an IPv6 literal.
+        let (name, port) = match authority.rfind(':') {
+            Some(i) if !authority[i..].contains(']') => {
+                (&authority[..i], Some(&authority[i + 1..]))
+            }
+            _ => (authority.as_str(), None),
+        };
+        if name.is_empty() || (name.contains(':') && !name.starts_with('[')) {
+            return Err(bad(
+                "the host is not a name, an IPv4 address or a bracketed IPv6 address",
+            ));
+        }
+        let port = match port {
+            None => None,
+            Some(text) => match text.parse::<u16>() {
+                Ok(port) if port > 0 && text.bytes().all(|b| b.is_ascii_digit()) => Some(port),
+                _ => return Err(bad("the port must be a number from 1 to 65535")),
+            },
+        };
+        let default_port = if https { 443 } else { 80 };
+        let host = match port {
+            Some(port) if port != default_port => format!("{name}:{port}"),
+            _ => name.to_owned(),
+        };
+        let scheme = if https { "https" } else { "http" };
+        Ok(Endpoint {
+            base_url: format!("{scheme}://{host}"),
+            host,
+            https,
+        })
+    }
+
+    /// Whether the host names this machine.
+    fn is_loopback(&self) -> bool {
+        let authority = self.host.as_str();
+        let host = match authority.strip_prefix('[') {
+            Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+        };
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host(url: &str) -> Result<String, ConfigError> {
+        Endpoint::parse(url).map(|e| e.host)
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for url in [
+            "http://127.0.0.1:9000",
+            "http://127.1.2.3",
+            "http://localhost:80",
+            "http://[::1]:9000",
+            "http://LOCALHOST",
+        ] {
+            assert!(Endpoint::parse(url).unwrap().is_loopback(), "{url}");
+        }
+        for url in [
+            "https://b-1250000000.ci.ap-guangzhou.myqcloud.com",
+            "http://10.0.0.1:80",
+            "http://[::2]:1",
+        ] {
+            assert!(!Endpoint::parse(url).unwrap().is_loopback(), "{url}");
+        }
+    }
+
+    #[test]
+    fn the_default_port_is_left_out_of_the_host() {
+        assert_eq!(host("http://127.0.0.1:80").unwrap(), "127.0.0.1");
+        assert_eq!(host("https://example.com:443/").unwrap(), "example.com");
+        assert_eq!(host("http://127.0.0.1:8080").unwrap(), "127.0.0.1:8080");
+        assert_eq!(host("https://[::1]:443").unwrap(), "[::1]");
+        assert_eq!(host("https://[::1]:9000").unwrap(), "[::1]:9000");
+        assert_eq!(host("https://Example.COM").unwrap(), "example.com");
+    }
+
+    #[test]
+    fn bad_endpoints_are_refused_without_quoting_them() {
+        for url in [
+            "ftp://h",
+            "https://",
+            "https://h/path",
+            "https://h?q",
+            "http://127.0.0.1:",
+            "http://127.0.0.1:0",
+            "http://h:99999",
+            "http://h:+80",
+            "http://::1",
+            "https://user:hunter2@h",
+        ] {
+            let err = host(url).unwrap_err();
+            assert!(matches!(err, ConfigError::BadEndpoint(_)), "{url}: {err:?}");
+            assert!(!err.to_string().contains("hunter2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn user_info_is_redacted_in_debug() {
+        assert_eq!(
+            redact_user_info("https://user:hunter2@h:9"),
+            "https://<redacted>@h:9"
+        );
+        assert_eq!(redact_user_info("https://h"), "https://h");
+    }
+}

@@ -1,0 +1,17 @@
+//! The integration tests: one binary, a module per concern, all through the public API
+//! against servers on loopback (the emulator, or a raw-socket server a test plays).
+
+mod common;
+
+mod client;
+mod create_safety;
+mod credentials;
+mod emulator;
+mod emulator_hardening;
+mod faults;
+mod hostile_edges;
+mod model_xml;
+mod properties;
+mod secrets;
+mod signing;
+mod validation;
