@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 
-use crate::model::{Element, JobType, parse_time};
+use crate::model::{Element, JobType, ServiceTime};
 use crate::xml::{Document, Node};
 
 /// Which objects a job selects.
@@ -142,13 +142,16 @@ type Interval = (Option<OffsetDateTime>, Option<OffsetDateTime>);
 
 fn read_interval(node: &Node<'_, '_>) -> Result<Interval, String> {
     let time = |name: &str| -> Result<Option<OffsetDateTime>, String> {
-        match node.child_text(name).as_deref().map(str::trim) {
-            None | Some("") => Ok(None),
-            Some("0") => Ok(Some(OffsetDateTime::UNIX_EPOCH)),
-            Some(text) => parse_time(text).map(Some).ok_or_else(|| {
-                format!("Request.Operation.TimeInterval is invalid: {name} {text:?} is not a time")
-            }),
-        }
+        let Some(text) = node.child_text(name).filter(|t| !t.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let time = ServiceTime::new(text);
+        time.time().map(Some).ok_or_else(|| {
+            format!(
+                "Request.Operation.TimeInterval is invalid: {name} {:?} is not a time",
+                time.text()
+            )
+        })
     };
     let (start, end) = (time("Start")?, time("End")?);
     if let (Some(start), Some(end)) = (start, end) {

@@ -27,6 +27,7 @@ use crate::xml::Writer;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ReceivedRequest {
     /// The method, such as `POST`.
     pub method: String,

@@ -15,6 +15,7 @@ use crate::sign::{self, KeyTime};
 /// assert_eq!(Method::Post.as_str(), "POST");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Method {
     /// `GET`: describe and list.
     Get,
