@@ -5,35 +5,18 @@
 
 mod harness;
 
-use cos_ci_batch::model::{
-    BatchJob, Callback, Input, JobLevel, MediaJob, Output, Tag, TimeInterval, parse_time,
-};
+use cos_ci_batch::model::BatchJob;
 use cos_ci_batch::ops::{Action as _, DescribeJob, HttpResponse, ListJobs, ListQuery};
 use harness::{compare, contender, keep};
 
 const DESCRIBE: &[u8] = include_bytes!("../tests/data/fixtures/describe-response.xml");
 const LIST: &str = include_str!("../tests/data/fixtures/list-response.xml");
 
-/// The Go SDK's create body, as the model builds it (the tests check it byte for byte).
+include!("../tests/data/go_sdk_job.rs");
+
+/// The Go SDK's create body, as the model builds it (checked byte for byte).
 fn create_job() -> BatchJob {
-    let t = |s| parse_time(s).unwrap();
-    let uploaded =
-        TimeInterval::between(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800"))
-            .unwrap();
-    let job = BatchJob::media(
-        "demo",
-        Input::prefix_uploaded("input", uploaded),
-        MediaJob::new(Tag::Transcode)
-            .queue_id("p893bcda225bf4945a378da6662e81a89")
-            .user_data("this is my inventorytriggerjob")
-            .job_level(JobLevel::Level1)
-            .callback(Callback::url("https://www.callback.com"))
-            .template_id("t1460606b9752148c4ab182f55163ba7cd")
-            .output(
-                Output::new("ap-chongqing", "test-1234567890")
-                    .object("output/${InventoryTriggerJobId}/out.mp4"),
-            ),
-    );
+    let job = go_sdk_job();
     assert_eq!(
         job.to_xml().unwrap().as_bytes(),
         include_bytes!("../tests/data/fixtures/create-job-request.xml")

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::routes;
 use cos_ci_batch::emulator::{Emulator, Fault, Route};
 use cos_ci_batch::error::TransportErrorKind;
 use cos_ci_batch::model::{BatchJob, Input, JobState};
@@ -34,14 +35,6 @@ fn setup(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> (Emulator, C
 
 fn nightly(workflow: &str) -> BatchJob {
     BatchJob::workflow("nightly", workflow, Input::prefix("videos/"))
-}
-
-fn routes(emulator: &Emulator) -> Vec<Route> {
-    emulator
-        .received()
-        .iter()
-        .map(|r| r.route().unwrap())
-        .collect()
 }
 
 fn creates_received(emulator: &Emulator) -> usize {

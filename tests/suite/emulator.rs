@@ -240,6 +240,10 @@ fn create_validates_the_body_and_names_the_field() {
     assert!(emulator.job_ids().is_empty());
 }
 
+fn created_id(client: &cos_ci_batch::Client, job: &BatchJob) -> String {
+    client.create(job).unwrap().job.job_id
+}
+
 fn seeded() -> (Emulator, cos_ci_batch::Client) {
     let emulator = Emulator::start().unwrap();
     emulator.add_workflow(WORKFLOW);
@@ -304,15 +308,10 @@ fn jobs_select_objects_by_prefix_time_object_manifest_and_url_file() {
 #[test]
 fn jobs_move_through_their_states_on_the_test_clock() {
     let (emulator, client) = seeded();
-    let id = client
-        .create(&BatchJob::workflow(
-            "life",
-            WORKFLOW,
-            Input::prefix("videos/"),
-        ))
-        .unwrap()
-        .job
-        .job_id;
+    let id = created_id(
+        &client,
+        &BatchJob::workflow("life", WORKFLOW, Input::prefix("videos/")),
+    );
     let detail = client.describe(&id).unwrap();
     assert_eq!(
         (detail.job.state, detail.job.start_time, detail.job.end_time),
@@ -332,15 +331,10 @@ fn jobs_move_through_their_states_on_the_test_clock() {
 #[test]
 fn unknown_workflows_and_tags_fail_with_a_code_and_message() {
     let (emulator, client) = seeded();
-    let wf = client
-        .create(&BatchJob::workflow(
-            "bad",
-            "wunknown",
-            Input::prefix("videos/"),
-        ))
-        .unwrap()
-        .job
-        .job_id;
+    let wf = created_id(
+        &client,
+        &BatchJob::workflow("bad", "wunknown", Input::prefix("videos/")),
+    );
     let job = client
         .create(&BatchJob::media(
             "bad",
@@ -350,15 +344,10 @@ fn unknown_workflows_and_tags_fail_with_a_code_and_message() {
         .unwrap()
         .job
         .job_id;
-    let manifest = client
-        .create(&BatchJob::workflow(
-            "bad",
-            WORKFLOW,
-            Input::manifest("nope.json"),
-        ))
-        .unwrap()
-        .job
-        .job_id;
+    let manifest = created_id(
+        &client,
+        &BatchJob::workflow("bad", WORKFLOW, Input::manifest("nope.json")),
+    );
     emulator.advance(Duration::from_secs(5));
     for (id, code, message) in [
         (wf, "WorkflowNotExist", "workflow wunknown does not exist"),
@@ -379,11 +368,10 @@ fn unknown_workflows_and_tags_fail_with_a_code_and_message() {
 #[test]
 fn cancel_stops_a_running_job_and_refuses_a_finished_one() {
     let (emulator, client) = seeded();
-    let id = client
-        .create(&BatchJob::workflow("c", WORKFLOW, Input::prefix("videos/")))
-        .unwrap()
-        .job
-        .job_id;
+    let id = created_id(
+        &client,
+        &BatchJob::workflow("c", WORKFLOW, Input::prefix("videos/")),
+    );
     emulator.advance(Duration::from_millis(1500));
     client.cancel(&id).unwrap();
     emulator.advance(Duration::from_secs(10));
@@ -589,19 +577,22 @@ fn key_times_are_judged_on_the_emulators_clock_the_one_its_date_shows() {
     );
 }
 
-#[test]
-fn repeated_query_names_are_verified_in_the_order_sent() {
-    let emulator = Emulator::start().unwrap();
-    let host = emulator.addr().to_string();
-    let query = [("states", "Running"), ("states", "Failed")];
-    let auth = cos_ci_batch::sign::authorization(
+/// The Authorization of a list with exactly this query, signed with the public signer.
+fn list_authorization(emulator: &Emulator, query: &[(&str, &str)]) -> String {
+    cos_ci_batch::sign::authorization(
         &emulator.credentials(),
         "GET",
         "/inventorytriggerjob",
-        &query,
-        &[("host", &host)],
+        query,
+        &[("host", &emulator.addr().to_string())],
         KeyTime::around(now(), 60, 900),
-    );
+    )
+}
+
+#[test]
+fn repeated_query_names_are_verified_in_the_order_sent() {
+    let emulator = Emulator::start().unwrap();
+    let auth = list_authorization(&emulator, &[("states", "Running"), ("states", "Failed")]);
     let get = |target: &str| {
         read(
             agent()
@@ -620,16 +611,10 @@ fn repeated_query_names_are_verified_in_the_order_sent() {
 #[test]
 fn malformed_time_filters_are_refused_and_never_stop_the_emulator() {
     let emulator = Emulator::start().unwrap();
-    let host = emulator.addr().to_string();
     for _ in 0..8 {
-        let query = [("startCreationTime", "2022-06-27T15:23:10+0::::")];
-        let auth = cos_ci_batch::sign::authorization(
-            &emulator.credentials(),
-            "GET",
-            "/inventorytriggerjob",
-            &query,
-            &[("host", &host)],
-            KeyTime::around(now(), 60, 900),
+        let auth = list_authorization(
+            &emulator,
+            &[("startCreationTime", "2022-06-27T15:23:10+0::::")],
         );
         let (status, body) = read(
             agent()

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::common::routes;
 use cos_ci_batch::emulator::{Emulator, Fault, Route};
 use cos_ci_batch::error::{ResponseError, TransportErrorKind};
 use cos_ci_batch::model::{BatchJob, Input, JobState};
@@ -29,14 +30,6 @@ fn setup(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> (Emulator, C
 
 fn job(name: &str) -> BatchJob {
     BatchJob::workflow(name, WORKFLOW, Input::prefix("videos/"))
-}
-
-fn routes(emulator: &Emulator) -> Vec<Route> {
-    emulator
-        .received()
-        .iter()
-        .map(|r| r.route().unwrap())
-        .collect()
 }
 
 // --- Retries of idempotent calls -------------------------------------------------------

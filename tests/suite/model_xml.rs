@@ -5,8 +5,7 @@ use crate::common::{compact, fixture, t};
 use cos_ci_batch::Error;
 use cos_ci_batch::error::ResponseError;
 use cos_ci_batch::model::{
-    BatchJob, Callback, Element, Input, JobLevel, JobState, JobType, MediaJob, Output, Tag,
-    TimeInterval,
+    BatchJob, Element, Input, JobLevel, JobState, JobType, Tag, TimeInterval,
 };
 use cos_ci_batch::ops::{
     Action, CancelJob, CreateJob, DescribeJob, HttpResponse, ListJobs, ListQuery,
@@ -16,22 +15,7 @@ fn interval() -> TimeInterval {
     TimeInterval::between(t("2022-02-01T12:00:00+0800"), t("2022-05-01T12:00:00+0800")).unwrap()
 }
 
-fn go_sdk_job() -> BatchJob {
-    BatchJob::media(
-        "demo",
-        Input::prefix_uploaded("input", interval()),
-        MediaJob::new(Tag::Transcode)
-            .queue_id("p893bcda225bf4945a378da6662e81a89")
-            .user_data("this is my inventorytriggerjob")
-            .job_level(JobLevel::Level1)
-            .callback(Callback::url("https://www.callback.com"))
-            .template_id("t1460606b9752148c4ab182f55163ba7cd")
-            .output(
-                Output::new("ap-chongqing", "test-1234567890")
-                    .object("output/${InventoryTriggerJobId}/out.mp4"),
-            ),
-    )
-}
+include!("../data/go_sdk_job.rs");
 
 fn ok(status: u16, body: &[u8]) -> HttpResponse {
     HttpResponse::new(status, body)

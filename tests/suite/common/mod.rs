@@ -31,3 +31,12 @@ pub fn t(text: &str) -> time::OffsetDateTime {
     cos_ci_batch::model::parse_time(text).unwrap()
 }
 pub mod raw_server;
+
+/// The routes of the requests an emulator received, in order.
+pub fn routes(emulator: &cos_ci_batch::emulator::Emulator) -> Vec<cos_ci_batch::emulator::Route> {
+    emulator
+        .received()
+        .iter()
+        .map(|r| r.route().unwrap())
+        .collect()
+}
