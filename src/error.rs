@@ -78,6 +78,14 @@ pub enum Error {
         /// The repeated `NextToken`.
         token: String,
     },
+    /// The outcomes of a batch job cannot be listed: the batch job does not say something the
+    /// listing needs, and [`crate::OutcomeOptions`] does not supply it either.
+    OutcomeSourceUnknown {
+        /// The batch job.
+        batch_job_id: String,
+        /// What is missing, such as `Tag` or `WorkflowIds`.
+        missing: &'static str,
+    },
     /// Listing stopped after this many pages in a row held no job but pointed to another.
     EmptyPages {
         /// How many empty pages were read.
@@ -172,6 +180,13 @@ impl fmt::Display for Error {
             Error::PagingLoop { token } => {
                 write!(f, "the service repeated the paging token {token:?}")
             }
+            Error::OutcomeSourceUnknown {
+                batch_job_id,
+                missing,
+            } => write!(
+                f,
+                "the outcomes of batch job {batch_job_id} cannot be listed: it does not say its {missing}, and OutcomeOptions does not give it"
+            ),
             Error::EmptyPages { pages } => write!(
                 f,
                 "the service returned {pages} pages in a row with no job and another NextToken"

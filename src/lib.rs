@@ -55,6 +55,9 @@ pub mod emulator;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use client::{Client, ClientBuilder, JobIter, MAX_EMPTY_PAGES, RetryPolicy, WaitOptions};
+pub use client::{
+    Client, ClientBuilder, JobIter, MAX_EMPTY_PAGES, ObjectOutcome, OutcomeIter, OutcomeOptions,
+    OutcomeSummary, Rerun, RetryPolicy, WaitOptions,
+};
 pub use credentials::Credentials;
 pub use error::Error;

@@ -49,7 +49,7 @@ BIN="$SCRATCH/t-release/release/cos-ci-batch-minimal"
 SIZE=$(stat -c %s "$BIN")
 echo "release binary, stripped (lto, codegen-units=1): $SIZE bytes = $(awk -v s="$SIZE" 'BEGIN { printf "%.2f", s / 1048576 }') MiB (target <= 3 MB)"
 
-cargo build --quiet --release --example emulator --features emulator
+cargo build --quiet --release --example emulator
 LOG="$SCRATCH/emulator.log"
 target/release/examples/emulator >"$LOG" &
 EMU_PID=$!

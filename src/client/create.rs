@@ -133,7 +133,7 @@ fn find_once(
         if found.is_some() {
             return found;
         }
-        query.next_token = Some(page.next_token?);
+        query.filters.next_token = Some(page.next_token?);
     }
     None
 }

@@ -3,6 +3,7 @@
 
 mod builder;
 mod create;
+mod outcomes;
 mod pages;
 mod retry;
 mod transport;
@@ -14,6 +15,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub use builder::ClientBuilder;
+pub use outcomes::{ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun};
 pub use pages::{JobIter, MAX_EMPTY_PAGES};
 pub use retry::RetryPolicy;
 pub use wait::WaitOptions;
@@ -23,7 +25,10 @@ use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::model::{BatchJob, JobDetail};
 use crate::ops::{
     Action, CancelJob, CancelJobResponse, CreateJobResponse, DescribeJob, DescribeJobResponse,
-    HttpRequest, HttpResponse, ListJobs, ListJobsResponse, ListQuery,
+    DescribeMediaJob, DescribeMediaJobResponse, DescribeWorkflowExecution,
+    DescribeWorkflowExecutionResponse, ExecutionQuery, HttpRequest, HttpResponse, ListJobs,
+    ListJobsResponse, ListMediaJobs, ListMediaJobsResponse, ListQuery, ListWorkflowExecutions,
+    ListWorkflowExecutionsResponse, MediaJobQuery, TriggerWorkflow, TriggerWorkflowResponse,
 };
 use crate::sign::KeyTime;
 use crate::unix_time;
@@ -160,6 +165,50 @@ impl Client {
     /// Cancels a batch job.
     pub fn cancel(&self, job_id: &str) -> Result<CancelJobResponse, Error> {
         self.execute(&CancelJob::new(job_id)?, RetryRule::Idempotent, None)
+    }
+
+    /// Lists one page of media jobs (`GET /jobs`).
+    pub fn list_media_jobs(&self, query: &MediaJobQuery) -> Result<ListMediaJobsResponse, Error> {
+        self.execute(&ListMediaJobs::new(query)?, RetryRule::Idempotent, None)
+    }
+
+    /// Describes one media job; [`Error::JobNotFound`] when it does not exist.
+    pub fn describe_media_job(&self, job_id: &str) -> Result<DescribeMediaJobResponse, Error> {
+        self.execute(&DescribeMediaJob::new(job_id)?, RetryRule::Idempotent, None)
+    }
+
+    /// Lists one page of workflow runs (`GET /workflowexecution`).
+    pub fn list_workflow_executions(
+        &self,
+        query: &ExecutionQuery,
+    ) -> Result<ListWorkflowExecutionsResponse, Error> {
+        self.execute(
+            &ListWorkflowExecutions::new(query)?,
+            RetryRule::Idempotent,
+            None,
+        )
+    }
+
+    /// Describes one workflow run, with its tasks; [`Error::JobNotFound`] when it does not
+    /// exist.
+    pub fn describe_workflow_execution(
+        &self,
+        run_id: &str,
+    ) -> Result<DescribeWorkflowExecutionResponse, Error> {
+        self.execute(
+            &DescribeWorkflowExecution::new(run_id)?,
+            RetryRule::Idempotent,
+            None,
+        )
+    }
+
+    /// Runs a workflow once on one object. Like a create, it is sent again only when it
+    /// certainly never reached the service.
+    pub fn trigger_workflow(
+        &self,
+        trigger: &TriggerWorkflow,
+    ) -> Result<TriggerWorkflowResponse, Error> {
+        self.execute(trigger, RetryRule::Create, None)
     }
 
     /// Polls a job until it is `Success`, `Failed` or `Cancel` and returns that detail

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::model::JobDetail;
 use crate::ops::ListQuery;
 
-/// Pages without a job read in a row before [`JobIter`] gives up with
+/// Pages without an entry read in a row before [`JobIter`] (or any listing) gives up with
 /// [`Error::EmptyPages`]: a service may return a few while filtering, never this many.
 pub const MAX_EMPTY_PAGES: u32 = 20;
 
@@ -40,42 +40,14 @@ pub const MAX_EMPTY_PAGES: u32 = 20;
 /// ```
 #[derive(Debug)]
 pub struct JobIter<'a> {
-    client: &'a Client,
-    query: ListQuery,
-    buffered: VecDeque<JobDetail>,
-    loops: LoopDetector,
-    /// What ends the listing once `buffered` is drained: `None` to fetch on, `Some(None)`
-    /// for the end, `Some(Some(e))` for an error.
-    end: Option<Option<Error>>,
+    pager: Pager<BatchJobs<'a>>,
 }
 
 impl<'a> JobIter<'a> {
     pub(super) fn new(client: &'a Client, query: ListQuery) -> Self {
+        let start = query.filters.next_token.clone();
         JobIter {
-            client,
-            loops: LoopDetector::new(query.next_token.clone()),
-            query,
-            buffered: VecDeque::new(),
-            end: None,
-        }
-    }
-
-    /// Fetches one page into the buffer, and notes how the listing ends if it does.
-    fn fetch(&mut self) {
-        let page = match self.client.list(&self.query) {
-            Ok(page) => page,
-            Err(e) => {
-                self.end = Some(Some(e));
-                return;
-            }
-        };
-        self.buffered.extend(page.jobs);
-        match page.next_token {
-            None => self.end = Some(None),
-            Some(token) if self.loops.repeats(&token) => {
-                self.end = Some(Some(Error::PagingLoop { token }));
-            }
-            Some(token) => self.query.next_token = Some(token),
+            pager: Pager::new(BatchJobs { client, query }, start),
         }
     }
 }
@@ -84,10 +56,88 @@ impl Iterator for JobIter<'_> {
     type Item = Result<JobDetail, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        self.pager.next()
+    }
+}
+
+#[derive(Debug)]
+struct BatchJobs<'a> {
+    client: &'a Client,
+    query: ListQuery,
+}
+
+impl Listing for BatchJobs<'_> {
+    type Item = JobDetail;
+
+    fn page(&mut self, token: Option<&str>) -> Result<Page<JobDetail>, Error> {
+        self.query.filters.next_token = token.map(str::to_owned);
+        let page = self.client.list(&self.query)?;
+        Ok((page.jobs, page.next_token))
+    }
+}
+
+/// Entries of one page and the token of the next (`None` on the last).
+pub(crate) type Page<T> = (Vec<T>, Option<String>);
+
+/// A listing that pages with `NextToken`.
+pub(crate) trait Listing {
+    type Item;
+
+    /// The page after the one that returned `token` (`None`: the first page).
+    fn page(&mut self, token: Option<&str>) -> Result<Page<Self::Item>, Error>;
+}
+
+/// Every entry of a listing, page after page, with the bounds described on [`JobIter`].
+#[derive(Debug)]
+pub(crate) struct Pager<L: Listing> {
+    listing: L,
+    token: Option<String>,
+    buffered: VecDeque<L::Item>,
+    loops: LoopDetector,
+    /// What ends the listing once `buffered` is drained: `None` to fetch on, `Some(None)`
+    /// for the end, `Some(Some(e))` for an error.
+    end: Option<Option<Error>>,
+}
+
+impl<L: Listing> Pager<L> {
+    pub(crate) fn new(listing: L, start: Option<String>) -> Self {
+        Pager {
+            listing,
+            loops: LoopDetector::new(start.clone()),
+            token: start,
+            buffered: VecDeque::new(),
+            end: None,
+        }
+    }
+
+    /// Fetches one page into the buffer, and notes how the listing ends if it does.
+    fn fetch(&mut self) {
+        let (entries, next) = match self.listing.page(self.token.as_deref()) {
+            Ok(page) => page,
+            Err(e) => {
+                self.end = Some(Some(e));
+                return;
+            }
+        };
+        self.buffered.extend(entries);
+        match next {
+            None => self.end = Some(None),
+            Some(token) if self.loops.repeats(&token) => {
+                self.end = Some(Some(Error::PagingLoop { token }));
+            }
+            Some(token) => self.token = Some(token),
+        }
+    }
+}
+
+impl<L: Listing> Iterator for Pager<L> {
+    type Item = Result<L::Item, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
         let mut empty_pages = 0;
         loop {
-            if let Some(job) = self.buffered.pop_front() {
-                return Some(Ok(job));
+            if let Some(entry) = self.buffered.pop_front() {
+                return Some(Ok(entry));
             }
             match &mut self.end {
                 Some(end) => return end.take().map(Err),

@@ -26,6 +26,16 @@ pub enum Route {
     List,
     /// `PUT /inventorytriggerjob/<id>?cancel`.
     Cancel,
+    /// `GET /jobs`.
+    MediaJobs,
+    /// `GET /jobs/<id>`.
+    MediaJob,
+    /// `GET /workflowexecution`.
+    Executions,
+    /// `GET /workflowexecution/<runId>`.
+    Execution,
+    /// `POST /triggerworkflow`.
+    Trigger,
     /// Any request.
     Any,
 }

@@ -40,6 +40,8 @@ mod create_request;
 mod fault;
 mod handler;
 mod http;
+mod listing;
+mod object_work;
 mod service;
 mod state;
 mod verify;
@@ -221,6 +223,54 @@ impl Emulator {
     /// Stores (or replaces) an object uploaded at `uploaded`.
     pub fn put_object(&self, key: impl Into<String>, uploaded: OffsetDateTime) {
         lock(&self.shared.state).put_object(key.into(), uploaded);
+    }
+
+    /// Stores (or replaces) many objects at once, all uploaded at `uploaded`: a bucket of a
+    /// hundred thousand objects takes a moment.
+    ///
+    /// ```
+    /// use cos_ci_batch::emulator::Emulator;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.put_objects((0..1000).map(|i| format!("v/{i:04}.mp4")), emulator.now());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn put_objects(
+        &self,
+        keys: impl IntoIterator<Item = impl Into<String>>,
+        uploaded: OffsetDateTime,
+    ) {
+        let mut state = lock(&self.shared.state);
+        for key in keys {
+            state.put_object(key.into(), uploaded);
+        }
+    }
+
+    /// Makes the objects whose key matches `pattern` (exactly, or with `*` matching any run
+    /// of characters) fail with `code` and `message` in the batch jobs and triggers created
+    /// from now on: their media jobs or workflow runs end `Failed`. The first matching rule
+    /// wins.
+    ///
+    /// ```
+    /// use cos_ci_batch::emulator::Emulator;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.fail_objects("videos/*.avi", "UnsupportedFormat", "avi is not supported");
+    /// emulator.fail_objects("videos/broken.mp4", "DecodeError", "no video stream");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn fail_objects(
+        &self,
+        pattern: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        lock(&self.shared.state).fail_objects(pattern.into(), code.into(), message.into());
+    }
+
+    /// Forgets every failure rule: work created from now on succeeds.
+    pub fn clear_failures(&self) {
+        lock(&self.shared.state).clear_failures();
     }
 
     /// Stores an inventory manifest listing `keys`, for `Input.Manifest`.

@@ -4,10 +4,14 @@ use time::OffsetDateTime;
 
 use super::create_request::CreateRequest;
 use super::fault::Route;
-use super::state::{State, StoredJob};
+use super::listing::{ListParams, param};
+use super::object_work;
+use super::state::{Snapshot, State, StoredJob};
 use super::verify;
-use crate::model::{JobState, JobType, format_time, parse_time};
-use crate::ops::{BASE_PATH, SECURITY_TOKEN_HEADER};
+use crate::model::{JobState, JobType, format_time};
+use crate::ops::{
+    BASE_PATH, EXECUTIONS_PATH, MEDIA_JOBS_PATH, SECURITY_TOKEN_HEADER, TRIGGER_PATH,
+};
 use crate::sign::KeyTime;
 use crate::xml::Writer;
 
@@ -70,13 +74,31 @@ impl std::fmt::Debug for ReceivedRequest {
 }
 
 pub(crate) fn route_of(method: &str, path: &str) -> Option<Route> {
-    match (method, path.strip_prefix(BASE_PATH)?) {
-        ("POST", "") => Some(Route::Create),
-        ("GET", "") => Some(Route::List),
-        ("GET", id) if id.len() > 1 && id.starts_with('/') => Some(Route::Describe),
-        ("PUT", id) if id.len() > 1 && id.starts_with('/') => Some(Route::Cancel),
-        _ => None,
+    let one = |rest: &str| rest.len() > 1 && rest.starts_with('/') && !rest[1..].contains('/');
+    if let Some(rest) = path.strip_prefix(BASE_PATH) {
+        return match (method, rest) {
+            ("POST", "") => Some(Route::Create),
+            ("GET", "") => Some(Route::List),
+            ("GET", id) if one(id) => Some(Route::Describe),
+            ("PUT", id) if one(id) => Some(Route::Cancel),
+            _ => None,
+        };
     }
+    if let Some(rest) = path.strip_prefix(MEDIA_JOBS_PATH) {
+        return match (method, rest) {
+            ("GET", "") => Some(Route::MediaJobs),
+            ("GET", id) if one(id) => Some(Route::MediaJob),
+            _ => None,
+        };
+    }
+    if let Some(rest) = path.strip_prefix(EXECUTIONS_PATH) {
+        return match (method, rest) {
+            ("GET", "") => Some(Route::Executions),
+            ("GET", id) if one(id) => Some(Route::Execution),
+            _ => None,
+        };
+    }
+    (method == "POST" && path == TRIGGER_PATH).then_some(Route::Trigger)
 }
 
 /// An answer: status and XML body (empty for cancel).
@@ -106,7 +128,7 @@ pub(crate) fn error_answer(status: u16, code: &str, message: &str, request_id: &
 
 /// `text` with every character XML 1.0 cannot carry replaced by `?`. Messages can quote what a
 /// client sent (a job id from the path, say), which may hold anything.
-fn representable(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn representable(text: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| {
         (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
     };
@@ -259,96 +281,47 @@ pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: 
                 Err(message) => invalid(&message),
             }
         }
+        Some(Route::MediaJobs) => object_work::list_media_jobs(state, request, request_id),
+        Some(Route::MediaJob) => object_work::describe_media_job(
+            state,
+            &request.path[MEDIA_JOBS_PATH.len() + 1..],
+            request_id,
+        ),
+        Some(Route::Executions) => object_work::list_executions(state, request, request_id),
+        Some(Route::Execution) => object_work::describe_execution(
+            state,
+            &request.path[EXECUTIONS_PATH.len() + 1..],
+            request_id,
+        ),
+        Some(Route::Trigger) => object_work::trigger(state, request, request_id),
         Some(Route::Any) | None => error_answer(404, "NoSuchResource", "no such API", request_id),
     }
 }
 
 fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
     let invalid = |message: String| error_answer(400, "InvalidArgument", &message, request_id);
-    let param = |name: &str| {
-        request
-            .query
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+    let params = match ListParams::read(&request.query) {
+        Ok(params) => params,
+        Err(message) => return invalid(message),
     };
-    let time_param = |name: &str| -> Result<Option<OffsetDateTime>, String> {
-        match param(name) {
-            None | Some("") => Ok(None),
-            Some(t) => parse_time(t)
-                .map(Some)
-                .ok_or_else(|| format!("{name} {t:?} is not a time")),
-        }
-    };
-    let size = match param("size").filter(|s| !s.is_empty()) {
-        None => 10,
-        Some(s) => match s.parse::<usize>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            _ => return invalid(format!("size {s:?} is outside 1..=100")),
-        },
-    };
-    let job_type = match param("type").filter(|s| !s.is_empty()) {
+    let param = |name: &str| param(&request.query, name);
+    let job_type = match param("type") {
         None => None,
         Some("Workflow") => Some(JobType::Workflow),
         Some("Job") => Some(JobType::Job),
         Some(t) => return invalid(format!("type {t:?} is not Workflow or Job")),
     };
-    let ascending = match param("orderByTime").filter(|s| !s.is_empty()) {
-        None | Some("Desc") => false,
-        Some("Asc") => true,
-        Some(o) => return invalid(format!("orderByTime {o:?} is not Desc or Asc")),
-    };
-    let mut states = Vec::new();
-    for name in param("states")
-        .filter(|s| !s.is_empty())
-        .unwrap_or("All")
-        .split(',')
-    {
-        let Ok(state) = name.parse::<JobState>();
-        match state {
-            JobState::Unknown(n) if n == "All" => states.clear(),
-            JobState::Unknown(n) => return invalid(format!("states holds an unknown state {n:?}")),
-            s => states.push(s),
-        }
-    }
-    let (after, before) = match (
-        time_param("startCreationTime"),
-        time_param("endCreationTime"),
-    ) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(m), _) | (_, Err(m)) => return invalid(m),
-    };
-    let start = match param("nextToken").filter(|s| !s.is_empty()) {
-        None => 0,
-        Some(t) => match t.parse::<usize>() {
-            Ok(n) => n,
-            Err(_) => return invalid(format!("nextToken {t:?} is not valid")),
-        },
-    };
-    let text_filter = |name: &str, value: Option<&str>| {
-        param(name)
-            .filter(|s| !s.is_empty())
-            .is_none_or(|p| Some(p) == value)
-    };
-    let mut matching: Vec<&StoredJob> = state
-        .jobs
-        .iter()
-        .filter(|j| job_type.as_ref().is_none_or(|t| *t == j.job.job_type))
-        .filter(|j| states.is_empty() || states.contains(&state.snapshot(j).state))
-        .filter(|j| {
-            after.is_none_or(|a| j.creation_stamp() >= a)
-                && before.is_none_or(|b| j.creation_stamp() <= b)
-        })
-        .filter(|j| text_filter("workflowId", j.job.workflow_id.as_deref()))
-        .filter(|j| text_filter("jobId", Some(&j.id)))
-        .filter(|j| text_filter("name", Some(&j.job.name)))
-        .collect();
-    if !ascending {
-        matching.reverse();
-    }
-    let page: Vec<&StoredJob> = matching.iter().skip(start).take(size).copied().collect();
-    let next = start + page.len();
-    let token = (next < matching.len()).then(|| next.to_string());
+    let text_filter =
+        |name: &str, value: Option<&str>| param(name).is_none_or(|p| Some(p) == value);
+    let (taken, token) = params.page(state.jobs.len(), |i| {
+        let j = &state.jobs[i];
+        job_type.as_ref().is_none_or(|t| *t == j.job.job_type)
+            && params.admits(&state.snapshot(j).state, j.creation_stamp())
+            && text_filter("workflowId", j.job.workflow_id.as_deref())
+            && text_filter("jobId", Some(&j.id))
+            && text_filter("name", Some(&j.job.name))
+    });
+    let page: Vec<&StoredJob> = taken.into_iter().map(|i| &state.jobs[i]).collect();
     jobs_answer(state, request_id, &page, token.as_deref())
 }
 
@@ -369,14 +342,14 @@ fn jobs_answer(
 }
 
 /// Describe of an unknown id: 200 with `NonExistJobIds`, as the API documents it.
-fn missing_answer(request_id: &str, id: &str) -> Answer {
+pub(crate) fn missing_answer(request_id: &str, id: &str) -> Answer {
     response_answer(request_id, |w| {
         let _ = w.text("NonExistJobIds", &representable(id));
     })
 }
 
 /// A 200 `<Response>` with its `RequestId`, then what `write_rest` writes.
-fn response_answer(request_id: &str, write_rest: impl FnOnce(&mut Writer)) -> Answer {
+pub(crate) fn response_answer(request_id: &str, write_rest: impl FnOnce(&mut Writer)) -> Answer {
     let mut w = Writer::new();
     w.open("Response");
     let _ = w.text("RequestId", request_id);
@@ -388,26 +361,51 @@ fn response_answer(request_id: &str, write_rest: impl FnOnce(&mut Writer)) -> An
     }
 }
 
-fn write_detail(w: &mut Writer, state: &State, job: &StoredJob) {
-    let snapshot = state.snapshot(job);
-    // The emulator's clock runs in UTC from today, which the format always carries.
-    let time_text = |t: OffsetDateTime| format_time(t).unwrap_or_else(|_| "-".to_owned());
-    let time_or_dash = |t: Option<OffsetDateTime>| t.map_or_else(|| "-".to_owned(), time_text);
-    let (code, message) = match (&snapshot.state, &job.failure) {
-        (JobState::Failed, Some((code, message))) => (code.as_str(), message.as_str()),
+/// A time as the service writes it. The emulator's clock runs in UTC from today, which the
+/// format always carries.
+pub(crate) fn time_text(t: OffsetDateTime) -> String {
+    format_time(t).unwrap_or_else(|_| "-".to_owned())
+}
+
+/// A time, or the service's `-` for one not reached yet.
+pub(crate) fn time_or_dash(t: Option<OffsetDateTime>) -> String {
+    t.map_or_else(|| "-".to_owned(), time_text)
+}
+
+/// `Code` and `Message`: the failure's once failed, `Success` and nothing otherwise.
+pub(crate) fn code_and_message<'a>(
+    state: &JobState,
+    failure: &'a Option<(String, String)>,
+) -> (&'a str, &'a str) {
+    match (state, failure) {
+        (JobState::Failed, Some((code, message))) => (code, message),
         _ => ("Success", ""),
-    };
-    w.open("JobsDetail");
-    // Stored jobs passed validation, so their text is representable.
+    }
+}
+
+/// `Code`, `Message`, `State` and the three times, as every job detail writes them. Stored
+/// text passed the service's checks, so it is representable.
+pub(crate) fn write_status(
+    w: &mut Writer,
+    snapshot: &Snapshot,
+    failure: &Option<(String, String)>,
+    created: OffsetDateTime,
+) {
+    let (code, message) = code_and_message(&snapshot.state, failure);
     let _ = w.text("Code", code);
-    let _ = w.text("Message", message);
+    let _ = w.text("Message", &representable(message));
+    let _ = w.text("State", snapshot.state.as_str());
+    let _ = w.text("CreationTime", &time_text(created));
+    let _ = w.text("StartTime", &time_or_dash(snapshot.start));
+    let _ = w.text("EndTime", &time_or_dash(snapshot.end));
+}
+
+fn write_detail(w: &mut Writer, state: &State, job: &StoredJob) {
+    w.open("JobsDetail");
     let _ = w.text("Type", job.job.job_type.as_str());
     let _ = w.text("Name", &job.job.name);
     let _ = w.text("JobId", &job.id);
-    let _ = w.text("State", snapshot.state.as_str());
-    let _ = w.text("CreationTime", &time_text(job.creation_stamp()));
-    let _ = w.text("StartTime", &time_or_dash(snapshot.start));
-    let _ = w.text("EndTime", &time_or_dash(snapshot.end));
+    write_status(w, &state.snapshot(job), &job.failure, job.creation_stamp());
     let _ = w.element(&job.job.input);
     let _ = w.element(&job.job.operation);
     w.close("JobsDetail");

@@ -1,6 +1,6 @@
 //! What the emulated service knows: objects, workflows, jobs and its clock.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
 
@@ -74,6 +74,37 @@ pub(crate) struct TemporaryCredentials {
     pub(crate) expires: OffsetDateTime,
 }
 
+/// The work a batch job (or a trigger) did on one object: a media job (`j…`) for a
+/// `Type=Job` batch job, a workflow run (`i…`) with one task and its media job otherwise.
+pub(crate) struct Work {
+    pub(crate) id: String,
+    /// The media job of a run's one task.
+    pub(crate) task_job_id: Option<String>,
+    pub(crate) object: String,
+    pub(crate) failure: Option<(String, String)>,
+}
+
+/// A run started by `POST /triggerworkflow`, tied to no batch job.
+pub(crate) struct TriggeredRun {
+    pub(crate) work: Work,
+    pub(crate) workflow_id: String,
+    pub(crate) created: OffsetDateTime,
+}
+
+/// Where a piece of work is: in batch job `n`, or among the triggered runs.
+#[derive(Clone, Copy)]
+pub(crate) enum WorkRef {
+    Batch(usize, usize),
+    Triggered(usize),
+}
+
+/// Objects matching `pattern` fail with this code and message.
+struct FailureRule {
+    pattern: String,
+    code: String,
+    message: String,
+}
+
 pub(crate) struct StoredJob {
     pub(crate) id: String,
     pub(crate) job: CreateRequest,
@@ -81,6 +112,8 @@ pub(crate) struct StoredJob {
     pub(crate) cancelled: Option<OffsetDateTime>,
     pub(crate) failure: Option<(String, String)>,
     pub(crate) covered: Vec<String>,
+    /// One piece of work per covered object, in the order covered.
+    pub(crate) work: Vec<Work>,
 }
 
 impl StoredJob {
@@ -99,12 +132,15 @@ pub(crate) struct Snapshot {
 
 pub(crate) struct State {
     pub(crate) clock: Clock,
-    objects: Vec<(String, OffsetDateTime)>,
+    objects: BTreeMap<String, OffsetDateTime>,
     manifests: HashMap<String, Vec<String>>,
     url_files: HashMap<String, Vec<String>>,
     workflows: HashSet<String>,
     pub(crate) jobs: Vec<StoredJob>,
     temporary: HashMap<String, TemporaryCredentials>,
+    failure_rules: Vec<FailureRule>,
+    pub(crate) triggered: Vec<TriggeredRun>,
+    work_index: HashMap<String, WorkRef>,
     submitted_for: Duration,
     running_for: Duration,
     id_seed: u64,
@@ -115,12 +151,15 @@ impl State {
     pub(crate) fn new() -> Self {
         State {
             clock: Clock::new(),
-            objects: Vec::new(),
+            objects: BTreeMap::new(),
             manifests: HashMap::new(),
             url_files: HashMap::new(),
             workflows: HashSet::new(),
             jobs: Vec::new(),
             temporary: HashMap::new(),
+            failure_rules: Vec::new(),
+            triggered: Vec::new(),
+            work_index: HashMap::new(),
             submitted_for: Duration::from_secs(1),
             running_for: Duration::from_secs(2),
             id_seed: std::collections::hash_map::RandomState::new()
@@ -131,8 +170,77 @@ impl State {
     }
 
     pub(crate) fn put_object(&mut self, key: String, uploaded: OffsetDateTime) {
-        self.objects.retain(|(k, _)| *k != key);
-        self.objects.push((key, uploaded));
+        self.objects.insert(key, uploaded);
+    }
+
+    /// Makes the objects matching `pattern` (`*` matches any run of characters) fail with
+    /// `code` and `message` in the batch jobs and triggers created from now on.
+    pub(crate) fn fail_objects(&mut self, pattern: String, code: String, message: String) {
+        self.failure_rules.push(FailureRule {
+            pattern,
+            code,
+            message,
+        });
+    }
+
+    pub(crate) fn clear_failures(&mut self) {
+        self.failure_rules.clear();
+    }
+
+    /// The failure the first matching rule gives `object`.
+    fn failure_of(&self, object: &str) -> Option<(String, String)> {
+        self.failure_rules
+            .iter()
+            .find(|rule| matches_pattern(&rule.pattern, object))
+            .map(|rule| (rule.code.clone(), rule.message.clone()))
+    }
+
+    /// New work on `object`: a media job, or a run with one task.
+    fn new_work(&mut self, object: String, run: bool) -> Work {
+        let (id, task_job_id) = if run {
+            (self.new_id('i'), Some(self.new_id('j')))
+        } else {
+            (self.new_id('j'), None)
+        };
+        Work {
+            failure: self.failure_of(&object),
+            id,
+            task_job_id,
+            object,
+        }
+    }
+
+    /// Runs `workflow_id` once on `object` now; `Err` when the workflow is unknown.
+    pub(crate) fn trigger(&mut self, workflow_id: &str, object: &str) -> Result<&Work, String> {
+        if !self.workflows.contains(workflow_id) {
+            return Err(format!("workflow {workflow_id} does not exist"));
+        }
+        let mut work = self.new_work(object.to_owned(), true);
+        if work.failure.is_none() && !self.objects.contains_key(object) {
+            work.failure = Some((
+                "ResourceNotFound".to_owned(),
+                format!("object {object} does not exist"),
+            ));
+        }
+        let index = self.triggered.len();
+        self.work_index
+            .insert(work.id.clone(), WorkRef::Triggered(index));
+        self.triggered.push(TriggeredRun {
+            work,
+            workflow_id: workflow_id.to_owned(),
+            created: self.clock.now(),
+        });
+        Ok(&self.triggered[index].work)
+    }
+
+    /// Where the work with this media job or run id is.
+    pub(crate) fn find_work(&self, id: &str) -> Option<WorkRef> {
+        self.work_index.get(id).copied()
+    }
+
+    /// The state of a triggered run, on the same schedule as a batch job.
+    pub(crate) fn triggered_snapshot(&self, run: &TriggeredRun) -> Snapshot {
+        self.natural_snapshot(run.created, run.work.failure.is_some())
     }
 
     pub(crate) fn put_manifest(&mut self, name: String, keys: Vec<String>) {
@@ -190,6 +298,21 @@ impl State {
         let now = self.clock.now();
         let id = self.new_id('b');
         let (covered, failure) = self.select(&job, now);
+        let run = job.job_type == JobType::Workflow;
+        // A batch job that fails as a whole starts no work.
+        let work: Vec<Work> = if failure.is_some() {
+            Vec::new()
+        } else {
+            covered
+                .iter()
+                .map(|object| self.new_work(object.clone(), run))
+                .collect()
+        };
+        let index = self.jobs.len();
+        for (n, piece) in work.iter().enumerate() {
+            self.work_index
+                .insert(piece.id.clone(), WorkRef::Batch(index, n));
+        }
         self.jobs.push(StoredJob {
             id,
             job,
@@ -197,8 +320,9 @@ impl State {
             cancelled: None,
             failure,
             covered,
+            work,
         });
-        self.jobs.len() - 1
+        index
     }
 
     fn select(
@@ -239,31 +363,30 @@ impl State {
                 let end = job.interval.1.unwrap_or(now);
                 Ok(self
                     .objects
-                    .iter()
+                    .range::<str, _>((
+                        std::ops::Bound::Included(prefix.as_str()),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .take_while(|(k, _)| k.starts_with(prefix.as_str()))
                     // The interval's times are whole seconds, and so is its end: an object
                     // uploaded within the end's second is inside.
-                    .filter(|(k, t)| {
-                        k.starts_with(prefix.as_str())
-                            && *t >= start
-                            && t.replace_nanosecond(0).unwrap_or(*t) <= end
-                    })
+                    .filter(|(_, t)| **t >= start && t.replace_nanosecond(0).unwrap_or(**t) <= end)
                     .map(|(k, _)| k.clone())
                     .collect())
             }
             Selector::Object(key) => Ok(self
                 .objects
-                .iter()
-                .filter(|(k, _)| k == key)
+                .get_key_value(key)
                 .map(|(k, _)| k.clone())
+                .into_iter()
                 .collect()),
             Selector::Manifest(name) => listed(self.manifests.get(name), "manifest", name),
             Selector::UrlFile(name) => listed(self.url_files.get(name), "url file", name)
                 .map(|urls| urls.iter().map(|u| key_of_url(u)).collect()),
         };
-        let existing: HashSet<&str> = self.objects.iter().map(|(k, _)| k.as_str()).collect();
         match candidates {
             Ok(mut keys) => {
-                keys.retain(|k| existing.contains(k.as_str()));
+                keys.retain(|k| self.objects.contains_key(k));
                 keys.sort();
                 keys.dedup();
                 (keys, failure)
@@ -277,10 +400,24 @@ impl State {
     }
 
     pub(crate) fn snapshot(&self, job: &StoredJob) -> Snapshot {
+        let natural = self.natural_snapshot(job.created, job.failure.is_some());
+        cancelled_at(natural, job.cancelled)
+    }
+
+    /// The state of one object's work in a batch job: it runs with the batch job, and ends
+    /// `Failed` when a failure rule caught its object.
+    pub(crate) fn work_snapshot(&self, job: &StoredJob, work: &Work) -> Snapshot {
+        let natural = self.natural_snapshot(job.created, work.failure.is_some());
+        cancelled_at(natural, job.cancelled)
+    }
+
+    /// Submitted, then Running, then Success (or Failed), on the configured durations from
+    /// `created`.
+    fn natural_snapshot(&self, created: OffsetDateTime, fails: bool) -> Snapshot {
         let now = self.clock.now();
-        let started = job.created + self.submitted_for;
+        let started = created + self.submitted_for;
         let ended = started + self.running_for;
-        let natural = if now < started {
+        if now < started {
             Snapshot {
                 state: JobState::Submitted,
                 start: None,
@@ -293,24 +430,15 @@ impl State {
                 end: None,
             }
         } else {
-            let state = if job.failure.is_some() {
-                JobState::Failed
-            } else {
-                JobState::Success
-            };
             Snapshot {
-                state,
+                state: if fails {
+                    JobState::Failed
+                } else {
+                    JobState::Success
+                },
                 start: Some(started),
                 end: Some(ended),
             }
-        };
-        match job.cancelled {
-            Some(at) if at < ended => Snapshot {
-                state: JobState::Cancel,
-                start: natural.start.filter(|s| *s <= at),
-                end: Some(at),
-            },
-            _ => natural,
         }
     }
 
@@ -331,10 +459,71 @@ impl State {
     }
 }
 
+/// `natural`, cut at `cancelled` when that came before the end.
+fn cancelled_at(natural: Snapshot, cancelled: Option<OffsetDateTime>) -> Snapshot {
+    match cancelled {
+        Some(at) if natural.end.is_none_or(|end| at < end) => Snapshot {
+            state: JobState::Cancel,
+            start: natural.start.filter(|s| *s <= at),
+            end: Some(at),
+        },
+        _ => natural,
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` matches any run of characters.
+fn matches_pattern(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
 /// The object key of a COS object URL: its path, percent-decoded, without the leading `/`.
 fn key_of_url(url: &str) -> String {
     let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
     let path = after_scheme.split_once('/').map_or("", |(_, p)| p);
     let path = path.split(['?', '#']).next().unwrap_or_default();
     super::service::percent_decode(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches_pattern;
+
+    #[test]
+    fn patterns_match_with_stars_and_exactly_without() {
+        for (pattern, text) in [
+            ("a.mp4", "a.mp4"),
+            ("*", ""),
+            ("*", "x/y"),
+            ("v/*.mp4", "v/a.mp4"),
+            ("v/*/*.mp4", "v/2024/a.mp4"),
+            ("*broken*", "v/broken-1.mp4"),
+            ("a*a", "aa"),
+        ] {
+            assert!(matches_pattern(pattern, text), "{pattern} {text}");
+        }
+        for (pattern, text) in [
+            ("a.mp4", "a.mp4x"),
+            ("v/*.mp4", "w/a.mp4"),
+            ("v/*.mp4", "v/a.mov"),
+            ("a*a", "a"),
+            ("*x*", "abc"),
+        ] {
+            assert!(!matches_pattern(pattern, text), "{pattern} {text}");
+        }
+    }
 }

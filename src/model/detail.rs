@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use super::element::Element;
 use super::time::ServiceTime;
-use super::wire::{ReadField, container};
+use super::wire::{ReadField, WriteField, container};
 use super::{CallbackFormat, CallbackType, JobLevel, QueueType, Tag};
 use crate::error::ResponseError;
 use crate::xml::Node;
@@ -126,6 +126,23 @@ impl FromStr for JobState {
             "Cancel" => JobState::Cancel,
             other => JobState::Unknown(other.to_owned()),
         })
+    }
+}
+
+impl ReadField for JobState {
+    fn read_field(node: &Node<'_, '_>) -> Self {
+        let Ok(state) = node.text().trim().parse();
+        state
+    }
+}
+
+impl WriteField for JobState {
+    fn write_field(
+        &self,
+        w: &mut crate::xml::Writer,
+        name: &str,
+    ) -> Result<(), crate::error::InvalidInput> {
+        w.text(name, self.as_str())
     }
 }
 

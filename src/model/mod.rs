@@ -14,6 +14,7 @@ mod element;
 mod job;
 mod job_param;
 mod media;
+mod object_jobs;
 mod time;
 pub(crate) mod wire;
 
@@ -32,5 +33,8 @@ pub use job_param::{
 pub use media::{
     Callback, CallbackFormat, CallbackType, JobLevel, MediaJob, MqConfig, MqMode, Output,
     QueueType, StreamExtract, Tag,
+};
+pub use object_jobs::{
+    ExecutionSummary, MediaJobDetail, MediaJobInput, WorkflowExecution, WorkflowTask,
 };
 pub use time::{ServiceTime, format_time, parse_time};

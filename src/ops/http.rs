@@ -86,6 +86,13 @@ impl HttpRequest {
         self
     }
 
+    /// A POST with no body still declares its length, as the service expects.
+    pub(crate) fn with_empty_body(mut self) -> Self {
+        self.headers
+            .push(("content-length".to_owned(), "0".to_owned()));
+        self
+    }
+
     /// The method.
     pub fn method(&self) -> Method {
         self.method

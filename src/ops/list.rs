@@ -1,30 +1,11 @@
 //! `GET /inventorytriggerjob`: one page of batch jobs, filtered.
 
-use time::OffsetDateTime;
-
-use super::{Action, BASE_PATH, HttpRequest, HttpResponse, Method, read_answer};
+use super::filters::{filter_setters, push_set};
+use super::{Action, BASE_PATH, HttpRequest, HttpResponse, ListFilters, Method, read_answer};
 use crate::error::{Error, InvalidInput};
-use crate::model::wire::wire_enum;
-use crate::model::{Element, JobDetail, JobState, JobType, format_time};
+use crate::model::{Element, JobDetail, JobType};
 
-wire_enum! {
-    /// Sort order by creation time (`orderByTime`).
-    ///
-    /// ```
-    /// use cos_ci_batch::ops::{ListQuery, Order};
-    ///
-    /// let oldest_first = ListQuery::new().order(Order::Asc);
-    /// assert_eq!(oldest_first.order.map(Order::as_str), Some("Asc"));
-    /// ```
-    pub enum Order {
-        /// Newest first (the service's default).
-        Desc = "Desc",
-        /// Oldest first.
-        Asc = "Asc",
-    }
-}
-
-/// The filters of a list call. Only the filters that are set are sent.
+/// The filters of a list of batch jobs. Only the filters that are set are sent.
 ///
 /// ```
 /// use cos_ci_batch::model::{JobState, JobType};
@@ -43,24 +24,14 @@ wire_enum! {
 pub struct ListQuery {
     /// `type`: Workflow or Job batch jobs.
     pub job_type: Option<JobType>,
-    /// `orderByTime`.
-    pub order: Option<Order>,
-    /// `states`: any of the states (empty: all).
-    pub states: Vec<JobState>,
-    /// `startCreationTime`: created at or after.
-    pub created_after: Option<OffsetDateTime>,
-    /// `endCreationTime`: created at or before.
-    pub created_before: Option<OffsetDateTime>,
     /// `workflowId`.
     pub workflow_id: Option<String>,
     /// `jobId`.
     pub job_id: Option<String>,
     /// `name`.
     pub name: Option<String>,
-    /// `size`: jobs per page, 1 to 100 (the service defaults to 10).
-    pub size: Option<u32>,
-    /// `nextToken`: the page after the one that returned it.
-    pub next_token: Option<String>,
+    /// Order, states, creation time, page size and paging token.
+    pub filters: ListFilters,
 }
 
 impl ListQuery {
@@ -72,25 +43,6 @@ impl ListQuery {
     /// Only jobs of this type.
     pub fn job_type(mut self, job_type: JobType) -> Self {
         self.job_type = Some(job_type);
-        self
-    }
-
-    /// Sort order.
-    pub fn order(mut self, order: Order) -> Self {
-        self.order = Some(order);
-        self
-    }
-
-    /// Only jobs in one of these states.
-    pub fn states(mut self, states: impl IntoIterator<Item = JobState>) -> Self {
-        self.states = states.into_iter().collect();
-        self
-    }
-
-    /// Only jobs created within `[after, before]`.
-    pub fn created_between(mut self, after: OffsetDateTime, before: OffsetDateTime) -> Self {
-        self.created_after = Some(after);
-        self.created_before = Some(before);
         self
     }
 
@@ -112,17 +64,7 @@ impl ListQuery {
         self
     }
 
-    /// Jobs per page, 1 to 100.
-    pub fn size(mut self, size: u32) -> Self {
-        self.size = Some(size);
-        self
-    }
-
-    /// Continue after the page that returned `token`.
-    pub fn next_token(mut self, token: impl Into<String>) -> Self {
-        self.next_token = Some(token.into());
-        self
-    }
+    filter_setters!();
 }
 
 /// One page of batch jobs.
@@ -165,45 +107,16 @@ pub struct ListJobs {
 }
 
 impl ListJobs {
-    /// Refuses a page size outside `1..=100`, and a creation-time filter the service's time
-    /// format cannot carry ([`format_time`]).
+    /// Refuses what [`ListFilters`] refuses: a page size outside `1..=100`, a creation time
+    /// the service's format cannot carry.
     pub fn new(query: &ListQuery) -> Result<Self, InvalidInput> {
-        if let Some(size) = query.size {
-            if !(1..=100).contains(&size) {
-                return Err(InvalidInput::PageSizeOutOfRange(size));
-            }
-        }
         let mut params = Vec::new();
-        let mut push = |name: &'static str, value: Option<String>| {
-            if let Some(value) = value {
-                params.push((name, value));
-            }
-        };
-        push(
-            "type",
-            query.job_type.as_ref().map(|t| t.as_str().to_owned()),
-        );
-        push("orderByTime", query.order.map(|o| o.as_str().to_owned()));
-        push(
-            "states",
-            (!query.states.is_empty()).then(|| {
-                let names: Vec<&str> = query.states.iter().map(JobState::as_str).collect();
-                names.join(",")
-            }),
-        );
-        push(
-            "startCreationTime",
-            query.created_after.map(format_time).transpose()?,
-        );
-        push(
-            "endCreationTime",
-            query.created_before.map(format_time).transpose()?,
-        );
-        push("workflowId", query.workflow_id.clone());
-        push("jobId", query.job_id.clone());
-        push("name", query.name.clone());
-        push("size", query.size.map(|s| s.to_string()));
-        push("nextToken", query.next_token.clone());
+        let job_type = query.job_type.as_ref().map(|t| t.as_str().to_owned());
+        push_set(&mut params, "type", job_type);
+        push_set(&mut params, "workflowId", query.workflow_id.clone());
+        push_set(&mut params, "jobId", query.job_id.clone());
+        push_set(&mut params, "name", query.name.clone());
+        query.filters.push_params(&mut params)?;
         Ok(ListJobs { query: params })
     }
 }
@@ -226,35 +139,12 @@ impl Action for ListJobs {
                 .filter(|c| c.name() == "JobsDetail")
                 .map(|d| JobDetail::read(&d))
                 .collect::<Result<Vec<_>, _>>()?;
-            let next_token = answer
-                .root
-                .child_text("NextToken")
-                .map(|t| t.trim().to_owned())
-                .filter(|t| !t.is_empty());
             Ok(ListJobsResponse {
                 jobs,
-                next_token,
+                next_token: answer.next_token(),
                 extra: answer.extra(&["JobsDetail", "NextToken"]),
                 request_id: answer.request_id,
             })
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_sizes_outside_1_to_100_are_refused() {
-        for size in [0, 101, 1000] {
-            assert_eq!(
-                ListJobs::new(&ListQuery::new().size(size)).unwrap_err(),
-                InvalidInput::PageSizeOutOfRange(size)
-            );
-        }
-        for size in [1, 100] {
-            assert!(ListJobs::new(&ListQuery::new().size(size)).is_ok());
-        }
     }
 }

@@ -33,14 +33,28 @@
 mod cancel;
 mod create;
 mod describe;
+mod executions;
+mod filters;
 mod http;
 mod list;
+mod media_jobs;
+mod trigger;
 
 pub use cancel::{CancelJob, CancelJobResponse};
 pub use create::{CreateJob, CreateJobResponse};
 pub use describe::{DescribeJob, DescribeJobResponse};
+pub use executions::{
+    DescribeWorkflowExecution, DescribeWorkflowExecutionResponse, EXECUTIONS_PATH, ExecutionQuery,
+    ListWorkflowExecutions, ListWorkflowExecutionsResponse,
+};
+pub use filters::{ListFilters, Order};
 pub use http::{HttpRequest, HttpResponse, Method};
-pub use list::{ListJobs, ListJobsResponse, ListQuery, Order};
+pub use list::{ListJobs, ListJobsResponse, ListQuery};
+pub use media_jobs::{
+    DescribeMediaJob, DescribeMediaJobResponse, ListMediaJobs, ListMediaJobsResponse,
+    MEDIA_JOBS_PATH, MediaJobQuery,
+};
+pub use trigger::{TRIGGER_PATH, TriggerWorkflow, TriggerWorkflowResponse};
 
 #[cfg(feature = "emulator")]
 pub(crate) use http::{RedactedHeaders, find_header};
@@ -49,7 +63,7 @@ use crate::error::{Error, InvalidInput, ResponseError, ResponseFailure, ServiceE
 use crate::model::Element;
 use crate::xml::{Document, Node};
 
-/// The path of every batch-job action.
+/// The path of the batch-job actions.
 pub const BASE_PATH: &str = "/inventorytriggerjob";
 
 /// The header carrying an STS session token on CI hosts (signed).
@@ -118,7 +132,27 @@ pub(crate) struct Answer<'a, 'input> {
     pub(crate) request_id: Option<String>,
 }
 
-impl Answer<'_, '_> {
+impl<'a, 'input> Answer<'a, 'input> {
+    /// The root's children called `name` that carry a non-blank `id` child: an entry without
+    /// its id is how the service may write an empty list, and is skipped.
+    pub(crate) fn entries(
+        &self,
+        name: &'static str,
+        id: &'static str,
+    ) -> impl Iterator<Item = Node<'a, 'input>> + use<'a, 'input> {
+        self.root.children().filter(move |c| {
+            c.name() == name && c.child_text(id).is_some_and(|t| !t.trim().is_empty())
+        })
+    }
+
+    /// `NextToken`, unless absent or blank (the last page).
+    pub(crate) fn next_token(&self) -> Option<String> {
+        self.root
+            .child_text("NextToken")
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    }
+
     /// The root's children other than `RequestId` and `known`, in order.
     pub(crate) fn extra(&self, known: &[&str]) -> Vec<Element> {
         self.root

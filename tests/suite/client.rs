@@ -105,7 +105,7 @@ fn create_sends_the_exact_request_and_returns_the_detail() {
     // First the same-named jobs that exist already (none of them can be the new one).
     assert_eq!(
         received[0].raw_url,
-        "/inventorytriggerjob?type=Workflow&orderByTime=Desc&name=demo&size=100"
+        "/inventorytriggerjob?type=Workflow&name=demo&orderByTime=Desc&size=100"
     );
     let r = &received[1];
     assert_eq!(r.method, "POST");
@@ -190,9 +190,10 @@ fn describe_cancel_and_list_send_the_exact_requests() {
     assert_eq!(
         list.raw_url,
         format!(
-            "/inventorytriggerjob?type=Workflow&orderByTime=Asc&states=Cancel%2CFailed\
+            "/inventorytriggerjob?type=Workflow&workflowId={WORKFLOW}&jobId={}&name=demo\
+             &orderByTime=Asc&states=Cancel%2CFailed\
              &startCreationTime=2022-02-01T12%3A00%3A00%2B0800&endCreationTime=2099-01-01T00%3A00%3A00%2B0000\
-             &workflowId={WORKFLOW}&jobId={}&name=demo&size=7&nextToken=0",
+             &size=7&nextToken=0",
             created.job.job_id
         )
     );

@@ -1,9 +1,8 @@
 //! Creates one batch job. Endpoint and credentials come from the arguments, so that the
 //! footprint script can aim it at the emulator: `minimal <endpoint> <secret-id> <secret-key>`.
 
-use cos_ci_batch::Client;
 use cos_ci_batch::model::{BatchJob, Input};
-use cos_ci_batch::sign::Credentials;
+use cos_ci_batch::{Client, Credentials};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -16,7 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .credentials(Credentials::new(id, key))
         .build()?;
     let job = BatchJob::workflow("footprint", "w0123456789abcdef0123456789abcdef", Input::prefix("videos/"));
-    let created = client.create(&job)?;
+    let created = client.create(&job)?.job;
     println!("{} {}", created.job_id, created.state);
     Ok(())
 }

@@ -1,0 +1,463 @@
+//! What happened to each object of a batch job: one record per object, from the media jobs
+//! (`Type=Job`) or the workflow runs (`Type=Workflow`) the batch job started, page by page.
+
+use std::collections::HashSet;
+
+use super::Client;
+use super::pages::{Listing, Page, Pager};
+use super::retry::RetryRule;
+use crate::error::Error;
+use crate::model::{
+    ExecutionSummary, JobDetail, JobState, JobType, MediaJobDetail, ServiceTime, Tag,
+};
+use crate::ops::{ExecutionQuery, MediaJobQuery, Order, TriggerWorkflow};
+
+/// What happened to one object of a batch job.
+///
+/// ```
+/// use cos_ci_batch::emulator::Emulator;
+/// use cos_ci_batch::model::{BatchJob, Input, JobState};
+/// use cos_ci_batch::OutcomeOptions;
+///
+/// let emulator = Emulator::start()?;
+/// emulator.add_workflow("w1");
+/// emulator.put_object("v/a.mp4", emulator.now());
+/// emulator.fail_objects("v/a.mp4", "DecodeError", "no video stream");
+/// let client = emulator.client_builder().build()?;
+/// let batch = client.create(&BatchJob::workflow("n", "w1", Input::prefix("v/")))?.job;
+/// emulator.advance(std::time::Duration::from_secs(10));
+///
+/// let outcome = client.outcomes(&batch, &OutcomeOptions::default())?.next().unwrap()?;
+/// assert_eq!((outcome.object.as_str(), &outcome.state), ("v/a.mp4", &JobState::Failed));
+/// assert_eq!(outcome.code.as_deref(), Some("DecodeError"));
+/// assert!(outcome.run_id.is_some());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ObjectOutcome {
+    /// The object key (empty if the service named none).
+    pub object: String,
+    /// The state of its media job or workflow run.
+    pub state: JobState,
+    /// The failure code, when the state is `Failed`.
+    pub code: Option<String>,
+    /// The failure message, when the state is `Failed`.
+    pub message: Option<String>,
+    /// The media job (`Type=Job`), or the job of the workflow node that failed.
+    pub media_job_id: Option<String>,
+    /// The workflow run (`Type=Workflow`).
+    pub run_id: Option<String>,
+    /// When the work was created.
+    pub created: Option<ServiceTime>,
+    /// When it started (media jobs).
+    pub started: Option<ServiceTime>,
+    /// When it ended (media jobs).
+    pub ended: Option<ServiceTime>,
+}
+
+impl ObjectOutcome {
+    fn from_media_job(job: MediaJobDetail) -> Self {
+        let failed = job.state == JobState::Failed;
+        ObjectOutcome {
+            object: job.object().unwrap_or_default().to_owned(),
+            code: job.code.filter(|_| failed),
+            message: job.message.filter(|_| failed),
+            state: job.state,
+            media_job_id: Some(job.job_id),
+            run_id: None,
+            created: job.creation_time,
+            started: job.start_time,
+            ended: job.end_time,
+        }
+    }
+
+    fn from_run(run: ExecutionSummary) -> Self {
+        ObjectOutcome {
+            object: run.object.unwrap_or_default(),
+            state: run.state,
+            code: None,
+            message: None,
+            media_job_id: None,
+            run_id: Some(run.run_id),
+            created: run.create_time,
+            started: None,
+            ended: None,
+        }
+    }
+}
+
+/// What [`Client::outcomes`] needs and the batch job may not say. The batch job's own
+/// `Operation` is read first; a value set here is used when it says nothing.
+///
+/// ```
+/// use cos_ci_batch::OutcomeOptions;
+/// use cos_ci_batch::model::Tag;
+///
+/// let options = OutcomeOptions::default().tag(Tag::Transcode).queue_id("p0123");
+/// assert_eq!(options.tag, Some(Tag::Transcode));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OutcomeOptions {
+    /// The Tag of a `Type=Job` batch job (the service requires it to list media jobs).
+    pub tag: Option<Tag>,
+    /// The queue of its media jobs.
+    pub queue_id: Option<String>,
+    /// The workflow of a `Type=Workflow` batch job.
+    pub workflow_id: Option<String>,
+    /// Whether a failed workflow run is described, for its failure code and message (one
+    /// more request per failed object; default true).
+    pub failure_details: bool,
+}
+
+impl Default for OutcomeOptions {
+    fn default() -> Self {
+        OutcomeOptions {
+            tag: None,
+            queue_id: None,
+            workflow_id: None,
+            failure_details: true,
+        }
+    }
+}
+
+impl OutcomeOptions {
+    /// Sets the Tag, for a batch job that does not echo its own.
+    pub fn tag(mut self, tag: Tag) -> Self {
+        self.tag = Some(tag);
+        self
+    }
+
+    /// Sets the queue id.
+    pub fn queue_id(mut self, id: impl Into<String>) -> Self {
+        self.queue_id = Some(id.into());
+        self
+    }
+
+    /// Sets the workflow id.
+    pub fn workflow_id(mut self, id: impl Into<String>) -> Self {
+        self.workflow_id = Some(id.into());
+        self
+    }
+
+    /// Sets whether failed workflow runs are described.
+    pub fn failure_details(mut self, describe: bool) -> Self {
+        self.failure_details = describe;
+        self
+    }
+}
+
+/// Every object outcome of a batch job, fetched page by page (100 at a time, oldest first)
+/// with the bounds of [`super::JobIter`]: memory stays flat however many objects there are.
+#[derive(Debug)]
+pub struct OutcomeIter<'a> {
+    pager: Pager<Outcomes<'a>>,
+}
+
+impl Iterator for OutcomeIter<'_> {
+    type Item = Result<ObjectOutcome, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.pager.next()
+    }
+}
+
+/// Where the outcomes of one batch job are listed.
+#[derive(Debug)]
+enum Outcomes<'a> {
+    Media {
+        client: &'a Client,
+        query: MediaJobQuery,
+    },
+    Workflow {
+        client: &'a Client,
+        query: ExecutionQuery,
+        failure_details: bool,
+    },
+}
+
+impl Listing for Outcomes<'_> {
+    type Item = ObjectOutcome;
+
+    fn page(&mut self, token: Option<&str>) -> Result<Page<ObjectOutcome>, Error> {
+        match self {
+            Outcomes::Media { client, query } => {
+                query.filters.next_token = token.map(str::to_owned);
+                let page = client.list_media_jobs(query)?;
+                let outcomes = page.jobs.into_iter().map(ObjectOutcome::from_media_job);
+                Ok((outcomes.collect(), page.next_token))
+            }
+            Outcomes::Workflow {
+                client,
+                query,
+                failure_details,
+            } => {
+                query.filters.next_token = token.map(str::to_owned);
+                let page = client.list_workflow_executions(query)?;
+                let mut outcomes = Vec::with_capacity(page.executions.len());
+                for run in page.executions {
+                    let mut outcome = ObjectOutcome::from_run(run);
+                    if *failure_details && outcome.state == JobState::Failed {
+                        add_failure_details(client, &mut outcome)?;
+                    }
+                    outcomes.push(outcome);
+                }
+                Ok((outcomes, page.next_token))
+            }
+        }
+    }
+}
+
+/// The code and message of a failed run: its first failed task's.
+fn add_failure_details(client: &Client, outcome: &mut ObjectOutcome) -> Result<(), Error> {
+    let Some(run_id) = outcome.run_id.as_deref() else {
+        return Ok(());
+    };
+    let run = client.describe_workflow_execution(run_id)?.execution;
+    if let Some(task) = run.first_failed_task() {
+        outcome.code = task.code.clone();
+        outcome.message = task.message.clone();
+        outcome.media_job_id = task.job_id.clone();
+    }
+    Ok(())
+}
+
+/// Counts by state over every object of a batch job, and the objects that failed.
+///
+/// ```
+/// use cos_ci_batch::OutcomeSummary;
+///
+/// fn report(summary: &OutcomeSummary) {
+///     for (state, count) in &summary.counts {
+///         println!("{state}: {count}");
+///     }
+///     for failed in &summary.failures {
+///         println!("{} failed: {:?} {:?}", failed.object, failed.code, failed.message);
+///     }
+///     if summary.failed > summary.failures.len() as u64 {
+///         println!("... and {} more (at most {} are kept)", summary.failed - summary.failures.len() as u64, summary.failures_cap);
+///     }
+/// }
+/// # let _ = report;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OutcomeSummary {
+    /// The batch job.
+    pub batch_job_id: String,
+    /// Objects listed in all.
+    pub total: u64,
+    /// Objects per state, exact, ordered by state name.
+    pub counts: Vec<(JobState, u64)>,
+    /// Objects that failed, exact.
+    pub failed: u64,
+    /// The first failed objects, at most `failures_cap` of them.
+    pub failures: Vec<ObjectOutcome>,
+    /// How many failed objects are kept at most.
+    pub failures_cap: usize,
+}
+
+/// What [`Client::rerun_failed`] did, or would do with a dry run.
+///
+/// ```
+/// use cos_ci_batch::Rerun;
+///
+/// fn report(rerun: &Rerun) {
+///     for object in &rerun.planned {
+///         println!("would trigger {object}");
+///     }
+///     for (object, run_id) in &rerun.triggered {
+///         println!("triggered {object}: run {run_id}");
+///     }
+///     for (object, error) in &rerun.errors {
+///         println!("could not trigger {object}: {error}");
+///     }
+/// }
+/// # let _ = report;
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Rerun {
+    /// The workflow run again.
+    pub workflow_id: String,
+    /// With a dry run: the failed objects that would be triggered, each once.
+    pub planned: Vec<String>,
+    /// The objects triggered, with the id of each new run.
+    pub triggered: Vec<(String, String)>,
+    /// The objects whose trigger failed, with why. A trigger that may have reached the
+    /// service is not sent again.
+    pub errors: Vec<(String, Error)>,
+}
+
+impl Client {
+    /// Every object outcome of `batch` (a batch job as [`Client::describe`] returns it), one
+    /// record per object. The listing is picked from the batch job: its media jobs (by its
+    /// `Tag`, and its `QueueId` when it has one) for `Type=Job`, its workflow runs (by its
+    /// `WorkflowIds`) for `Type=Workflow`; `options` supplies what the batch job does not say,
+    /// and the error names what is missing when neither does. Objects that never became a
+    /// media job or a run (filtered out, or the batch job ended first) are not listed: the
+    /// service lists no record of them.
+    pub fn outcomes(
+        &self,
+        batch: &JobDetail,
+        options: &OutcomeOptions,
+    ) -> Result<OutcomeIter<'_>, Error> {
+        let operation = batch.operation.as_ref();
+        let missing = |what: &'static str| Error::OutcomeSourceUnknown {
+            batch_job_id: batch.job_id.clone(),
+            missing: what,
+        };
+        let job_type = match (
+            &batch.job_type,
+            options.tag.is_some(),
+            options.workflow_id.is_some(),
+        ) {
+            (Some(job_type), _, _) => job_type.clone(),
+            (None, true, false) => JobType::Job,
+            (None, false, true) => JobType::Workflow,
+            (None, _, _) => return Err(missing("Type")),
+        };
+        let listing = match job_type {
+            JobType::Job => {
+                let tag = operation
+                    .and_then(|op| op.tag())
+                    .filter(|tag| !tag.as_str().is_empty())
+                    .or_else(|| options.tag.clone())
+                    .ok_or_else(|| missing("Tag"))?;
+                let mut query = MediaJobQuery::new(tag)
+                    .batch_job_id(batch.job_id.clone())
+                    .order(Order::Asc)
+                    .size(100);
+                let queue = operation
+                    .and_then(|op| op.queue_id.clone())
+                    .or_else(|| options.queue_id.clone());
+                if let Some(queue) = queue {
+                    query = query.queue_id(queue);
+                }
+                Outcomes::Media {
+                    client: self,
+                    query,
+                }
+            }
+            JobType::Workflow => {
+                let workflow = operation
+                    .and_then(|op| op.workflow_ids.clone())
+                    .filter(|id| !id.is_empty())
+                    .or_else(|| options.workflow_id.clone())
+                    .ok_or_else(|| missing("WorkflowIds"))?;
+                Outcomes::Workflow {
+                    client: self,
+                    query: ExecutionQuery::new(workflow)
+                        .batch_job_id(batch.job_id.clone())
+                        .order(Order::Asc)
+                        .size(100),
+                    failure_details: options.failure_details,
+                }
+            }
+            JobType::Unknown(_) => return Err(missing("Type")),
+        };
+        Ok(OutcomeIter {
+            pager: Pager::new(listing, None),
+        })
+    }
+
+    /// Exact counts by state over every object of `batch`, and its first `failures_cap`
+    /// failed objects with their codes.
+    pub fn outcome_summary(
+        &self,
+        batch: &JobDetail,
+        options: &OutcomeOptions,
+        failures_cap: usize,
+    ) -> Result<OutcomeSummary, Error> {
+        let mut summary = OutcomeSummary {
+            batch_job_id: batch.job_id.clone(),
+            total: 0,
+            counts: Vec::new(),
+            failed: 0,
+            failures: Vec::new(),
+            failures_cap,
+        };
+        for outcome in self.outcomes(batch, options)? {
+            let outcome = outcome?;
+            summary.total += 1;
+            match summary.counts.iter_mut().find(|(s, _)| *s == outcome.state) {
+                Some((_, count)) => *count += 1,
+                None => summary.counts.push((outcome.state.clone(), 1)),
+            }
+            if outcome.state == JobState::Failed {
+                summary.failed += 1;
+                if summary.failures.len() < failures_cap {
+                    summary.failures.push(outcome);
+                }
+            }
+        }
+        summary
+            .counts
+            .sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
+        Ok(summary)
+    }
+
+    /// Runs the workflow of a `Type=Workflow` batch job again on each object whose run
+    /// failed, one trigger per object, never twice in one call. With `dry_run`, triggers
+    /// nothing and says what would be triggered. A trigger is sent again only when it
+    /// certainly never reached the service; other failures are reported in
+    /// [`Rerun::errors`] and the next object is tried.
+    pub fn rerun_failed(
+        &self,
+        batch: &JobDetail,
+        options: &OutcomeOptions,
+        dry_run: bool,
+    ) -> Result<Rerun, Error> {
+        if batch
+            .job_type
+            .as_ref()
+            .is_some_and(|t| *t != JobType::Workflow)
+        {
+            return Err(Error::OutcomeSourceUnknown {
+                batch_job_id: batch.job_id.clone(),
+                missing: "a Workflow type (only workflow runs can be triggered again)",
+            });
+        }
+        let workflow_id = batch
+            .operation
+            .as_ref()
+            .and_then(|op| op.workflow_ids.clone())
+            .filter(|id| !id.is_empty())
+            .or_else(|| options.workflow_id.clone())
+            .ok_or_else(|| Error::OutcomeSourceUnknown {
+                batch_job_id: batch.job_id.clone(),
+                missing: "WorkflowIds",
+            })?;
+        let listing = options
+            .clone()
+            .workflow_id(workflow_id.clone())
+            .failure_details(false);
+        let mut rerun = Rerun {
+            workflow_id,
+            planned: Vec::new(),
+            triggered: Vec::new(),
+            errors: Vec::new(),
+        };
+        let mut seen = HashSet::new();
+        for outcome in self.outcomes(batch, &listing)? {
+            let outcome = outcome?;
+            if outcome.state != JobState::Failed || outcome.object.is_empty() {
+                continue;
+            }
+            if !seen.insert(outcome.object.clone()) {
+                continue;
+            }
+            if dry_run {
+                rerun.planned.push(outcome.object);
+                continue;
+            }
+            let trigger = TriggerWorkflow::new(&rerun.workflow_id, &outcome.object)?;
+            match self.execute(&trigger, RetryRule::Create, None) {
+                Ok(run) => rerun.triggered.push((outcome.object, run.run_id)),
+                Err(e) => rerun.errors.push((outcome.object, e)),
+            }
+        }
+        Ok(rerun)
+    }
+}
