@@ -21,7 +21,7 @@ use std::time::Duration;
 use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::model::{BatchJob, Input, JobType, TimeInterval};
 use cos_ci_batch::ops::{ListQuery, Order};
-use cos_ci_batch::{Client, Credentials, WaitOptions};
+use cos_ci_batch::{Client, Credentials, OutcomeOptions, WaitOptions};
 use time::OffsetDateTime;
 
 struct Target {
@@ -71,11 +71,15 @@ fn target() -> Result<Target, Box<dyn std::error::Error>> {
         ("input/old.mp4", 400),
         ("input/a.mp4", 20),
         ("input/b.mp4", 3),
+        ("input/c.avi", 2),
+        ("input/d.mp4", 1),
         ("other/c.mp4", 3),
     ] {
         emulator.put_object(key, now - Duration::from_secs(days_ago * 86_400));
         println!("seeded object {key:<16} uploaded {days_ago:>3} days ago");
     }
+    // The emulator lets chosen objects fail, to show what a summary says about them.
+    emulator.fail_objects("*.avi", "UnsupportedFormat", "avi input is not supported");
     println!("emulator at {}", emulator.endpoint());
     let client = emulator.client_builder().build()?;
     Ok(Target {
@@ -157,5 +161,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             job.state
         );
     }
+    // 5. What happened to each object of the first batch job: counts by state, and the objects that failed.
+    let summary = client.outcome_summary(&done, &OutcomeOptions::default(), 20)?;
+    println!("\nper object ({} in all):", summary.total);
+    for (state, count) in &summary.counts {
+        println!("  {state:<10} {count}");
+    }
+    for failed in &summary.failures {
+        println!(
+            "  failed: {} ({}: {})",
+            failed.object,
+            failed.code.as_deref().unwrap_or("-"),
+            failed.message.as_deref().unwrap_or("-")
+        );
+    }
+    if summary.failed > summary.failures.len() as u64 {
+        println!("  ... {} failed in all", summary.failed);
+    }
+
     Ok(())
 }

@@ -151,10 +151,34 @@ impl Resolver for MarkResolveFailure {
         config: &Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        // An address needs no lookup, and no lookup thread (ureq starts one for every call
+        // that has a timeout).
+        if let Some(addr) = literal_address(uri) {
+            let mut addrs = self.0.empty();
+            addrs.push(addr);
+            return Ok(addrs);
+        }
         self.0
             .resolve(uri, config, timeout)
             .map_err(mark(Setup::Resolve))
     }
+}
+
+/// The socket address of a URI whose host is an IP address, with its port or the scheme's.
+fn literal_address(uri: &Uri) -> Option<std::net::SocketAddr> {
+    let host = uri.host()?;
+    let ip: std::net::IpAddr = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+        .parse()
+        .ok()?;
+    let port = uri.port_u16().or_else(|| match uri.scheme_str()? {
+        "https" => Some(443),
+        "http" => Some(80),
+        _ => None,
+    })?;
+    Some(std::net::SocketAddr::new(ip, port))
 }
 
 #[derive(Debug)]

@@ -11,6 +11,7 @@ mod emulator_hardening;
 mod faults;
 mod hostile_edges;
 mod model_xml;
+mod outcomes;
 mod properties;
 mod secrets;
 mod signing;
