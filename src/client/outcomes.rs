@@ -8,7 +8,7 @@ use super::pages::{Listing, Page, Pager};
 use super::retry::RetryRule;
 use crate::error::Error;
 use crate::model::{
-    ExecutionSummary, JobDetail, JobState, JobType, MediaJobDetail, ServiceTime, Tag,
+    ExecutionSummary, JobDetail, JobState, JobType, MediaJobDetail, Reported, ServiceTime, Tag,
 };
 use crate::ops::{ExecutionQuery, MediaJobQuery, Order, TriggerWorkflow};
 
@@ -321,7 +321,8 @@ impl Client {
         let listing = match job_type {
             JobType::Job => {
                 let tag = operation
-                    .and_then(|op| op.tag())
+                    .and_then(|op| op.tag.as_ref())
+                    .and_then(Reported::value)
                     .filter(|tag| !tag.as_str().is_empty())
                     .or_else(|| options.tag.clone())
                     .ok_or_else(|| missing("Tag"))?;

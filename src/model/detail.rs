@@ -2,130 +2,148 @@
 //! cannot type never fails an answer: it is kept as text where the caller can see it, and
 //! every element the model does not name is kept in `extra`, at every level.
 
-use std::convert::Infallible;
 use std::fmt;
+use std::marker::PhantomData;
 use std::str::FromStr;
 
 use super::element::Element;
 use super::time::ServiceTime;
-use super::wire::{ReadField, WriteField, container};
-use super::{CallbackFormat, CallbackType, JobLevel, QueueType, Tag};
+use super::wire::{ReadField, WriteField, container, open_wire_enum};
+use super::{CallbackFormat, CallbackType, JobLevel, MqMode, QueueType, Tag};
 use crate::error::ResponseError;
 use crate::xml::Node;
 
-/// The kind of batch job (`Type`). Unknown values are kept.
+/// A value of a fixed set as the service wrote it: the text, kept whatever it holds, and the
+/// typed value when the text is one of the set.
 ///
 /// ```
-/// use cos_ci_batch::model::JobType;
+/// use cos_ci_batch::model::{JobLevel, Reported};
 ///
-/// assert_eq!("Workflow".parse::<JobType>(), Ok(JobType::Workflow));
-/// assert_eq!(JobType::Job.to_string(), "Job");
+/// let odd: Reported<JobLevel> = Reported::new("3x");
+/// assert_eq!((odd.text(), odd.value()), ("3x", None));
+/// assert_eq!(Reported::<JobLevel>::new(" 2 ").value(), Some(JobLevel::Level2));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum JobType {
-    /// Triggers a workflow on each object.
-    Workflow,
-    /// Runs one media job (transcode, snapshot, ...) on each object.
-    Job,
-    /// A type this crate does not know, as the service wrote it.
-    Unknown(String),
+pub struct Reported<T> {
+    text: String,
+    of: PhantomData<fn() -> T>,
 }
 
-impl JobType {
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            JobType::Workflow => "Workflow",
-            JobType::Job => "Job",
-            JobType::Unknown(other) => other,
+impl<T: FromStr> Reported<T> {
+    /// The value `text` reports.
+    pub fn new(text: impl Into<String>) -> Self {
+        Reported {
+            text: text.into(),
+            of: PhantomData,
+        }
+    }
+
+    /// The text as sent.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The typed value, when the text (trimmed) is one.
+    pub fn value(&self) -> Option<T> {
+        self.text.trim().parse().ok()
+    }
+}
+
+impl<T> Clone for Reported<T> {
+    fn clone(&self) -> Self {
+        Reported {
+            text: self.text.clone(),
+            of: PhantomData,
         }
     }
 }
 
-impl FromStr for JobType {
-    type Err = Infallible;
-
-    fn from_str(text: &str) -> Result<Self, Infallible> {
-        Ok(match text {
-            "Workflow" => JobType::Workflow,
-            "Job" => JobType::Job,
-            other => JobType::Unknown(other.to_owned()),
-        })
+impl<T> PartialEq for Reported<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
     }
 }
 
-impl fmt::Display for JobType {
+impl<T> Eq for Reported<T> {}
+
+impl<T> fmt::Debug for Reported<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
+        f.debug_tuple("Reported").field(&self.text).finish()
     }
 }
 
-/// The state of a batch job. Unknown states are kept, not refused, so a new state on the
-/// service side breaks nothing.
-///
-/// ```
-/// use cos_ci_batch::model::JobState;
-///
-/// assert!("Failed".parse::<JobState>().unwrap().is_final());
-/// assert!(!JobState::Pause.is_final());
-/// assert_eq!("Hibernating".parse::<JobState>(), Ok(JobState::Unknown("Hibernating".into())));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum JobState {
-    /// Accepted, not started.
-    Submitted,
-    /// Selecting objects and starting their media jobs.
-    Running,
-    /// Finished.
-    Success,
-    /// Finished with an error; see [`JobDetail::code`] and [`JobDetail::message`].
-    Failed,
-    /// Held because its queue is paused. Not final.
-    Pause,
-    /// Cancelled.
-    Cancel,
+impl<T: FromStr> ReadField for Reported<T> {
+    fn read_field(node: &Node<'_, '_>) -> Self {
+        Reported::new(node.text())
+    }
+}
+
+impl<T> WriteField for Reported<T> {
+    fn write_field(
+        &self,
+        w: &mut crate::xml::Writer,
+        name: &str,
+    ) -> Result<(), crate::error::InvalidInput> {
+        w.text(name, &self.text)
+    }
+}
+
+open_wire_enum! {
+    /// The kind of batch job (`Type`). Unknown values are kept.
+    ///
+    /// ```
+    /// use cos_ci_batch::model::JobType;
+    ///
+    /// assert_eq!("Workflow".parse::<JobType>(), Ok(JobType::Workflow));
+    /// assert_eq!(JobType::Job.to_string(), "Job");
+    /// ```
+    pub enum JobType {
+        /// Triggers a workflow on each object.
+        Workflow = "Workflow",
+        /// Runs one media job (transcode, snapshot, ...) on each object.
+        Job = "Job",
+    }
+    else
+    /// A type this crate does not know, as the service wrote it.
+    Unknown(String)
+}
+
+open_wire_enum! {
+    /// The state of a batch job, a media job or a workflow run. Unknown states are kept, not
+    /// refused, so a new state on the service side breaks nothing.
+    ///
+    /// ```
+    /// use cos_ci_batch::model::JobState;
+    ///
+    /// assert!("Failed".parse::<JobState>().unwrap().is_final());
+    /// assert!(!JobState::Pause.is_final());
+    /// assert_eq!("Hibernating".parse::<JobState>(), Ok(JobState::Unknown("Hibernating".into())));
+    /// ```
+    pub enum JobState {
+        /// Accepted, not started.
+        Submitted = "Submitted",
+        /// Selecting objects and starting their media jobs.
+        Running = "Running",
+        /// Finished.
+        Success = "Success",
+        /// Finished with an error; see [`JobDetail::code`] and [`JobDetail::message`].
+        Failed = "Failed",
+        /// Held because its queue is paused. Not final.
+        Pause = "Pause",
+        /// Cancelled.
+        Cancel = "Cancel",
+    }
+    else
     /// A state this crate does not know, as the service wrote it. Not final.
-    Unknown(String),
+    Unknown(String)
 }
 
 impl JobState {
-    /// The wire name.
-    pub fn as_str(&self) -> &str {
-        match self {
-            JobState::Submitted => "Submitted",
-            JobState::Running => "Running",
-            JobState::Success => "Success",
-            JobState::Failed => "Failed",
-            JobState::Pause => "Pause",
-            JobState::Cancel => "Cancel",
-            JobState::Unknown(other) => other,
-        }
-    }
-
     /// Whether the job can change no more: `Success`, `Failed` or `Cancel`.
     pub fn is_final(&self) -> bool {
         matches!(
             self,
             JobState::Success | JobState::Failed | JobState::Cancel
         )
-    }
-}
-
-impl FromStr for JobState {
-    type Err = Infallible;
-
-    fn from_str(text: &str) -> Result<Self, Infallible> {
-        Ok(match text {
-            "Submitted" => JobState::Submitted,
-            "Running" => JobState::Running,
-            "Success" => JobState::Success,
-            "Failed" => JobState::Failed,
-            "Pause" => JobState::Pause,
-            "Cancel" => JobState::Cancel,
-            other => JobState::Unknown(other.to_owned()),
-        })
     }
 }
 
@@ -143,12 +161,6 @@ impl WriteField for JobState {
         name: &str,
     ) -> Result<(), crate::error::InvalidInput> {
         w.text(name, self.as_str())
-    }
-}
-
-impl fmt::Display for JobState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
     }
 }
 
@@ -289,70 +301,42 @@ container! {
     /// ```
     pub struct ReportedMqConfig {
         one mq_region: String = "MqRegion",
-        one mq_mode: String = "MqMode",
+        one mq_mode: Reported<MqMode> = "MqMode",
         one mq_name: String = "MqName",
     }
 }
 
 container! {
     readable
-    /// `Operation` as the service echoes it. Values are text as sent; the typed accessors
-    /// read them when they can (a `JobLevel` of `3x` is kept, and reads as `None`).
-    /// `JobParam` and `Output` are kept as generic trees.
+    /// `Operation` as the service echoes it. Values of the fixed sets are [`Reported`]: the
+    /// text as sent, and the typed value when it is one (a `JobLevel` of `3x` is kept, and has
+    /// no value). `JobParam` and `Output` are kept as generic trees.
     ///
     /// ```
-    /// use cos_ci_batch::model::JobLevel;
+    /// use cos_ci_batch::model::{JobLevel, Tag};
     /// use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
     ///
     /// let body = b"<Response><JobsDetail><JobId>b1</JobId><Operation><Tag>Transcode</Tag>\
     ///              <JobLevel>3x</JobLevel></Operation></JobsDetail></Response>";
-    /// let op = DescribeJob::new("b1")?.parse(&HttpResponse::new(200, body.to_vec()))?.job.operation.unwrap();
-    /// assert_eq!(op.job_level.as_deref(), Some("3x"));
-    /// assert_eq!(op.job_level(), None);
-    /// assert_eq!(op.tag(), Some(cos_ci_batch::model::Tag::Transcode));
+    /// let op = DescribeJob::new("b1")?.parse(&HttpResponse::new(200, body))?.job.operation.unwrap();
+    /// let level = op.job_level.unwrap();
+    /// assert_eq!((level.text(), level.value()), ("3x", None));
+    /// assert_eq!(op.tag.unwrap().value(), Some(Tag::Transcode));
     /// # Ok::<(), cos_ci_batch::Error>(())
     /// ```
     pub struct ReportedOperation {
         one time_interval: ReportedTimeInterval = "TimeInterval",
         one workflow_ids: String = "WorkflowIds",
         one queue_id: String = "QueueId",
-        one queue_type: String = "QueueType",
+        one queue_type: Reported<QueueType> = "QueueType",
         one user_data: String = "UserData",
-        one job_level: String = "JobLevel",
-        one callback_format: String = "CallBackFormat",
-        one callback_type: String = "CallBackType",
+        one job_level: Reported<JobLevel> = "JobLevel",
+        one callback_format: Reported<CallbackFormat> = "CallBackFormat",
+        one callback_type: Reported<CallbackType> = "CallBackType",
         one callback: String = "CallBack",
         one callback_mq_config: ReportedMqConfig = "CallBackMqConfig",
-        one tag: String = "Tag",
+        one tag: Reported<Tag> = "Tag",
         one job_param: Element = "JobParam",
         one output: Element = "Output",
-    }
-}
-
-impl ReportedOperation {
-    /// `Tag`, typed.
-    pub fn tag(&self) -> Option<Tag> {
-        let Ok(tag) = self.tag.as_deref()?.trim().parse();
-        Some(tag)
-    }
-
-    /// `JobLevel`, when it is one of the documented levels.
-    pub fn job_level(&self) -> Option<JobLevel> {
-        self.job_level.as_deref()?.trim().parse().ok()
-    }
-
-    /// `QueueType`, when it is a documented one.
-    pub fn queue_type(&self) -> Option<QueueType> {
-        self.queue_type.as_deref()?.trim().parse().ok()
-    }
-
-    /// `CallBackFormat`, when it is a documented one.
-    pub fn callback_format(&self) -> Option<CallbackFormat> {
-        self.callback_format.as_deref()?.trim().parse().ok()
-    }
-
-    /// `CallBackType`, when it is a documented one.
-    pub fn callback_type(&self) -> Option<CallbackType> {
-        self.callback_type.as_deref()?.trim().parse().ok()
     }
 }

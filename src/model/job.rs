@@ -46,7 +46,7 @@ pub struct BatchJob {
 /// ```
 /// use cos_ci_batch::model::{JobKind, JobType, MediaJob, Tag, Workflow};
 ///
-/// let kinds = [JobKind::Workflow(Workflow::new("w1")), JobKind::Media(Box::new(MediaJob::new(Tag::Snapshot)))];
+/// let kinds = [JobKind::Workflow(Workflow::new("w1")), JobKind::Job(Box::new(MediaJob::new(Tag::Snapshot)))];
 /// assert_eq!(kinds.map(|k| k.job_type()), [JobType::Workflow, JobType::Job]);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +55,7 @@ pub enum JobKind {
     /// `Type=Workflow`: trigger a workflow on each object.
     Workflow(Workflow),
     /// `Type=Job`: run one media job (transcode, snapshot, ...) on each object.
-    Media(Box<MediaJob>),
+    Job(Box<MediaJob>),
 }
 
 impl JobKind {
@@ -63,7 +63,7 @@ impl JobKind {
     pub fn job_type(&self) -> super::JobType {
         match self {
             JobKind::Workflow(_) => super::JobType::Workflow,
-            JobKind::Media(_) => super::JobType::Job,
+            JobKind::Job(_) => super::JobType::Job,
         }
     }
 }
@@ -123,16 +123,16 @@ impl BatchJob {
     ///
     /// let job = BatchJob::media(
     ///     "transcode-all",
-    ///     Input::manifest("inventory/manifest.json"),
     ///     MediaJob::new(Tag::Transcode)
     ///         .template_id("t0123")
     ///         .output(Output::new("ap-guangzhou", "out-1250000000").object("hd/${InputName}.mp4")),
+    ///     Input::manifest("inventory/manifest.json"),
     /// );
     /// assert!(job.to_xml()?.contains("<Tag>Transcode</Tag><JobParam><TemplateId>t0123</TemplateId></JobParam>"));
     /// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
     /// ```
-    pub fn media(name: impl Into<String>, input: Input, job: MediaJob) -> Self {
-        BatchJob::new(name, input, JobKind::Media(Box::new(job)))
+    pub fn media(name: impl Into<String>, job: MediaJob, input: Input) -> Self {
+        BatchJob::new(name, input, JobKind::Job(Box::new(job)))
     }
 
     /// The `Type` this job is sent as.
@@ -174,7 +174,7 @@ impl BatchJob {
                     w.element(element)?;
                 }
             }
-            JobKind::Media(job) => job.write_operation_fields(w)?,
+            JobKind::Job(job) => job.write_operation_fields(w)?,
         }
         w.close("Operation");
         Ok(())

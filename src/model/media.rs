@@ -1,12 +1,9 @@
 //! The Operation of a `Type=Job` batch job: the media job to run on each object, where its
 //! results go, and its queue and callback settings.
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::element::Element;
 use super::job_param::JobParam;
-use super::wire::{WriteField, wire_enum};
+use super::wire::{WriteField, open_wire_enum, wire_enum};
 use crate::error::InvalidInput;
 use crate::xml::Writer;
 
@@ -21,7 +18,7 @@ use crate::xml::Writer;
 ///     .queue_type(QueueType::SpeedTranscoding)
 ///     .job_level(JobLevel::Level2)
 ///     .user_data("batch-42")
-///     .callback(Callback::url("https://example.com/ci-callback").format(CallbackFormat::Json));
+///     .callback(Callback::url("https://example.com/ci-callback", Some(CallbackFormat::Json)));
 /// assert_eq!(job.tag, Tag::Transcode);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,15 +115,15 @@ impl MediaJob {
 
     /// The Operation children after `TimeInterval`, in the order the Go SDK writes them.
     pub(crate) fn write_operation_fields(&self, w: &mut Writer) -> Result<(), InvalidInput> {
+        if self.tag.as_str().is_empty() {
+            return Err(InvalidInput::Empty("Tag"));
+        }
         w.opt_text("QueueId", self.queue_id.as_deref())?;
         w.opt_text("QueueType", self.queue_type.map(QueueType::as_str))?;
         w.opt_text("UserData", self.user_data.as_deref())?;
         w.opt_text("JobLevel", self.job_level.map(JobLevel::as_str))?;
         if let Some(callback) = &self.callback {
             callback.write(w)?;
-        }
-        if self.tag.as_str().is_empty() {
-            return Err(InvalidInput::Empty("Tag"));
         }
         w.text("Tag", self.tag.as_str())?;
         if let Some(param) = &self.job_param {
@@ -142,117 +139,65 @@ impl MediaJob {
     }
 }
 
-/// `Tag`: the kind of media job a `Type=Job` batch job runs. [`Tag::Other`] is the escape
-/// hatch for a kind this crate does not list yet, sent as given.
-///
-/// ```
-/// use cos_ci_batch::model::Tag;
-///
-/// assert_eq!("Snapshot".parse::<Tag>(), Ok(Tag::Snapshot));
-/// assert_eq!("ImageInspect".parse::<Tag>(), Ok(Tag::Other("ImageInspect".into())));
-/// assert_eq!(Tag::VoiceSeparate.as_str(), "VoiceSeparate");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Tag {
-    /// `Animation`: video to animated image.
-    Animation,
-    /// `SmartCover`.
-    SmartCover,
-    /// `Transcode`.
-    Transcode,
-    /// `Snapshot`.
-    Snapshot,
-    /// `SpeechRecognition`.
-    SpeechRecognition,
-    /// `Concat`.
-    Concat,
-    /// `VoiceSeparate`.
-    VoiceSeparate,
-    /// `VideoMontage`: highlights.
-    VideoMontage,
-    /// `SDRtoHDR`.
-    SdrToHdr,
-    /// `VideoProcess`: enhancement.
-    VideoProcess,
-    /// `SuperResolution`.
-    SuperResolution,
-    /// `Segment`: remux and segment.
-    Segment,
-    /// `VideoTag`.
-    VideoTag,
-    /// `PicProcess`: image processing.
-    PicProcess,
-    /// `DigitalWatermark`.
-    DigitalWatermark,
-    /// `ExtractDigitalWatermark`.
-    ExtractDigitalWatermark,
-    /// `MediaInfo`.
-    MediaInfo,
-    /// `StreamExtract`.
-    StreamExtract,
-    /// `Tts`: text to speech.
-    Tts,
-    /// `NoiseReduction`.
-    NoiseReduction,
-    /// `QualityEstimate`.
-    QualityEstimate,
+open_wire_enum! {
+    /// `Tag`: the kind of media job a `Type=Job` batch job runs. [`Tag::Other`] is the escape
+    /// hatch for a kind this crate does not list yet, sent as given; `parse` gives a listed
+    /// variant whenever it can.
+    ///
+    /// ```
+    /// use cos_ci_batch::model::Tag;
+    ///
+    /// assert_eq!("Snapshot".parse::<Tag>(), Ok(Tag::Snapshot));
+    /// assert_eq!("ImageInspect".parse::<Tag>(), Ok(Tag::Other("ImageInspect".into())));
+    /// assert_eq!(Tag::VoiceSeparate.as_str(), "VoiceSeparate");
+    /// ```
+    pub enum Tag {
+        /// `Animation`: video to animated image.
+        Animation = "Animation",
+        /// `SmartCover`.
+        SmartCover = "SmartCover",
+        /// `Transcode`.
+        Transcode = "Transcode",
+        /// `Snapshot`.
+        Snapshot = "Snapshot",
+        /// `SpeechRecognition`.
+        SpeechRecognition = "SpeechRecognition",
+        /// `Concat`.
+        Concat = "Concat",
+        /// `VoiceSeparate`.
+        VoiceSeparate = "VoiceSeparate",
+        /// `VideoMontage`: highlights.
+        VideoMontage = "VideoMontage",
+        /// `SDRtoHDR`.
+        SdrToHdr = "SDRtoHDR",
+        /// `VideoProcess`: enhancement.
+        VideoProcess = "VideoProcess",
+        /// `SuperResolution`.
+        SuperResolution = "SuperResolution",
+        /// `Segment`: remux and segment.
+        Segment = "Segment",
+        /// `VideoTag`.
+        VideoTag = "VideoTag",
+        /// `PicProcess`: image processing.
+        PicProcess = "PicProcess",
+        /// `DigitalWatermark`.
+        DigitalWatermark = "DigitalWatermark",
+        /// `ExtractDigitalWatermark`.
+        ExtractDigitalWatermark = "ExtractDigitalWatermark",
+        /// `MediaInfo`.
+        MediaInfo = "MediaInfo",
+        /// `StreamExtract`.
+        StreamExtract = "StreamExtract",
+        /// `Tts`: text to speech.
+        Tts = "Tts",
+        /// `NoiseReduction`.
+        NoiseReduction = "NoiseReduction",
+        /// `QualityEstimate`.
+        QualityEstimate = "QualityEstimate",
+    }
+    else
     /// Any other Tag, sent as given.
-    Other(String),
-}
-
-const TAGS: [(Tag, &str); 21] = [
-    (Tag::Animation, "Animation"),
-    (Tag::SmartCover, "SmartCover"),
-    (Tag::Transcode, "Transcode"),
-    (Tag::Snapshot, "Snapshot"),
-    (Tag::SpeechRecognition, "SpeechRecognition"),
-    (Tag::Concat, "Concat"),
-    (Tag::VoiceSeparate, "VoiceSeparate"),
-    (Tag::VideoMontage, "VideoMontage"),
-    (Tag::SdrToHdr, "SDRtoHDR"),
-    (Tag::VideoProcess, "VideoProcess"),
-    (Tag::SuperResolution, "SuperResolution"),
-    (Tag::Segment, "Segment"),
-    (Tag::VideoTag, "VideoTag"),
-    (Tag::PicProcess, "PicProcess"),
-    (Tag::DigitalWatermark, "DigitalWatermark"),
-    (Tag::ExtractDigitalWatermark, "ExtractDigitalWatermark"),
-    (Tag::MediaInfo, "MediaInfo"),
-    (Tag::StreamExtract, "StreamExtract"),
-    (Tag::Tts, "Tts"),
-    (Tag::NoiseReduction, "NoiseReduction"),
-    (Tag::QualityEstimate, "QualityEstimate"),
-];
-
-impl Tag {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Tag::Other(other) => other,
-            known => TAGS
-                .iter()
-                .find(|(tag, _)| tag == known)
-                .map_or("", |(_, wire)| wire),
-        }
-    }
-}
-
-impl FromStr for Tag {
-    type Err = std::convert::Infallible;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Ok(TAGS
-            .iter()
-            .find(|(_, wire)| *wire == text)
-            .map_or_else(|| Tag::Other(text.to_owned()), |(tag, _)| tag.clone()))
-    }
-}
-
-impl fmt::Display for Tag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
+    Other(String)
 }
 
 wire_enum! {
@@ -346,8 +291,8 @@ wire_enum! {
 /// use cos_ci_batch::model::{Callback, CallbackFormat, MqConfig, MqMode};
 ///
 /// let quiet = Callback::Disabled;
-/// let web = Callback::url("https://example.com/hook").format(CallbackFormat::Json);
-/// let mq = Callback::tdmq(MqConfig::new("gz", MqMode::Queue, "ci-events"));
+/// let web = Callback::url("https://example.com/hook", Some(CallbackFormat::Json));
+/// let mq = Callback::tdmq(MqConfig::new("gz", MqMode::Queue, "ci-events"), None);
 /// # let _ = (quiet, web, mq);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -372,28 +317,17 @@ pub enum Callback {
 }
 
 impl Callback {
-    /// An HTTP callback to `url`.
-    pub fn url(url: impl Into<String>) -> Self {
+    /// An HTTP callback to `url`, in `format` (the service's default, XML, when `None`).
+    pub fn url(url: impl Into<String>, format: Option<CallbackFormat>) -> Self {
         Callback::Url {
             url: url.into(),
-            format: None,
+            format,
         }
     }
 
-    /// A TDMQ callback.
-    pub fn tdmq(mq: MqConfig) -> Self {
-        Callback::Tdmq { mq, format: None }
-    }
-
-    /// Sets `CallBackFormat` (no effect on [`Callback::Disabled`], which sends nothing).
-    pub fn format(mut self, callback_format: CallbackFormat) -> Self {
-        match &mut self {
-            Callback::Url { format, .. } | Callback::Tdmq { format, .. } => {
-                *format = Some(callback_format);
-            }
-            Callback::Disabled => {}
-        }
-        self
+    /// A TDMQ callback, in `format` (XML when `None`).
+    pub fn tdmq(mq: MqConfig, format: Option<CallbackFormat>) -> Self {
+        Callback::Tdmq { mq, format }
     }
 
     fn write(&self, w: &mut Writer) -> Result<(), InvalidInput> {

@@ -19,7 +19,7 @@ mod time;
 pub(crate) mod wire;
 
 pub use detail::{
-    JobDetail, JobState, JobType, ReportedInput, ReportedMqConfig, ReportedOperation,
+    JobDetail, JobState, JobType, Reported, ReportedInput, ReportedMqConfig, ReportedOperation,
     ReportedTimeInterval,
 };
 pub use element::Element;

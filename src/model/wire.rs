@@ -257,4 +257,53 @@ macro_rules! wire_enum {
     };
 }
 
-pub(crate) use {container, wire_enum};
+/// Declares an open set of wire values: the listed ones, and a last variant (written after
+/// `else`) that keeps any other text (an answer's new value, or a request's escape hatch). Parsing never fails and
+/// gives a listed variant whenever the text is one, so the fallback never holds a listed value
+/// when it comes from `parse`.
+macro_rules! open_wire_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )+
+        }
+        else $(#[$fmeta:meta])* $fallback:ident(String)
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            $(#[$fmeta])* $fallback(String),
+        }
+
+        impl $name {
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )+
+                    $name::$fallback(other) => other,
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Ok(match text {
+                    $( $wire => $name::$variant, )+
+                    other => $name::$fallback(other.to_owned()),
+                })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+    };
+}
+
+pub(crate) use {container, open_wire_enum, wire_enum};

@@ -12,16 +12,16 @@ fn go_sdk_job() -> cos_ci_batch::model::BatchJob {
             .unwrap();
     BatchJob::media(
         "demo",
-        Input::prefix_uploaded("input", uploaded),
         MediaJob::new(Tag::Transcode)
             .queue_id("p893bcda225bf4945a378da6662e81a89")
             .user_data("this is my inventorytriggerjob")
             .job_level(JobLevel::Level1)
-            .callback(Callback::url("https://www.callback.com"))
+            .callback(Callback::url("https://www.callback.com", None))
             .template_id("t1460606b9752148c4ab182f55163ba7cd")
             .output(
                 Output::new("ap-chongqing", "test-1234567890")
                     .object("output/${InventoryTriggerJobId}/out.mp4"),
             ),
+        Input::prefix_uploaded("input", uploaded),
     )
 }

@@ -338,8 +338,8 @@ fn unknown_workflows_and_tags_fail_with_a_code_and_message() {
     let job = client
         .create(&BatchJob::media(
             "bad",
-            Input::prefix("videos/"),
             MediaJob::new(Tag::Other("Teleport".into())),
+            Input::prefix("videos/"),
         ))
         .unwrap()
         .job
@@ -404,8 +404,8 @@ fn list_filters_orders_and_pages() {
         } else {
             BatchJob::media(
                 format!("job-{i}"),
-                Input::prefix("videos/"),
                 MediaJob::new(Tag::Snapshot),
+                Input::prefix("videos/"),
             )
         };
         all.push(client.create(&job).unwrap());

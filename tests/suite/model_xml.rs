@@ -126,7 +126,10 @@ fn list_response_fixture() {
     assert_eq!(time(&job.start_time), Some(t("2022-06-27T15:23:11+0800")));
     assert_eq!(time(&job.end_time), Some(t("2022-06-27T15:25:10+0800")));
     let op = job.operation.as_ref().unwrap();
-    assert_eq!(op.job_level(), Some(JobLevel::Level0));
+    assert_eq!(
+        op.job_level.as_ref().unwrap().value(),
+        Some(JobLevel::Level0)
+    );
     assert_eq!(op.callback.as_deref(), Some("https://www.callback.com"));
     let param = op.job_param.as_ref().unwrap();
     assert_eq!(
@@ -218,7 +221,7 @@ fn an_unknown_element_at_every_level_is_kept() {
     assert_eq!(input.object.as_deref(), Some("k"));
     assert_eq!(input.extra, [Element::text("Url", "https://x/y")]);
     let op = detail.operation.unwrap();
-    assert_eq!(op.tag(), Some(Tag::Snapshot));
+    assert_eq!(op.tag.as_ref().unwrap().value(), Some(Tag::Snapshot));
     assert_eq!(op.extra, [Element::text("FreeTranscode", "true")]);
     assert_eq!(
         op.time_interval.unwrap().extra,
@@ -257,14 +260,10 @@ fn one_value_the_model_cannot_type_never_fails_the_answer() {
     assert_eq!((created.text(), created.time()), ("2022/06/27 15:23", None));
     assert_eq!(detail.end_time.unwrap().text(), "1656314590");
     let op = detail.operation.unwrap();
-    assert_eq!(
-        (op.job_level.as_deref(), op.job_level()),
-        (Some("3x"), None)
-    );
-    assert_eq!(
-        (op.queue_type.as_deref(), op.queue_type()),
-        (Some("Turbo"), None)
-    );
+    let level = op.job_level.clone().unwrap();
+    assert_eq!((level.text(), level.value()), ("3x", None));
+    let queue_type = op.queue_type.clone().unwrap();
+    assert_eq!((queue_type.text(), queue_type.value()), ("Turbo", None));
     assert_eq!(
         op.time_interval.unwrap().start.unwrap().text(),
         "last tuesday"

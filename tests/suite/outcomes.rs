@@ -40,7 +40,7 @@ fn transcode() -> MediaJob {
 fn a_job_batch_reports_one_media_job_per_object_with_codes_and_outputs() {
     let (emulator, client) = seeded(&KEYS);
     let batch = client
-        .create(&BatchJob::media("hd", Input::prefix("in/"), transcode()))
+        .create(&BatchJob::media("hd", transcode(), Input::prefix("in/")))
         .unwrap()
         .job;
     emulator.advance(Duration::from_secs(10));
@@ -165,7 +165,7 @@ fn the_summary_counts_exactly_and_caps_the_failures_it_lists() {
     let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
     let (emulator, client) = seeded(&key_refs);
     let batch = client
-        .create(&BatchJob::media("hd", Input::prefix("in/"), transcode()))
+        .create(&BatchJob::media("hd", transcode(), Input::prefix("in/")))
         .unwrap()
         .job;
     emulator.advance(Duration::from_secs(10));
@@ -229,7 +229,7 @@ fn failed_objects_of_a_workflow_batch_are_run_again_once_each() {
     }
     // A media-job batch has nothing to trigger.
     let job_batch = client
-        .create(&BatchJob::media("hd", Input::prefix("in/"), transcode()))
+        .create(&BatchJob::media("hd", transcode(), Input::prefix("in/")))
         .unwrap()
         .job;
     let err = client.rerun_failed(&job_batch, &options, true).unwrap_err();
@@ -240,7 +240,7 @@ fn failed_objects_of_a_workflow_batch_are_run_again_once_each() {
 fn what_the_batch_job_does_not_say_is_asked_for_by_name() {
     let (emulator, client) = seeded(&KEYS);
     let created = client
-        .create(&BatchJob::media("hd", Input::prefix("in/"), transcode()))
+        .create(&BatchJob::media("hd", transcode(), Input::prefix("in/")))
         .unwrap()
         .job;
     emulator.advance(Duration::from_secs(10));
@@ -264,7 +264,7 @@ fn what_the_batch_job_does_not_say_is_asked_for_by_name() {
 fn the_listings_filter_and_page_like_the_service() {
     let (emulator, client) = seeded(&KEYS);
     let job = client
-        .create(&BatchJob::media("hd", Input::prefix("in/"), transcode()))
+        .create(&BatchJob::media("hd", transcode(), Input::prefix("in/")))
         .unwrap()
         .job;
     let flow = client

@@ -209,9 +209,12 @@ fn batch_job() -> impl Strategy<Value = (BatchJob, Said)> {
                     media = media.job_level(l);
                 }
                 if let Some(url) = &url {
-                    media = media.callback(Callback::url(url.clone()).format(CallbackFormat::Json));
+                    media = media.callback(Callback::url(url.clone(), Some(CallbackFormat::Json)));
                 } else {
-                    media = media.callback(Callback::tdmq(MqConfig::new("gz", MqMode::Queue, "q")));
+                    media = media.callback(Callback::tdmq(
+                        MqConfig::new("gz", MqMode::Queue, "q"),
+                        None,
+                    ));
                 }
                 if let Some(t) = &template {
                     media = media.template_id(t.clone());
@@ -219,7 +222,7 @@ fn batch_job() -> impl Strategy<Value = (BatchJob, Said)> {
                 if let Some(extra) = &extra {
                     media = media.with_extra(extra.clone());
                 }
-                let job = BatchJob::media(name, input, media);
+                let job = BatchJob::media(name, media, input);
                 let said = Said {
                     selector,
                     interval,
@@ -279,10 +282,10 @@ proptest! {
         prop_assert_eq!(op.workflow_ids.clone(), said.workflow.clone());
         prop_assert_eq!(op.queue_id.clone(), said.queue_id.clone());
         prop_assert_eq!(op.user_data.clone(), said.user_data.clone());
-        prop_assert_eq!(op.job_level(), said.level);
+        prop_assert_eq!(op.job_level.as_ref().and_then(|l| l.value()), said.level);
         prop_assert_eq!(op.callback.clone(), said.callback_url.clone());
         if said.workflow.is_none() {
-            prop_assert_eq!(op.tag(), Some(Tag::Transcode));
+            prop_assert_eq!(op.tag.as_ref().and_then(|t| t.value()), Some(Tag::Transcode));
             prop_assert_eq!(
                 op.job_param.as_ref().and_then(|p| p.child("TemplateId")).map(|t| t.text.clone()),
                 said.template_id.clone()

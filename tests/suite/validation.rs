@@ -14,7 +14,7 @@ use time::UtcOffset;
 fn every_kind_of_bad_input_is_refused_and_nothing_is_sent() {
     let emulator = Emulator::start().unwrap();
     let client = emulator.client_builder().build().unwrap();
-    let media = |job: MediaJob| BatchJob::media("a", Input::prefix("p"), job);
+    let media = |job: MediaJob| BatchJob::media("a", job, Input::prefix("p"));
     let creates = [
         (
             BatchJob::workflow("a b", "w1", Input::prefix("p")),
