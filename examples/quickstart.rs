@@ -19,8 +19,8 @@
 use std::time::Duration;
 
 use cos_ci_batch::emulator::Emulator;
-use cos_ci_batch::model::{BatchJob, Input, JobType, TimeInterval};
-use cos_ci_batch::ops::{ListQuery, Order};
+use cos_ci_batch::model::{BatchJob, Input, TimeInterval};
+use cos_ci_batch::ops::{ListQuery, Order, TypeFilter};
 use cos_ci_batch::{Client, Credentials, OutcomeOptions, WaitOptions};
 use time::OffsetDateTime;
 
@@ -149,7 +149,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 4. List the newest Workflow batch jobs.
     println!("\nnewest workflow batch jobs:");
     let query = ListQuery::new()
-        .job_type(JobType::Workflow)
+        .job_type(TypeFilter::Workflow)
         .order(Order::Desc)
         .size(10);
     for job in client.list_all(&query).take(10) {

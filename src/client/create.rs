@@ -8,8 +8,8 @@ use super::Client;
 use super::retry::{CreateFailure, RetryRule, classify_create_failure};
 use crate::error::Error;
 use crate::model::wire::WriteField;
-use crate::model::{BatchJob, Element, JobDetail, parse_time};
-use crate::ops::{CreateJob, CreateJobResponse, ListJobs, ListQuery, Order};
+use crate::model::{BatchJob, Element, JobDetail, JobKind, parse_time};
+use crate::ops::{CreateJob, CreateJobResponse, ListJobs, ListQuery, Order, TypeFilter};
 use crate::xml::{Document, Writer};
 
 /// The first pause of the search, and the longest.
@@ -90,7 +90,10 @@ impl Existing {
 fn same_named(job: &BatchJob) -> ListQuery {
     ListQuery::new()
         .name(job.name.clone())
-        .job_type(job.job_type())
+        .job_type(match job.kind {
+            JobKind::Workflow(_) => TypeFilter::Workflow,
+            JobKind::Job(_) => TypeFilter::Job,
+        })
         .order(Order::Desc)
         .size(100)
 }

@@ -4,8 +4,25 @@
 use time::OffsetDateTime;
 
 use crate::error::InvalidInput;
+use crate::model::format_time;
 use crate::model::wire::wire_enum;
-use crate::model::{JobState, format_time};
+
+wire_enum! {
+    /// A batch job type to list by (`type`).
+    ///
+    /// ```
+    /// use cos_ci_batch::ops::{ListQuery, TypeFilter};
+    ///
+    /// let workflows = ListQuery::new().job_type(TypeFilter::Workflow);
+    /// assert_eq!(workflows.job_type, Some(TypeFilter::Workflow));
+    /// ```
+    pub enum TypeFilter {
+        /// `Type=Workflow` batch jobs.
+        Workflow = "Workflow",
+        /// `Type=Job` batch jobs.
+        Job = "Job",
+    }
+}
 
 wire_enum! {
     /// Sort order by creation time (`orderByTime`).
@@ -21,6 +38,31 @@ wire_enum! {
         Desc = "Desc",
         /// Oldest first.
         Asc = "Asc",
+    }
+}
+
+wire_enum! {
+    /// A state to list by (`states`): the documented states, and no other.
+    ///
+    /// ```
+    /// use cos_ci_batch::ops::{ListQuery, StateFilter};
+    ///
+    /// let failures = ListQuery::new().states([StateFilter::Failed, StateFilter::Cancel]);
+    /// assert_eq!(failures.filters.states.len(), 2);
+    /// ```
+    pub enum StateFilter {
+        /// Accepted, not started.
+        Submitted = "Submitted",
+        /// Running.
+        Running = "Running",
+        /// Finished.
+        Success = "Success",
+        /// Finished with an error.
+        Failed = "Failed",
+        /// Held by a paused queue.
+        Pause = "Pause",
+        /// Cancelled.
+        Cancel = "Cancel",
     }
 }
 
@@ -40,7 +82,7 @@ pub struct ListFilters {
     /// `orderByTime`.
     pub order: Option<Order>,
     /// `states`: any of these (empty: all).
-    pub states: Vec<JobState>,
+    pub states: Vec<StateFilter>,
     /// `startCreationTime`: created at or after.
     pub created_after: Option<OffsetDateTime>,
     /// `endCreationTime`: created at or before.
@@ -52,12 +94,18 @@ pub struct ListFilters {
 }
 
 impl ListFilters {
-    /// Appends the filters that are set, after checking them: a page size outside `1..=100`
-    /// and a creation time the service's format cannot carry ([`format_time`]) are refused.
+    /// Appends the filters that are set, after checking them: a page size outside `1..=100`,
+    /// a creation range that ends before it starts, and a creation time the service's format
+    /// cannot carry ([`format_time`]) are refused.
     pub(crate) fn push_params(
         &self,
         params: &mut Vec<(&'static str, String)>,
     ) -> Result<(), InvalidInput> {
+        if let (Some(after), Some(before)) = (self.created_after, self.created_before) {
+            if after > before {
+                return Err(InvalidInput::TimeIntervalReversed);
+            }
+        }
         if let Some(size) = self.size {
             if !(1..=100).contains(&size) {
                 return Err(InvalidInput::PageSizeOutOfRange(size));
@@ -68,7 +116,7 @@ impl ListFilters {
         push(
             "states",
             (!self.states.is_empty()).then(|| {
-                let names: Vec<&str> = self.states.iter().map(JobState::as_str).collect();
+                let names: Vec<&str> = self.states.iter().map(|s| s.as_str()).collect();
                 names.join(",")
             }),
         );
@@ -107,7 +155,10 @@ macro_rules! filter_setters {
         }
 
         /// Only entries in one of these states.
-        pub fn states(mut self, states: impl IntoIterator<Item = $crate::model::JobState>) -> Self {
+        pub fn states(
+            mut self,
+            states: impl IntoIterator<Item = $crate::ops::StateFilter>,
+        ) -> Self {
             self.filters.states = states.into_iter().collect();
             self
         }

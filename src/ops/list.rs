@@ -1,19 +1,19 @@
 //! `GET /inventorytriggerjob`: one page of batch jobs, filtered.
 
+use super::TypeFilter;
 use super::filters::{filter_setters, push_set};
 use super::{Action, BASE_PATH, HttpRequest, HttpResponse, ListFilters, Method, read_answer};
 use crate::error::{Error, InvalidInput};
-use crate::model::{Element, JobDetail, JobType};
+use crate::model::{Element, JobDetail};
 
 /// The filters of a list of batch jobs. Only the filters that are set are sent.
 ///
 /// ```
-/// use cos_ci_batch::model::{JobState, JobType};
-/// use cos_ci_batch::ops::{Action, ListJobs, ListQuery};
+/// use cos_ci_batch::ops::{Action, ListJobs, ListQuery, StateFilter, TypeFilter};
 ///
 /// let query = ListQuery::new()
-///     .job_type(JobType::Job)
-///     .states([JobState::Running, JobState::Failed])
+///     .job_type(TypeFilter::Job)
+///     .states([StateFilter::Running, StateFilter::Failed])
 ///     .size(50);
 /// let request = ListJobs::new(&query)?.request();
 /// assert_eq!(request.path_and_query(), "/inventorytriggerjob?type=Job&states=Running%2CFailed&size=50");
@@ -23,7 +23,7 @@ use crate::model::{Element, JobDetail, JobType};
 #[non_exhaustive]
 pub struct ListQuery {
     /// `type`: Workflow or Job batch jobs.
-    pub job_type: Option<JobType>,
+    pub job_type: Option<TypeFilter>,
     /// `workflowId`.
     pub workflow_id: Option<String>,
     /// `jobId`.
@@ -41,7 +41,7 @@ impl ListQuery {
     }
 
     /// Only jobs of this type.
-    pub fn job_type(mut self, job_type: JobType) -> Self {
+    pub fn job_type(mut self, job_type: TypeFilter) -> Self {
         self.job_type = Some(job_type);
         self
     }
@@ -111,7 +111,7 @@ impl ListJobs {
     /// the service's format cannot carry.
     pub fn new(query: &ListQuery) -> Result<Self, InvalidInput> {
         let mut params = Vec::new();
-        let job_type = query.job_type.as_ref().map(|t| t.as_str().to_owned());
+        let job_type = query.job_type.map(|t| t.as_str().to_owned());
         push_set(&mut params, "type", job_type);
         push_set(&mut params, "workflowId", query.workflow_id.clone());
         push_set(&mut params, "jobId", query.job_id.clone());

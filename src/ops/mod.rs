@@ -47,7 +47,7 @@ pub use executions::{
     DescribeWorkflowExecution, DescribeWorkflowExecutionResponse, EXECUTIONS_PATH, ExecutionQuery,
     ListWorkflowExecutions, ListWorkflowExecutionsResponse,
 };
-pub use filters::{ListFilters, Order};
+pub use filters::{ListFilters, Order, StateFilter, TypeFilter};
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use list::{ListJobs, ListJobsResponse, ListQuery};
 pub use media_jobs::{

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::common::t;
 use cos_ci_batch::emulator::{Emulator, ReceivedRequest};
 use cos_ci_batch::model::{BatchJob, Input, JobState, JobType, TimeInterval};
-use cos_ci_batch::ops::{ListQuery, Order};
+use cos_ci_batch::ops::{ListQuery, Order, StateFilter, TypeFilter};
 use cos_ci_batch::sign::{Credentials, KeyTime, authorization};
 use cos_ci_batch::{Client, Error};
 
@@ -151,9 +151,9 @@ fn describe_cancel_and_list_send_the_exact_requests() {
         JobState::Cancel
     );
     let query = ListQuery::new()
-        .job_type(JobType::Workflow)
+        .job_type(TypeFilter::Workflow)
         .order(Order::Asc)
-        .states([JobState::Cancel, JobState::Failed])
+        .states([StateFilter::Cancel, StateFilter::Failed])
         .created_between(t("2022-02-01T12:00:00+0800"), t("2099-01-01T00:00:00+0000"))
         .workflow_id(WORKFLOW)
         .job_id(created.job.job_id.clone())

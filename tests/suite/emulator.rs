@@ -5,8 +5,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::common::t;
 use cos_ci_batch::emulator::Emulator;
-use cos_ci_batch::model::{BatchJob, Input, JobState, JobType, MediaJob, Tag, TimeInterval};
-use cos_ci_batch::ops::{Action, HttpRequest, HttpResponse, ListJobs, ListQuery, Order};
+use cos_ci_batch::model::{BatchJob, Input, JobState, MediaJob, Tag, TimeInterval};
+use cos_ci_batch::ops::{
+    Action, HttpRequest, HttpResponse, ListJobs, ListQuery, Order, StateFilter, TypeFilter,
+};
 use cos_ci_batch::sign::{Credentials, KeyTime};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
@@ -435,17 +437,20 @@ fn list_filters_orders_and_pages() {
         ids(ListQuery::new().order(Order::Asc)),
         of(&[0, 1, 2, 3, 4, 5])
     );
-    assert_eq!(ids(ListQuery::new().job_type(JobType::Job)), of(&[5, 3, 1]));
     assert_eq!(
-        ids(ListQuery::new().states([JobState::Success])),
+        ids(ListQuery::new().job_type(TypeFilter::Job)),
+        of(&[5, 3, 1])
+    );
+    assert_eq!(
+        ids(ListQuery::new().states([StateFilter::Success])),
         of(&[3, 2, 1, 0])
     );
     assert_eq!(
-        ids(ListQuery::new().states([JobState::Cancel, JobState::Running])),
+        ids(ListQuery::new().states([StateFilter::Cancel, StateFilter::Running])),
         of(&[5, 4])
     );
     assert_eq!(
-        ids(ListQuery::new().states([JobState::Submitted, JobState::Failed])),
+        ids(ListQuery::new().states([StateFilter::Submitted, StateFilter::Failed])),
         of(&[])
     );
     assert_eq!(ids(ListQuery::new().workflow_id(WORKFLOW)), of(&[4, 2, 0]));

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::common::routes;
 use cos_ci_batch::emulator::{Emulator, Route};
 use cos_ci_batch::model::{BatchJob, Input, JobState, MediaJob, Output, Tag};
-use cos_ci_batch::ops::{ExecutionQuery, MediaJobQuery, TriggerWorkflow};
+use cos_ci_batch::ops::{ExecutionQuery, MediaJobQuery, StateFilter, TriggerWorkflow};
 use cos_ci_batch::{Client, Error, OutcomeOptions};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
@@ -276,7 +276,7 @@ fn the_listings_filter_and_page_like_the_service() {
         .list_media_jobs(
             &MediaJobQuery::new(Tag::Transcode)
                 .batch_job_id(job.job_id.clone())
-                .states([JobState::Failed]),
+                .states([StateFilter::Failed]),
         )
         .unwrap();
     let objects: Vec<&str> = failed.jobs.iter().filter_map(|j| j.object()).collect();
