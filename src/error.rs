@@ -45,15 +45,17 @@ pub enum Error {
     /// The service answered with an `<Error>` body (on any status, 2xx included).
     Service(ServiceError),
     /// The service answered something this crate cannot read as the expected response.
-    Response(ResponseFailure),
+    Response(UnreadableResponse),
     /// The request did not complete at the transport level.
     Transport(TransportError),
     /// Describe found no such job (the service listed it in `NonExistJobIds`, or sent no job).
     JobNotFound {
-        /// The job id asked for.
+        /// The id asked for.
         job_id: String,
         /// The request id of the answer.
         request_id: Option<String>,
+        /// How many attempts the call made.
+        attempts: u32,
     },
     /// A create may or may not have started a job: the service may have processed the
     /// request, and searching did not find the job (or reconciliation was off). It was not
@@ -112,15 +114,16 @@ impl Error {
         }
     }
 
-    /// How many requests were sent for the call that failed (0 when it failed before
-    /// sending anything).
+    /// How many attempts the call made before it failed (0 when it failed before trying:
+    /// bad input, configuration, credentials). Attempts that failed before anything was
+    /// sent count too.
     pub fn attempts(&self) -> u32 {
         match self {
             Error::Service(e) => e.attempts,
             Error::Response(e) => e.attempts,
             Error::Transport(e) => e.attempts,
             Error::CreateOutcomeUnknown { attempts, .. } => *attempts,
-            Error::JobNotFound { .. } => 1,
+            Error::JobNotFound { attempts, .. } => *attempts,
             _ => 0,
         }
     }
@@ -129,8 +132,9 @@ impl Error {
     pub(crate) fn after_attempts(mut self, attempts: u32) -> Self {
         match &mut self {
             Error::Service(ServiceError { attempts: a, .. })
-            | Error::Response(ResponseFailure { attempts: a, .. })
-            | Error::Transport(TransportError { attempts: a, .. }) => *a = attempts,
+            | Error::Response(UnreadableResponse { attempts: a, .. })
+            | Error::Transport(TransportError { attempts: a, .. })
+            | Error::JobNotFound { attempts: a, .. } => *a = attempts,
             _ => {}
         }
         self
@@ -264,6 +268,11 @@ pub enum InvalidInput {
     UnrepresentableTime(time::OffsetDateTime),
     /// An element name of a generic [`crate::model::Element`] is not a valid XML name.
     BadElementName(String),
+    /// A generic [`crate::model::Element`] tree nests deeper than 32 levels.
+    ElementTooDeep {
+        /// The element at which the limit was passed.
+        element: String,
+    },
 }
 
 impl fmt::Display for InvalidInput {
@@ -295,6 +304,12 @@ impl fmt::Display for InvalidInput {
             ),
             InvalidInput::BadElementName(name) => {
                 write!(f, "{name:?} is not a valid XML element name")
+            }
+            InvalidInput::ElementTooDeep { element } => {
+                write!(
+                    f,
+                    "the element tree nests deeper than 32 levels (at <{element}>)"
+                )
             }
         }
     }
@@ -444,7 +459,7 @@ impl std::error::Error for ServiceError {}
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct ResponseFailure {
+pub struct UnreadableResponse {
     /// HTTP status of the answer.
     pub status: u16,
     /// Its request id, when its headers had one.
@@ -455,7 +470,7 @@ pub struct ResponseFailure {
     pub attempts: u32,
 }
 
-impl fmt::Display for ResponseFailure {
+impl fmt::Display for UnreadableResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "unreadable response (HTTP {}", self.status)?;
         if let Some(id) = &self.request_id {
@@ -498,6 +513,9 @@ pub enum ResponseError {
     },
     /// A required element is missing (a job without a `JobId`).
     MissingElement(&'static str),
+    /// The answer is about something else than what was asked (a describe of one job
+    /// answered with another): the element that says so.
+    Mismatch(&'static str),
     /// A non-success status with a body that is not an `<Error>` document.
     UnexpectedStatus,
 }
@@ -516,6 +534,9 @@ impl fmt::Display for ResponseError {
                 write!(f, "expected a <{expected}> document, found <{found}>")
             }
             ResponseError::MissingElement(name) => write!(f, "the element <{name}> is missing"),
+            ResponseError::Mismatch(name) => {
+                write!(f, "the answer's <{name}> is not about what was asked")
+            }
             ResponseError::UnexpectedStatus => {
                 f.write_str("an error status without an <Error> body")
             }

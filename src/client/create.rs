@@ -4,9 +4,11 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+use time::OffsetDateTime;
+
 use super::Client;
 use super::retry::{CreateFailure, RetryRule, classify_create_failure};
-use crate::error::Error;
+use crate::error::{Error, ResponseError, UnreadableResponse};
 use crate::model::wire::WriteField;
 use crate::model::{BatchJob, Element, JobDetail, JobKind, parse_time};
 use crate::ops::{CreateJob, CreateJobResponse, ListJobs, ListQuery, Order, TypeFilter};
@@ -19,6 +21,24 @@ const LONGEST_SEARCH_PAUSE: Duration = Duration::from_secs(8);
 /// Same-named jobs read per search: the job looked for is among the newest.
 const SEARCH_PAGES: usize = 5;
 
+/// The Operation elements this crate knows: an echo must hold exactly what the request said
+/// of them, no more and no less. Other elements the service may add.
+const KNOWN_OPERATION: [&str; 13] = [
+    "TimeInterval",
+    "WorkflowIds",
+    "QueueId",
+    "QueueType",
+    "UserData",
+    "JobLevel",
+    "CallBackFormat",
+    "CallBackType",
+    "CallBack",
+    "CallBackMqConfig",
+    "Tag",
+    "JobParam",
+    "Output",
+];
+
 pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobResponse, Error> {
     let op = CreateJob::new(job)?;
     let before = if client.inner.reconcile {
@@ -27,63 +47,100 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobRespons
         None
     };
     let error = match client.execute(&op, RetryRule::Create, None) {
-        Ok(created) => return Ok(created),
+        Ok(created) => match &before {
+            Some(before) if !before.may_be_ours(&created.job, job) => mismatch(created),
+            _ => return Ok(created),
+        },
         Err(e) => e,
     };
     if classify_create_failure(&error) != CreateFailure::OutcomeUnknown {
         return Err(error);
     }
-    let found = before.and_then(|before| search(client, job, &before));
+    let unknown = |error: Error| Error::CreateOutcomeUnknown {
+        name: job.name.clone(),
+        attempts: error.attempts(),
+        last: Box::new(error),
+    };
+    if matches!(error, Error::Response(ref r) if r.problem == ResponseError::Mismatch("JobsDetail"))
+    {
+        // The service answered with a job that is not this one: nothing it lists can be
+        // trusted to settle the question.
+        return Err(unknown(error));
+    }
+    let found = before.and_then(|before| search(client, job, &op, &before));
     found
         .map(CreateJobResponse::found)
-        .ok_or_else(|| Error::CreateOutcomeUnknown {
-            name: job.name.clone(),
-            attempts: error.attempts(),
-            last: Box::new(error),
-        })
+        .ok_or_else(|| unknown(error))
 }
 
-/// The same-named jobs of this type that existed before the first attempt: none of them can
-/// be the job this call creates.
+/// A success answer about another job (one that existed before, or of another name) is no
+/// answer: the create's outcome is unknown.
+fn mismatch(created: CreateJobResponse) -> Error {
+    Error::Response(UnreadableResponse {
+        status: 200,
+        request_id: created.request_id,
+        problem: ResponseError::Mismatch("JobsDetail"),
+        attempts: 1,
+    })
+}
+
+/// What the service listed of this name and type before the first attempt: none of those
+/// jobs can be the one this call creates, and no job created before that listing either.
 struct Existing {
     ids: HashSet<String>,
-    /// When the listing had more pages: the oldest creation time it showed. Jobs that old
-    /// or older may exist unlisted, so only newer ones can be taken.
-    cut_off: Option<time::OffsetDateTime>,
-    /// The listing had more pages but its last job had no creation time: nothing not
-    /// listed can be told apart from an older job.
+    /// The service's clock at the listing (its `Date`): a job created before it is not new.
+    listed_at: Option<OffsetDateTime>,
+    /// When the listing had more pages: the oldest creation time it showed. Jobs that old or
+    /// older may exist unlisted.
+    cut_off: Option<OffsetDateTime>,
+    /// The listing had more pages but no job on it had a creation time: nothing unlisted can
+    /// be told apart from an older job.
     unbounded: bool,
 }
 
 impl Existing {
     fn list(client: &Client, job: &BatchJob) -> Result<Self, Error> {
-        let page = client.list(&same_named(job))?;
+        let (page, service_now) = client.exchange(
+            &ListJobs::new(&same_named(job))?,
+            RetryRule::Idempotent,
+            None,
+        )?;
         let more = page.next_token.is_some();
         let oldest = page
             .jobs
-            .last()
-            .and_then(|j| j.creation_time.as_ref())
-            .and_then(|t| t.time());
+            .iter()
+            .filter_map(|j| j.creation_time.as_ref()?.time())
+            .min();
         Ok(Existing {
             ids: page.jobs.into_iter().map(|j| j.job_id).collect(),
+            listed_at: service_now.and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok()),
             cut_off: oldest.filter(|_| more),
             unbounded: more && oldest.is_none(),
         })
     }
 
-    /// Whether `detail` can be a job created after this listing.
+    /// Whether `detail` can be a job created after this listing by `job`.
+    fn may_be_ours(&self, detail: &JobDetail, job: &BatchJob) -> bool {
+        if self.ids.contains(&detail.job_id) {
+            return false;
+        }
+        detail.name.as_deref().is_none_or(|name| name == job.name)
+    }
+
+    /// Whether a listed `detail` can be a job created after this listing: never listed
+    /// before, and stamped no earlier than the listing (and than the oldest job shown, when
+    /// the listing had more pages).
     fn may_be_new(&self, detail: &JobDetail) -> bool {
         if self.unbounded || self.ids.contains(&detail.job_id) {
             return false;
         }
-        match (
-            self.cut_off,
-            detail.creation_time.as_ref().and_then(|t| t.time()),
-        ) {
-            (Some(cut_off), Some(created)) => created > cut_off,
-            (Some(_), None) => false,
-            (None, _) => true,
-        }
+        let Some(created) = detail.creation_time.as_ref().and_then(|t| t.time()) else {
+            return false;
+        };
+        let Some(listed_at) = self.listed_at else {
+            return false;
+        };
+        created >= listed_at && self.cut_off.is_none_or(|cut_off| created > cut_off)
     }
 }
 
@@ -98,19 +155,25 @@ fn same_named(job: &BatchJob) -> ListQuery {
         .size(100)
 }
 
-/// Lists same-named jobs until the one created is found or the search time is over.
-fn search(client: &Client, job: &BatchJob, before: &Existing) -> Option<JobDetail> {
-    let said = said_elements(job);
+/// Lists same-named jobs until the one created is found or the search time is over. Each
+/// listing is tried once (a failed one finds nothing this time) and may take the client's
+/// timeout, so the search ends within `create_search` and one timeout.
+fn search(client: &Client, job: &BatchJob, op: &CreateJob, before: &Existing) -> Option<JobDetail> {
+    let said = request_elements(op.body())?;
     let ends = Instant::now().checked_add(client.inner.create_search);
     let mut pause = FIRST_SEARCH_PAUSE;
     loop {
         let now = Instant::now();
         let wait = ends.map_or(pause, |ends| pause.min(ends.saturating_duration_since(now)));
         std::thread::sleep(wait);
-        if let Some(found) = find_once(client, job, &said, before) {
+        let listing_deadline = [ends, Instant::now().checked_add(client.inner.timeout)]
+            .into_iter()
+            .flatten()
+            .max();
+        if let Some(found) = find_once(client, job, &said, before, listing_deadline) {
             return Some(found);
         }
-        if ends.is_some_and(|ends| Instant::now() >= ends) {
+        if ends.is_none_or(|ends| Instant::now() >= ends) {
             return None;
         }
         pause = (pause * 2).min(LONGEST_SEARCH_PAUSE);
@@ -121,14 +184,14 @@ fn search(client: &Client, job: &BatchJob, before: &Existing) -> Option<JobDetai
 fn find_once(
     client: &Client,
     job: &BatchJob,
-    said: &[Element],
+    said: &Said,
     before: &Existing,
+    deadline: Option<Instant>,
 ) -> Option<JobDetail> {
     let mut query = same_named(job);
     for _ in 0..SEARCH_PAGES {
-        let page = client
-            .execute(&ListJobs::new(&query).ok()?, RetryRule::Idempotent, None)
-            .ok()?;
+        let list = ListJobs::new(&query).ok()?;
+        let page = client.execute(&list, RetryRule::Never, deadline).ok()?;
         let found = page
             .jobs
             .into_iter()
@@ -141,18 +204,25 @@ fn find_once(
     None
 }
 
-/// The `Input` and `Operation` elements of the request, as sent.
-fn said_elements(job: &BatchJob) -> Vec<Element> {
-    let mut w = Writer::new();
-    w.open("Said");
-    // The request was written once already by `CreateJob::new`, so this cannot fail.
-    let _ = job.write_input_and_operation(&mut w);
-    w.close("Said");
-    elements_of(&w.finish())
+/// The `Input` and `Operation` elements of a request body.
+struct Said {
+    input: Element,
+    operation: Element,
 }
 
-/// Whether a listed job carries everything the request said.
-fn carries(detail: &JobDetail, job: &BatchJob, said: &[Element]) -> bool {
+/// Reads back the body the create sent; `None` (so nothing matches) if it cannot be read.
+fn request_elements(body: &str) -> Option<Said> {
+    let doc = Document::parse(body.as_bytes(), "Request").ok()?;
+    let root = doc.root().to_element();
+    Some(Said {
+        input: root.child("Input")?.clone(),
+        operation: root.child("Operation")?.clone(),
+    })
+}
+
+/// Whether a listed job carries everything the request said: the same name and type, the
+/// same Input exactly, and an Operation whose known elements are exactly the request's.
+fn carries(detail: &JobDetail, job: &BatchJob, said: &Said) -> bool {
     if detail.name.as_deref() != Some(job.name.as_str())
         || detail.job_type.as_ref() != Some(&job.job_type())
     {
@@ -169,71 +239,127 @@ fn carries(detail: &JobDetail, job: &BatchJob, said: &[Element]) -> bool {
         return false;
     }
     w.close("Echoed");
-    let echoed = elements_of(&w.finish());
-    contains_in_order(&echoed, said)
+    let Some(echoed) = Document::parse(w.finish().as_bytes(), "Echoed")
+        .ok()
+        .map(|doc| doc.root().to_element())
+    else {
+        return false;
+    };
+    let (Some(echoed_input), Some(echoed_operation)) =
+        (echoed.child("Input"), echoed.child("Operation"))
+    else {
+        return false;
+    };
+    same_tree(echoed_input, &said.input) && same_operation(echoed_operation, &said.operation)
 }
 
-fn elements_of(xml: &str) -> Vec<Element> {
-    Document::parse(xml.as_bytes(), "Said")
-        .map(|doc| doc.root().to_element().children)
-        .unwrap_or_default()
+/// The known elements match exactly; an unknown element the request sent is echoed; the
+/// service may add unknown elements, and a `JobLevel` of `0` (the default).
+fn same_operation(echoed: &Element, said: &Element) -> bool {
+    let known = |e: &&Element| KNOWN_OPERATION.contains(&e.name.as_str());
+    let said_known: Vec<&Element> = said.children.iter().filter(known).collect();
+    let echoed_known: Vec<&Element> = echoed
+        .children
+        .iter()
+        .filter(known)
+        .filter(|e| {
+            !(e.name == "JobLevel" && e.text.trim() == "0" && said.child("JobLevel").is_none())
+        })
+        .collect();
+    let said_unknown: Vec<&Element> = said.children.iter().filter(|e| !known(e)).collect();
+    same_multiset(&echoed_known, &said_known)
+        && contains_all(&echoed.children.iter().collect::<Vec<_>>(), &said_unknown)
 }
 
-/// Whether every element of `said` is matched, in order, by an element of `echoed`, where
-/// `echoed` may hold more (defaults the service adds). Texts match when equal after trimming,
-/// or when both are the same instant written differently.
-fn contains_in_order(echoed: &[Element], said: &[Element]) -> bool {
-    let mut echoed = echoed.iter();
-    said.iter()
-        .all(|wanted| echoed.any(|candidate| matches(candidate, wanted)))
+/// Same name, equivalent text, and the same children in any order.
+fn same_tree(a: &Element, b: &Element) -> bool {
+    a.name == b.name
+        && same_text(&a.text, &b.text)
+        && same_multiset(
+            &a.children.iter().collect::<Vec<_>>(),
+            &b.children.iter().collect::<Vec<_>>(),
+        )
 }
 
-fn matches(echoed: &Element, said: &Element) -> bool {
-    echoed.name == said.name
-        && same_text(&echoed.text, &said.text)
-        && contains_in_order(&echoed.children, &said.children)
+fn same_multiset(a: &[&Element], b: &[&Element]) -> bool {
+    a.len() == b.len() && contains_all(a, b)
 }
 
-fn same_text(echoed: &str, said: &str) -> bool {
-    let (echoed, said) = (echoed.trim(), said.trim());
-    echoed == said || matches!((parse_time(echoed), parse_time(said)), (Some(a), Some(b)) if a == b)
+/// Whether every element of `wanted` has its own match in `pool`.
+fn contains_all(pool: &[&Element], wanted: &[&Element]) -> bool {
+    let mut used = vec![false; pool.len()];
+    wanted.iter().all(|w| {
+        let found = (0..pool.len()).find(|&i| !used[i] && same_tree(pool[i], w));
+        found.map(|i| used[i] = true).is_some()
+    })
+}
+
+/// Texts match when equal, when both are the same instant written differently, or when both
+/// are the same boolean (`true`/`1`, `false`/`0`).
+fn same_text(a: &str, b: &str) -> bool {
+    let boolean = |t: &str| match t {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    };
+    a == b
+        || matches!((parse_time(a), parse_time(b)), (Some(x), Some(y)) if x == y)
+        || matches!((boolean(a), boolean(b)), (Some(x), Some(y)) if x == y)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn tree(xml: &str) -> Vec<Element> {
-        elements_of(&format!("<Said>{xml}</Said>"))
+    fn tree(xml: &str) -> Element {
+        Document::parse(xml.as_bytes(), "t")
+            .unwrap()
+            .root()
+            .to_element()
     }
 
     #[test]
-    fn an_echo_must_hold_every_element_said_in_order() {
-        let said = tree(
-            "<Input><Prefix>v/</Prefix></Input><Operation><WorkflowIds>w1</WorkflowIds></Operation>",
-        );
-        let echoed = tree(
-            "<Input><Prefix>v/</Prefix></Input><Operation><WorkflowIds>w1</WorkflowIds><JobLevel>0</JobLevel></Operation>",
-        );
-        assert!(contains_in_order(&echoed, &said));
-        let other_workflow = tree(
-            "<Input><Prefix>v/</Prefix></Input><Operation><WorkflowIds>w2</WorkflowIds></Operation>",
-        );
-        assert!(!contains_in_order(&other_workflow, &said));
-        let no_operation = tree("<Input><Prefix>v/</Prefix></Input>");
-        assert!(!contains_in_order(&no_operation, &said));
+    fn the_known_operation_must_match_exactly_and_unknown_extras_are_allowed() {
+        let said = tree("<Operation><WorkflowIds>w1</WorkflowIds></Operation>");
+        let echoes = [
+            ("<Operation><WorkflowIds>w1</WorkflowIds></Operation>", true),
+            (
+                "<Operation><WorkflowIds>w1</WorkflowIds><JobLevel>0</JobLevel></Operation>",
+                true,
+            ),
+            (
+                "<Operation><FreeTranscode>x</FreeTranscode><WorkflowIds>w1</WorkflowIds></Operation>",
+                true,
+            ),
+            (
+                "<Operation><WorkflowIds>w2</WorkflowIds></Operation>",
+                false,
+            ),
+            ("<Operation/>", false),
+            (
+                "<Operation><TimeInterval><Start>2024-01-01T00:00:00+0800</Start></TimeInterval>\
+                 <WorkflowIds>w1</WorkflowIds></Operation>",
+                false,
+            ),
+            (
+                "<Operation><WorkflowIds>w1</WorkflowIds><JobLevel>2</JobLevel></Operation>",
+                false,
+            ),
+        ];
+        for (echo, expected) in echoes {
+            assert_eq!(same_operation(&tree(echo), &said), expected, "{echo}");
+        }
     }
 
     #[test]
-    fn times_match_as_instants() {
-        assert!(same_text(
-            "2024-01-01T00:00:00+0800",
-            "2023-12-31T16:00:00Z"
-        ));
-        assert!(!same_text(
-            "2024-01-01T00:00:00+0800",
-            "2024-01-01T00:00:00Z"
-        ));
-        assert!(same_text(" a ", "a"));
+    fn trees_match_in_any_order_with_equivalent_texts() {
+        let a = tree("<P><A>1</A><B><C>true</C></B><T>2024-01-01T00:00:00+0800</T></P>");
+        let b = tree("<P><T>2023-12-31T16:00:00Z</T><B><C>1</C></B><A>1</A></P>");
+        assert!(same_tree(&a, &b));
+        let c = tree("<P><A> 1</A><B><C>true</C></B><T>2024-01-01T00:00:00+0800</T></P>");
+        assert!(!same_tree(&a, &c), "text is not trimmed");
+        let d = tree("<P><A>1</A><A>1</A></P>");
+        let e = tree("<P><A>1</A></P>");
+        assert!(!same_tree(&d, &e), "repeated elements count");
     }
 }

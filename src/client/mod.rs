@@ -229,20 +229,63 @@ impl Client {
 
     /// Runs an action, trying again what `rule` allows under the retry policy; no attempt
     /// starts or sleeps past `deadline`. The error is the last attempt's, with the count of
-    /// attempts.
+    /// requests sent.
     pub(crate) fn execute<A: Action>(
         &self,
         action: &A,
         rule: RetryRule,
         deadline: Option<Instant>,
     ) -> Result<A::Response, Error> {
+        self.exchange(action, rule, deadline)
+            .map(|(response, _)| response)
+    }
+
+    /// [`Client::execute`], also giving the service's clock (the `Date` of the answer read,
+    /// in Unix seconds) when it sent one.
+    ///
+    /// One loop for every action: after each failure, a time refusal whose `Date` shows the
+    /// clock the request was signed with was off is sent again at once, re-signed with the
+    /// corrected clock (once per call: a refused signature was not processed, so this is safe
+    /// for a create too); any other failure is tried again only when `rule` allows it, after
+    /// the policy's backoff. Every try is counted in the error's attempts. The refusal is
+    /// judged against the skew that request used, not the one stored since (another thread
+    /// may have changed it), and a stored skew is replaced, so a local clock that gets fixed
+    /// is followed back.
+    pub(crate) fn exchange<A: Action>(
+        &self,
+        action: &A,
+        rule: RetryRule,
+        deadline: Option<Instant>,
+    ) -> Result<(A::Response, Option<i64>), Error> {
         let policy = &self.inner.retry;
+        let mut tries = 0u32;
         let mut attempt = 1;
+        let mut skew_corrected = false;
         loop {
-            let error = match self.attempt(action, attempt > 1, deadline) {
-                Ok(response) => return Ok(response),
-                Err(e) => e,
-            };
+            let skew = self.clock_skew();
+            tries = tries.saturating_add(1);
+            let (error, service_now) =
+                match self.send_once(action.request(), tries > 1, skew, deadline) {
+                    Ok(response) => {
+                        let service_now = response.date();
+                        match action.parse(&response) {
+                            Ok(parsed) => return Ok((parsed, service_now)),
+                            Err(e) => (e, service_now),
+                        }
+                    }
+                    Err(e) => (e, None),
+                };
+            if !skew_corrected && retry::is_time_refusal(&error) {
+                let offset =
+                    service_now.and_then(|now| retry::service_offset(now, self.local_now()));
+                if let Some(offset) =
+                    offset.filter(|o| o.abs_diff(skew) >= retry::MIN_SKEW_SECS.unsigned_abs())
+                {
+                    self.inner.skew.store(offset, Ordering::Relaxed);
+                    skew_corrected = true;
+                    continue;
+                }
+            }
             if attempt < policy.max_attempts && rule.allows(&error) {
                 let pause = policy.backoff(attempt);
                 let now = Instant::now();
@@ -259,44 +302,8 @@ impl Client {
                     }
                 }
             }
-            return Err(error.after_attempts(attempt));
+            return Err(error.after_attempts(tries));
         }
-    }
-
-    /// One exchange, plus at most one re-signed resend when the service refuses the
-    /// signature's time and its `Date` shows that the clock the request was signed with was
-    /// off. The refusal is judged against the skew that request used, not the one stored
-    /// since (another thread may have changed it), and a stored skew is replaced, so a local
-    /// clock that gets fixed is followed back. (A refused signature means nothing was
-    /// processed, so this is safe for a create too.)
-    fn attempt<A: Action>(
-        &self,
-        action: &A,
-        is_retry: bool,
-        deadline: Option<Instant>,
-    ) -> Result<A::Response, Error> {
-        let skew = self.clock_skew();
-        let response = self.send_once(action.request(), is_retry, skew, deadline)?;
-        let error = match action.parse(&response) {
-            Ok(parsed) => return Ok(parsed),
-            Err(e) => e,
-        };
-        if !retry::is_time_refusal(&error) {
-            return Err(error);
-        }
-        let Some(offset) = response
-            .date()
-            .and_then(|now| retry::service_offset(now, self.local_now()))
-        else {
-            return Err(error);
-        };
-        if (offset - skew).abs() < retry::MIN_SKEW_SECS {
-            // The clock was right: the refusal has another cause.
-            return Err(error);
-        }
-        self.inner.skew.store(offset, Ordering::Relaxed);
-        let response = self.send_once(action.request(), true, offset, deadline)?;
-        action.parse(&response)
     }
 
     fn send_once(

@@ -101,6 +101,8 @@ pub(crate) enum RetryRule {
     Idempotent,
     /// Create: only a request that never reached the service.
     Create,
+    /// Nothing: the caller decides what a failure means (a search lists again later).
+    Never,
 }
 
 impl RetryRule {
@@ -108,6 +110,7 @@ impl RetryRule {
         match self {
             RetryRule::Idempotent => is_retryable(error),
             RetryRule::Create => classify_create_failure(error) == CreateFailure::NeverArrived,
+            RetryRule::Never => false,
         }
     }
 }
@@ -177,16 +180,15 @@ pub(crate) fn classify_create_failure(error: &Error) -> CreateFailure {
     }
 }
 
-/// Whether the service refused the signature because of its time.
+/// Whether the service refused the signature because of its time: one of the two codes
+/// that say so, on a 401 or 403. (Nothing is read from messages: a 5xx that mentions
+/// "expired" may have been processed.)
 pub(crate) fn is_time_refusal(error: &Error) -> bool {
     let Error::Service(s) = error else {
         return false;
     };
-    let message = s.message.to_ascii_lowercase();
-    s.code == "RequestTimeTooSkewed"
-        || s.code == "SignatureExpired"
-        || (s.code == "AccessDenied" && message.contains("expired"))
-        || message.contains("request has expired")
+    matches!(s.status, 401 | 403)
+        && matches!(s.code.as_str(), "RequestTimeTooSkewed" | "SignatureExpired")
 }
 
 /// A refusal is put down to the clock only when the service's `Date` is at least this far
@@ -198,7 +200,7 @@ pub(crate) const MAX_SKEW_SECS: i64 = 7 * 24 * 3600;
 /// How far the service's clock is from the local one, from a `Date` it sent (Unix seconds)
 /// and the local time then; `None` when the `Date` is too far off to be the service's time.
 pub(crate) fn service_offset(service_date: i64, local_now: i64) -> Option<i64> {
-    let offset = service_date - local_now;
+    let offset = service_date.checked_sub(local_now)?;
     (offset.abs() <= MAX_SKEW_SECS).then_some(offset)
 }
 

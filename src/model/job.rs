@@ -153,12 +153,6 @@ impl BatchJob {
         Ok(w.finish())
     }
 
-    /// `<Input>` and `<Operation>`, as the create request writes them.
-    pub(crate) fn write_input_and_operation(&self, w: &mut Writer) -> Result<(), InvalidInput> {
-        self.input.write(w)?;
-        self.write_operation(w)
-    }
-
     fn write_operation(&self, w: &mut Writer) -> Result<(), InvalidInput> {
         w.open("Operation");
         if let Some(interval) = self.input.uploaded() {

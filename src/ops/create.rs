@@ -27,6 +27,11 @@ impl CreateJob {
             body: job.to_xml()?,
         })
     }
+
+    /// The body, as it is sent.
+    pub fn body(&self) -> &str {
+        &self.body
+    }
 }
 
 /// The answer to a create: the job as the service stored it.

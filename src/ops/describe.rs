@@ -1,6 +1,9 @@
 //! `GET /inventorytriggerjob/<id>`: one batch job.
 
-use super::{Action, BASE_PATH, HttpRequest, HttpResponse, Method, read_answer, validate_job_id};
+use super::{
+    Action, BASE_PATH, HttpRequest, HttpResponse, Method, answered_about, not_found, read_answer,
+    validate_job_id,
+};
 use crate::error::{Error, InvalidInput};
 use crate::model::{Element, JobDetail};
 
@@ -78,15 +81,15 @@ impl Action for DescribeJob {
             ))
         })?;
         match read {
-            (Some(job), extra, request_id) => Ok(DescribeJobResponse {
-                request_id,
-                job,
-                extra,
-            }),
-            (None, _, request_id) => Err(Error::JobNotFound {
-                job_id: self.job_id.clone(),
-                request_id,
-            }),
+            (Some(job), extra, request_id) => {
+                answered_about(&self.job_id, &job.job_id, "JobId", response, &request_id)?;
+                Ok(DescribeJobResponse {
+                    request_id,
+                    job,
+                    extra,
+                })
+            }
+            (None, _, request_id) => Err(not_found(&self.job_id, request_id)),
         }
     }
 }

@@ -2,7 +2,10 @@
 //! `Type=Workflow` batch job started, one per object.
 
 use super::filters::{filter_setters, push_set};
-use super::{Action, HttpRequest, HttpResponse, ListFilters, Method, read_answer, validate_job_id};
+use super::{
+    Action, HttpRequest, HttpResponse, ListFilters, Method, answered_about, not_found, read_answer,
+    validate_job_id,
+};
 use crate::error::{Error, InvalidInput};
 use crate::model::{Element, ExecutionSummary, WorkflowExecution};
 
@@ -206,15 +209,21 @@ impl Action for DescribeWorkflowExecution {
             ))
         })?;
         match execution {
-            Some(execution) => Ok(DescribeWorkflowExecutionResponse {
-                request_id,
-                execution,
-                extra,
-            }),
-            None => Err(Error::JobNotFound {
-                job_id: self.run_id.clone(),
-                request_id,
-            }),
+            Some(execution) => {
+                answered_about(
+                    &self.run_id,
+                    &execution.run_id,
+                    "RunId",
+                    response,
+                    &request_id,
+                )?;
+                Ok(DescribeWorkflowExecutionResponse {
+                    request_id,
+                    execution,
+                    extra,
+                })
+            }
+            None => Err(not_found(&self.run_id, request_id)),
         }
     }
 }

@@ -2,7 +2,10 @@
 //! object.
 
 use super::filters::{filter_setters, push_set};
-use super::{Action, HttpRequest, HttpResponse, ListFilters, Method, read_answer, validate_job_id};
+use super::{
+    Action, HttpRequest, HttpResponse, ListFilters, Method, answered_about, not_found, read_answer,
+    validate_job_id,
+};
 use crate::error::{Error, InvalidInput};
 use crate::model::{Element, MediaJobDetail, Tag};
 
@@ -241,15 +244,15 @@ impl Action for DescribeMediaJob {
             ))
         })?;
         match job {
-            Some(job) => Ok(DescribeMediaJobResponse {
-                request_id,
-                job,
-                extra,
-            }),
-            None => Err(Error::JobNotFound {
-                job_id: self.job_id.clone(),
-                request_id,
-            }),
+            Some(job) => {
+                answered_about(&self.job_id, &job.job_id, "JobId", response, &request_id)?;
+                Ok(DescribeMediaJobResponse {
+                    request_id,
+                    job,
+                    extra,
+                })
+            }
+            None => Err(not_found(&self.job_id, request_id)),
         }
     }
 }

@@ -59,7 +59,7 @@ pub use trigger::{TRIGGER_PATH, TriggerWorkflow, TriggerWorkflowResponse};
 #[cfg(feature = "emulator")]
 pub(crate) use http::{RedactedHeaders, find_header};
 
-use crate::error::{Error, InvalidInput, ResponseError, ResponseFailure, ServiceError};
+use crate::error::{Error, InvalidInput, ResponseError, ServiceError, UnreadableResponse};
 use crate::model::Element;
 use crate::xml::{Document, Node};
 
@@ -172,7 +172,7 @@ pub(crate) fn read_answer<T>(
     let status = response.status;
     let header_request_id = response.request_id().map(str::to_owned);
     let unreadable = |problem| {
-        Error::Response(ResponseFailure {
+        Error::Response(UnreadableResponse {
             status,
             request_id: header_request_id.clone(),
             problem,
@@ -202,6 +202,35 @@ pub(crate) fn read_answer<T>(
             .filter(|id| !id.is_empty())
     });
     read(Answer { root, request_id }).map_err(unreadable)
+}
+
+/// Checks that a describe answered about the id it asked for: a job of another id is no
+/// answer ([`ResponseError::Mismatch`]).
+pub(crate) fn answered_about(
+    asked: &str,
+    got: &str,
+    element: &'static str,
+    response: &HttpResponse,
+    request_id: &Option<String>,
+) -> Result<(), Error> {
+    if asked == got {
+        return Ok(());
+    }
+    Err(Error::Response(UnreadableResponse {
+        status: response.status,
+        request_id: request_id.clone(),
+        problem: ResponseError::Mismatch(element),
+        attempts: 1,
+    }))
+}
+
+/// A job, run or trigger that the service says does not exist.
+pub(crate) fn not_found(id: &str, request_id: Option<String>) -> Error {
+    Error::JobNotFound {
+        job_id: id.to_owned(),
+        request_id,
+        attempts: 1,
+    }
 }
 
 /// Reads an answer that carries no document on success (cancel): its request id.

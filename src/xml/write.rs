@@ -53,19 +53,26 @@ impl Writer {
         }
     }
 
-    /// Writes a generic element tree, checking every name.
+    /// Writes a generic element tree, checking every name, and refusing a tree nested more
+    /// than [`MAX_ELEMENT_DEPTH`] levels (no answer of the API nests so deep, and the reader
+    /// refuses deeper documents).
     pub(crate) fn element(&mut self, element: &Element) -> Result<(), InvalidInput> {
-        self.all_or_nothing(|w| w.element_tree(element))
+        self.all_or_nothing(|w| w.element_tree(element, 1))
     }
 
-    fn element_tree(&mut self, element: &Element) -> Result<(), InvalidInput> {
+    fn element_tree(&mut self, element: &Element, depth: usize) -> Result<(), InvalidInput> {
+        if depth > MAX_ELEMENT_DEPTH {
+            return Err(InvalidInput::ElementTooDeep {
+                element: element.name.clone(),
+            });
+        }
         if !is_valid_name(&element.name) {
             return Err(InvalidInput::BadElementName(element.name.clone()));
         }
         self.open(&element.name);
         escape_into(&mut self.out, &element.name, &element.text)?;
         for child in &element.children {
-            self.element_tree(child)?;
+            self.element_tree(child, depth + 1)?;
         }
         self.close(&element.name);
         Ok(())
@@ -84,6 +91,9 @@ impl Writer {
         result
     }
 }
+
+/// The deepest generic element tree written.
+pub(crate) const MAX_ELEMENT_DEPTH: usize = 32;
 
 /// The ASCII subset of XML names: every element name of the API fits it.
 pub(crate) fn is_valid_name(name: &str) -> bool {
@@ -161,6 +171,27 @@ mod tests {
         assert!(w.element(&tree).is_err());
         w.close("R");
         assert_eq!(w.finish(), "<R></R>");
+    }
+
+    #[test]
+    fn a_tree_deeper_than_the_limit_is_refused_without_recursing_into_it() {
+        let mut deep = Element::text("L", "x");
+        for _ in 0..100_000 {
+            deep = Element::new("L").with_child(deep);
+        }
+        let mut w = Writer::new();
+        assert_eq!(
+            w.element(&deep),
+            Err(InvalidInput::ElementTooDeep {
+                element: "L".into()
+            })
+        );
+        assert_eq!(w.finish(), "");
+        // Dropping a deep tree recurses too; unwind it by hand.
+        let mut node = deep;
+        while let Some(child) = node.children.pop() {
+            node = child;
+        }
     }
 
     #[test]

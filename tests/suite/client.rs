@@ -239,7 +239,9 @@ fn a_session_token_is_sent_and_signed_as_x_ci_security_token() {
 fn describe_of_an_unknown_job_is_job_not_found() {
     let p = pinned();
     match p.client.describe("b00000000000000000000000000000000") {
-        Err(Error::JobNotFound { job_id, request_id }) => {
+        Err(Error::JobNotFound {
+            job_id, request_id, ..
+        }) => {
             assert_eq!(job_id, "b00000000000000000000000000000000");
             assert!(request_id.unwrap().starts_with("RU1VLX"));
         }

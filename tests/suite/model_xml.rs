@@ -103,7 +103,9 @@ fn describe_of_an_unknown_id_is_job_not_found_with_its_request_id() {
     let body =
         b"<Response><RequestId>r</RequestId><NonExistJobIds>bnope</NonExistJobIds></Response>";
     match op.parse(&ok(200, body)) {
-        Err(Error::JobNotFound { job_id, request_id }) => {
+        Err(Error::JobNotFound {
+            job_id, request_id, ..
+        }) => {
             assert_eq!(
                 (job_id.as_str(), request_id.as_deref()),
                 ("bnope", Some("r"))
