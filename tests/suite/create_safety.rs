@@ -10,7 +10,7 @@ use cos_ci_batch::error::TransportErrorKind;
 use cos_ci_batch::model::{BatchJob, Input, JobState};
 use cos_ci_batch::{Client, ClientBuilder, Error, RetryPolicy};
 
-const W1: &str = "w1111111111111111111111111111111";
+pub(super) const W1: &str = "w1111111111111111111111111111111";
 const W2: &str = "w2222222222222222222222222222222";
 
 fn setup(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> (Emulator, Client) {
@@ -33,7 +33,7 @@ fn setup(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> (Emulator, C
     (emulator, client)
 }
 
-fn nightly(workflow: &str) -> BatchJob {
+pub(super) fn nightly(workflow: &str) -> BatchJob {
     BatchJob::workflow("nightly", workflow, Input::prefix("videos/"))
 }
 
@@ -257,4 +257,331 @@ fn a_create_that_never_connected_is_sent_again_and_known_not_to_exist() {
     let transport = err.transport_error().unwrap();
     assert_eq!(transport.kind, TransportErrorKind::Connect);
     assert!(transport.request_never_sent());
+}
+
+// --- A service that lies (attacks from the second review) ------------------------------
+
+mod lying_service {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, Instant, SystemTime};
+
+    use crate::common::raw_server::{RawServer, Reply, http_date, response, response_with};
+    use cos_ci_batch::emulator::{Emulator, Fault, Route};
+    use cos_ci_batch::error::InvalidInput;
+    use cos_ci_batch::model::{BatchJob, Element, Input, JobKind, Workflow};
+    use cos_ci_batch::{Client, ClientBuilder, Credentials, Error, RetryPolicy, WaitOptions};
+
+    use super::{W1, nightly};
+
+    fn client_for(
+        endpoint: &str,
+        configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+    ) -> Client {
+        configure(
+            Client::builder("b-1250000000", "ap-guangzhou")
+                .endpoint(endpoint)
+                .allow_http()
+                .credentials(Credentials::new("AKIDexample", "secret"))
+                .retry_policy(
+                    RetryPolicy::default()
+                        .initial_backoff(Duration::from_millis(5))
+                        .max_backoff(Duration::from_millis(20)),
+                ),
+        )
+        .build()
+        .unwrap()
+    }
+
+    /// A listed Workflow job.
+    fn job(id: &str, name: &str, created: &str, prefix: &str, workflow: &str) -> String {
+        format!(
+            "<JobsDetail><Type>Workflow</Type><Name>{name}</Name><JobId>{id}</JobId>\
+             <State>Success</State><CreationTime>{created}</CreationTime>\
+             <Input><Prefix>{prefix}</Prefix></Input>\
+             <Operation><WorkflowIds>{workflow}</WorkflowIds></Operation></JobsDetail>"
+        )
+    }
+
+    /// A listing answer with the service's clock at now.
+    fn listing(body: &str) -> Reply {
+        let date = format!("Date: {}", http_date(SystemTime::now()));
+        response_with(200, &[&date], &format!("<Response>{body}</Response>"))
+    }
+
+    fn unavailable() -> Reply {
+        response(
+            503,
+            "<Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error>",
+        )
+    }
+
+    /// Serves POSTs with `post`, the first listing with `first`, later ones with `later`;
+    /// counts the POSTs.
+    fn service(post: fn() -> Reply, first: String, later: String) -> (RawServer, Arc<AtomicUsize>) {
+        let posts = Arc::new(AtomicUsize::new(0));
+        let lists = Arc::new(AtomicUsize::new(0));
+        let counted = posts.clone();
+        let server = RawServer::start(move |_, request| {
+            if request.line.starts_with("POST") {
+                counted.fetch_add(1, Ordering::SeqCst);
+                return post();
+            }
+            if lists.fetch_add(1, Ordering::SeqCst) == 0 {
+                listing(&first)
+            } else {
+                listing(&later)
+            }
+        });
+        (server, posts)
+    }
+
+    fn assert_unknown(result: Result<cos_ci_batch::ops::CreateJobResponse, Error>) {
+        match result {
+            Err(Error::CreateOutcomeUnknown { .. }) => {}
+            other => panic!("expected an unknown outcome, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_old_job_the_first_listing_left_out_is_not_taken_for_the_new_one() {
+        let old = job(
+            "b-old",
+            "nightly",
+            "2023-01-01T00:00:00+0800",
+            "videos/",
+            W1,
+        );
+        let (server, posts) = service(unavailable, String::new(), old);
+        let client = client_for(&server.endpoint(), |b| {
+            b.create_search(Duration::from_secs(1))
+        });
+        assert_unknown(client.create(&nightly(W1)));
+        assert_eq!(posts.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn an_older_job_past_a_listing_served_oldest_first_is_not_taken() {
+        // The service ignores orderByTime=Desc: its first page holds the oldest jobs.
+        let first: String = (0..100)
+            .map(|i| {
+                let t = format!("2023-01-01T00:{:02}:{:02}+0800", i / 60, i % 60);
+                job(&format!("b-old-{i:03}"), "nightly", &t, "videos/", W1)
+            })
+            .collect::<String>()
+            + "<NextToken>p2</NextToken>";
+        let later = job(
+            "b-old-150",
+            "nightly",
+            "2023-06-01T00:00:00+0800",
+            "videos/",
+            W1,
+        );
+        let (server, _) = service(unavailable, first, later);
+        let client = client_for(&server.endpoint(), |b| {
+            b.create_search(Duration::from_secs(1))
+        });
+        assert_unknown(client.create(&nightly(W1)));
+    }
+
+    #[test]
+    fn a_job_that_differs_by_an_element_or_a_space_is_not_taken() {
+        for later in [
+            format!(
+                "<JobsDetail><Type>Workflow</Type><Name>nightly</Name><JobId>b-theirs</JobId>\
+                 <CreationTime>2099-01-01T00:00:00+0800</CreationTime><Input><Prefix>videos/</Prefix></Input>\
+                 <Operation><TimeInterval><Start>2030-01-01T00:00:00+0800</Start></TimeInterval>\
+                 <WorkflowIds>{W1}</WorkflowIds></Operation></JobsDetail>"
+            ),
+            job(
+                "b-spaced",
+                "nightly",
+                "2099-01-01T00:00:00+0800",
+                "  videos/",
+                W1,
+            ),
+            job(
+                "b-other",
+                "nightly",
+                "2099-01-01T00:00:00+0800",
+                "videos/",
+                "w-other",
+            ),
+        ] {
+            let (server, _) = service(unavailable, String::new(), later);
+            let client = client_for(&server.endpoint(), |b| {
+                b.create_search(Duration::from_millis(600))
+            });
+            assert_unknown(client.create(&nightly(W1)));
+        }
+    }
+
+    #[test]
+    fn a_new_job_that_carries_the_request_is_still_found() {
+        // The control of the three above: the same service, an honest echo.
+        let later = job(
+            "b-new",
+            "nightly",
+            "2099-01-01T00:00:00+0800",
+            "videos/",
+            W1,
+        );
+        let (server, posts) = service(unavailable, String::new(), later);
+        let client = client_for(&server.endpoint(), |b| {
+            b.create_search(Duration::from_secs(1))
+        });
+        assert_eq!(client.create(&nightly(W1)).unwrap().job.job_id, "b-new");
+        assert_eq!(posts.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_success_about_a_job_that_existed_before_is_an_unknown_outcome() {
+        fn answer_with_the_old_job() -> Reply {
+            let old = job(
+                "b-old",
+                "someone-else",
+                "2023-01-01T00:00:00+0800",
+                "x/",
+                "w-other",
+            );
+            response(200, &format!("<Response>{old}</Response>"))
+        }
+        let old = job(
+            "b-old",
+            "nightly",
+            "2023-01-01T00:00:00+0800",
+            "videos/",
+            W1,
+        );
+        let (server, _) = service(answer_with_the_old_job, old, String::new());
+        let client = client_for(&server.endpoint(), |b| b);
+        assert_unknown(client.create(&nightly(W1)));
+    }
+
+    #[test]
+    fn a_5xx_that_mentions_an_expired_request_is_not_a_clock_refusal() {
+        fn expired() -> Reply {
+            let date = format!(
+                "Date: {}",
+                http_date(SystemTime::now() + Duration::from_secs(3600))
+            );
+            response_with(
+                500,
+                &[&date],
+                "<Error><Code>InternalError</Code><Message>backend request has expired</Message></Error>",
+            )
+        }
+        let (server, posts) = service(expired, String::new(), String::new());
+        let client = client_for(&server.endpoint(), |b| {
+            b.create_search(Duration::from_millis(100))
+        });
+        let err = client.create(&nightly(W1)).unwrap_err();
+        assert_eq!(posts.load(Ordering::SeqCst), 1, "{err}");
+        assert_eq!(client.clock_skew(), 0);
+    }
+
+    #[test]
+    fn a_resend_after_a_clock_refusal_is_counted() {
+        let emulator = Emulator::start().unwrap();
+        emulator.add_workflow(W1);
+        let client = emulator
+            .client_builder()
+            .clock(|| SystemTime::now() - Duration::from_secs(3600))
+            .reconcile_creates(false)
+            .build()
+            .unwrap();
+        // The first create is refused for its clock (answered as usual); the second, signed
+        // right, is processed and its answer lost.
+        emulator.inject(Route::Create, Fault::delay(Duration::ZERO), 1);
+        emulator.inject(
+            Route::Create,
+            Fault::close_connection().after_processing(),
+            1,
+        );
+        let err = client.create(&nightly(W1)).unwrap_err();
+        let posts = emulator
+            .received()
+            .iter()
+            .filter(|r| r.route() == Some(Route::Create))
+            .count();
+        assert!(matches!(err, Error::CreateOutcomeUnknown { .. }), "{err:?}");
+        assert_eq!((posts, err.attempts()), (2, 2), "{err:?}");
+    }
+
+    #[test]
+    fn the_search_ends_within_create_search_and_one_timeout() {
+        fn silent_listing_after_the_first() -> Reply {
+            unavailable()
+        }
+        let lists = Arc::new(AtomicUsize::new(0));
+        let server = RawServer::start(move |_, request| {
+            if request.line.starts_with("POST") {
+                return silent_listing_after_the_first();
+            }
+            if lists.fetch_add(1, Ordering::SeqCst) == 0 {
+                listing("")
+            } else {
+                Reply::Silence(Duration::from_secs(20))
+            }
+        });
+        let client = client_for(&server.endpoint(), |b| {
+            b.timeout(Duration::from_secs(1))
+                .create_search(Duration::ZERO)
+        });
+        let started = Instant::now();
+        assert_unknown(client.create(&nightly(W1)));
+        // 0.5 s first pause, one silent listing cut at the 1 s timeout; the slack is for a
+        // loaded machine. (Before, the retry policy ran four 1 s attempts.)
+        assert!(
+            started.elapsed() < Duration::from_millis(3500),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_tree_too_deep_to_read_back_is_refused_before_sending() {
+        let mut deep = Element::text("L", "x");
+        for _ in 0..40 {
+            deep = Element::new("L").with_child(deep);
+        }
+        let job = BatchJob::new(
+            "nightly",
+            Input::prefix("videos/"),
+            JobKind::Workflow(Workflow::new(W1).with_extra(deep)),
+        );
+        let (server, posts) = service(unavailable, String::new(), String::new());
+        let client = client_for(&server.endpoint(), |b| b);
+        let err = client.create(&job).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidInput(InvalidInput::ElementTooDeep { .. })
+            ),
+            "{err:?}"
+        );
+        assert_eq!((server.requests(), posts.load(Ordering::SeqCst)), (0, 0));
+    }
+
+    #[test]
+    fn describe_and_wait_refuse_an_answer_about_another_job() {
+        let server = RawServer::start(move |_, _| {
+            let other = job("b-someone-else", "x", "2023-01-01T00:00:00+0800", "p/", W1);
+            response(200, &format!("<Response>{other}</Response>"))
+        });
+        let client = client_for(&server.endpoint(), |b| b.retry_policy(RetryPolicy::none()));
+        let err = client
+            .wait(
+                "b-mine",
+                &WaitOptions::default().deadline(Duration::from_secs(5)),
+            )
+            .unwrap_err();
+        match err {
+            Error::Response(failure) => assert_eq!(
+                failure.problem,
+                cos_ci_batch::error::ResponseError::Mismatch("JobId")
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -153,3 +153,22 @@ pub fn response_with(status: u16, headers: &[&str], body: &str) -> Reply {
     out.push_str(body);
     Reply::Bytes(out.into_bytes())
 }
+
+/// An HTTP `Date` for `t`.
+pub fn http_date(t: std::time::SystemTime) -> String {
+    let t = time::OffsetDateTime::from(t);
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        DAYS[t.weekday().number_days_from_monday() as usize],
+        t.day(),
+        MONTHS[t.month() as usize - 1],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
