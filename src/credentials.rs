@@ -290,11 +290,17 @@ where
 
 impl<F> fmt::Debug for RefreshingCredentials<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-        f.debug_struct("RefreshingCredentials")
-            .field("margin", &self.margin)
-            .field("cached", &*cached)
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("RefreshingCredentials");
+        debug.field("margin", &self.margin);
+        // Never wait on a refresh in progress (it may be what is being logged).
+        match self.cached.try_lock() {
+            Ok(cached) => debug.field("cached", &*cached),
+            Err(std::sync::TryLockError::Poisoned(cached)) => {
+                debug.field("cached", &*cached.into_inner())
+            }
+            Err(std::sync::TryLockError::WouldBlock) => debug.field("cached", &"<refreshing>"),
+        };
+        debug.finish_non_exhaustive()
     }
 }
 

@@ -37,7 +37,8 @@ use crate::model::JobState;
 pub enum Error {
     /// A request value was refused before anything was sent.
     InvalidInput(InvalidInput),
-    /// The client's configuration cannot work (see [`crate::ClientBuilder::build`]).
+    /// The client's configuration cannot work. [`crate::ClientBuilder::build`] returns the
+    /// [`ConfigError`] itself; this variant lets `?` carry one into an `Error`.
     Config(ConfigError),
     /// No credentials to sign with: the provider failed, or gave credentials that had
     /// expired. Nothing was sent.
@@ -344,8 +345,9 @@ pub enum ConfigError {
     InsecureEndpoint,
     /// A bucket or region is empty or holds characters a host name cannot carry.
     BadBucketOrRegion(String),
-    /// A timeout of the client is zero (the name of the setting).
-    ZeroTimeout(&'static str),
+    /// A setting that cannot be zero is (its name: `timeout`, `connect_timeout`,
+    /// `max_response_body`).
+    Zero(&'static str),
 }
 
 impl fmt::Display for ConfigError {
@@ -367,8 +369,8 @@ impl fmt::Display for ConfigError {
             ConfigError::BadBucketOrRegion(value) => {
                 write!(f, "{value:?} is not a valid bucket or region")
             }
-            ConfigError::ZeroTimeout(name) => {
-                write!(f, "the {name} is zero; nothing could ever be sent")
+            ConfigError::Zero(name) => {
+                write!(f, "the {name} is zero; no call could ever succeed")
             }
         }
     }

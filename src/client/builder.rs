@@ -126,7 +126,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest response body read (default 4 MiB); a larger one is an error.
+    /// The largest response body read (default 4 MiB); a larger one is an error. Zero is
+    /// refused by [`build`](ClientBuilder::build).
     pub fn max_response_body(mut self, bytes: u64) -> Self {
         self.max_body = bytes;
         self
@@ -177,8 +178,11 @@ impl ClientBuilder {
             ("timeout", self.timeout),
         ] {
             if timeout.is_zero() {
-                return Err(ConfigError::ZeroTimeout(name));
+                return Err(ConfigError::Zero(name));
             }
+        }
+        if self.max_body == 0 {
+            return Err(ConfigError::Zero("max_response_body"));
         }
         let endpoint = match &self.endpoint {
             Some(url) => Endpoint::parse(url)?,
@@ -300,9 +304,20 @@ impl Endpoint {
             }
             _ => (authority.as_str(), None),
         };
-        if name.is_empty() || (name.contains(':') && !name.starts_with('[')) {
+        let valid_host = match name.strip_prefix('[') {
+            Some(v6) => v6
+                .strip_suffix(']')
+                .is_some_and(|v6| v6.parse::<std::net::Ipv6Addr>().is_ok()),
+            None => {
+                !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            }
+        };
+        if !valid_host {
             return Err(bad(
-                "the host is not a name, an IPv4 address or a bracketed IPv6 address",
+                "the host is not an ASCII name, an IPv4 address or a bracketed IPv6 address",
             ));
         }
         let port = match port {
@@ -389,6 +404,10 @@ mod tests {
             "http://h:99999",
             "http://h:+80",
             "http://::1",
+            "http://[::1",
+            "http://[zz]:9",
+            "http://例子.测试:9",
+            "http://h_1",
             "https://user:hunter2@h",
         ] {
             let err = host(url).unwrap_err();

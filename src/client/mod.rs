@@ -336,6 +336,10 @@ impl Client {
             .credentials
             .credentials(UNIX_EPOCH + Duration::from_secs(now))
             .map_err(Error::Credentials)?;
+        // Whatever the provider, a padded or empty value is not signed with.
+        credentials
+            .validate()
+            .map_err(|e| Error::Credentials(e.into()))?;
         request.sign(&self.inner.host, &credentials, key_time(now, &credentials)?);
         self.inner
             .transport

@@ -224,6 +224,8 @@ fn classify(error: ureq::Error, max_body: u64) -> TransportError {
         U::BodyExceedsLimit(_) => (TransportErrorKind::BodyTooLarge { limit: max_body }, false),
         U::Tls(_) | U::Rustls(_) | U::Pem(_) | U::TlsRequired => (TransportErrorKind::Tls, false),
         U::RequireHttpsOnly(_) => (TransportErrorKind::Tls, true),
+        // The request could not even be built.
+        U::BadUri(_) | U::Http(_) => (TransportErrorKind::Protocol, true),
         _ => (TransportErrorKind::Protocol, false),
     };
     TransportError::new(kind, message, never_sent)

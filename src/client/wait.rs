@@ -11,7 +11,7 @@ use crate::ops::{DescribeJob, DescribeJobResponse};
 /// How [`Client::wait`] polls.
 ///
 /// Any value is accepted: durations too long for the clock (`Duration::MAX`) are taken as
-/// about a century.
+/// about a century, and pauses shorter than 100 ms as 100 ms.
 ///
 /// ```
 /// use std::time::Duration;
@@ -45,6 +45,9 @@ impl Default for WaitOptions {
         }
     }
 }
+
+/// The shortest pause between polls, whatever the options say.
+const SHORTEST_POLL: Duration = Duration::from_millis(100);
 
 impl WaitOptions {
     /// Sets how long to wait in all (default 1 hour).
@@ -88,14 +91,15 @@ pub(super) fn wait(
     let started = Instant::now();
     let deadline = started + options.deadline.min(LONGEST_WAIT);
     let grace = options.not_found_grace.min(LONGEST_WAIT);
-    let mut interval = options.first_interval.min(LONGEST_WAIT);
+    let mut interval = options.first_interval.clamp(SHORTEST_POLL, LONGEST_WAIT);
+    let longest_interval = options.max_interval.max(SHORTEST_POLL);
+    let describe = DescribeJob::new(job_id)?;
     let mut last_state: Option<JobState> = None;
     let deadline_passed = |last_state: Option<JobState>| Error::WaitDeadline {
         job_id: job_id.to_owned(),
         last_state,
     };
     loop {
-        let describe = DescribeJob::new(job_id)?;
         match client.execute(&describe, RetryRule::Idempotent, Some(deadline)) {
             Ok(DescribeJobResponse { job: detail, .. }) => {
                 progress(&detail);
@@ -117,6 +121,6 @@ pub(super) fn wait(
             return Err(deadline_passed(last_state));
         }
         std::thread::sleep(interval.min(deadline - now));
-        interval = interval.saturating_mul(2).min(options.max_interval);
+        interval = interval.saturating_mul(2).min(longest_interval);
     }
 }

@@ -156,7 +156,10 @@ impl HttpRequest {
     /// one, then the `Authorization` over `host`, every listed header and every query
     /// parameter. Signing again replaces the previous signature.
     pub fn sign(&mut self, host: &str, credentials: &Credentials, key_time: KeyTime) {
-        self.headers.retain(|(n, _)| n != "authorization");
+        // Signing again replaces what the last signing added, the token of other credentials
+        // included.
+        self.headers
+            .retain(|(n, _)| n != "authorization" && n != SECURITY_TOKEN_HEADER);
         if let Some(token) = credentials.session_token() {
             self.set_header(SECURITY_TOKEN_HEADER, token);
         }
@@ -224,6 +227,11 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
+/// `text` trimmed, unless it is blank: the one rule for every request id read.
+pub(crate) fn non_blank(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
 /// An answer as plain data: the status, every header (names in any case) and the whole
 /// body. [`crate::ops::Action::parse`] reads it; the client builds it from what its HTTP stack
 /// returned, and so can any other.
@@ -231,7 +239,9 @@ impl fmt::Debug for HttpRequest {
 /// ```
 /// use cos_ci_batch::ops::HttpResponse;
 ///
-/// let answer = HttpResponse::new(200, b"<Response/>").with_header("X-Cos-Request-Id", "NjJi");
+/// let answer = HttpResponse::new(200, b"<Response/>")
+///     .with_header("x-ci-request-id", " ")
+///     .with_header("X-Cos-Request-Id", "NjJi");
 /// assert_eq!(answer.request_id(), Some("NjJi"));
 /// assert_eq!(answer.header("x-cos-request-id"), Some("NjJi"));
 /// ```
@@ -267,9 +277,12 @@ impl HttpResponse {
         find_header(&self.headers, name)
     }
 
-    /// The request id: `x-ci-request-id`, else `x-cos-request-id`.
+    /// The request id: `x-ci-request-id`, else `x-cos-request-id`, trimmed; a blank one
+    /// does not count.
     pub fn request_id(&self) -> Option<&str> {
-        REQUEST_ID_HEADERS.iter().find_map(|name| self.header(name))
+        REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| non_blank(self.header(name)))
     }
 
     /// The service's clock, from the `Date` header, in Unix seconds.

@@ -56,6 +56,7 @@ pub use media_jobs::{
 };
 pub use trigger::{TRIGGER_PATH, TriggerWorkflow, TriggerWorkflowResponse};
 
+use http::non_blank;
 #[cfg(feature = "emulator")]
 pub(crate) use http::{RedactedHeaders, find_header};
 
@@ -196,11 +197,7 @@ pub(crate) fn read_answer<T>(
         return Err(unreadable(ResponseError::UnexpectedStatus));
     }
     let root = doc.expect_root("Response").map_err(unreadable)?;
-    let request_id = header_request_id.clone().or_else(|| {
-        root.child_text("RequestId")
-            .map(|id| id.trim().to_owned())
-            .filter(|id| !id.is_empty())
-    });
+    let request_id = header_request_id.clone().or_else(|| body_request_id(&root));
     read(Answer { root, request_id }).map_err(unreadable)
 }
 
@@ -243,6 +240,11 @@ pub(crate) fn read_empty_answer(response: &HttpResponse) -> Result<Option<String
     read_answer(response, |answer| Ok(answer.request_id))
 }
 
+/// The body's `RequestId`, under the rule of [`HttpResponse::request_id`].
+fn body_request_id(root: &Node<'_, '_>) -> Option<String> {
+    non_blank(root.child_text("RequestId").as_deref()).map(str::to_owned)
+}
+
 fn read_service_error(
     status: u16,
     request_id: Option<String>,
@@ -256,7 +258,7 @@ fn read_service_error(
             .trim()
             .to_owned(),
         message: root.child_text("Message").unwrap_or_default(),
-        request_id: request_id.or_else(|| root.child_text("RequestId")),
+        request_id: request_id.or_else(|| body_request_id(root)),
         trace_id: root.child_text("TraceId"),
         attempts: 1,
     }

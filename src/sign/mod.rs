@@ -184,8 +184,7 @@ fn write_signature(
 /// Lowercase hex of a SHA-1 sized value, on the stack.
 fn lower_hex(bytes: &[u8; 20]) -> [u8; 40] {
     let mut out = [0u8; 40];
-    // Forty bytes hold the hex of twenty, so this cannot fail.
-    let _ = hex::encode_to_slice(bytes, &mut out);
+    hex::encode_to_slice(bytes, &mut out).expect("forty bytes hold the hex of twenty");
     out
 }
 

@@ -167,7 +167,7 @@ fn zero_timeouts_are_refused_at_build() {
             .credentials(Credentials::new("AKIDx", "k"))
             .build()
             .unwrap_err();
-        assert_eq!(err, ConfigError::ZeroTimeout(name));
+        assert_eq!(err, ConfigError::Zero(name));
     }
 }
 
