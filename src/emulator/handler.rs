@@ -1,5 +1,6 @@
 //! How each request is checked, processed, and answered or failed.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -18,7 +19,7 @@ pub(super) struct Shared {
     pub(super) secret_key: String,
     pub(super) state: Mutex<State>,
     pub(super) faults: Mutex<Vec<FaultRule>>,
-    pub(super) received: Mutex<Vec<ReceivedRequest>>,
+    pub(super) received: Mutex<ReceivedLog>,
     pub(super) request_counter: AtomicU64,
 }
 
@@ -26,6 +27,53 @@ impl Shared {
     fn next_request_id(&self) -> String {
         let n = self.request_counter.fetch_add(1, Ordering::Relaxed);
         format!("RU1VLXtest{n:010}")
+    }
+}
+
+/// The requests received, newest kept: at most [`ReceivedLog::MAX_REQUESTS`] of them and
+/// [`ReceivedLog::MAX_BYTES`] of their targets, headers and bodies, so that a long run or a
+/// client sending megabyte bodies in a loop cannot grow the emulator without bound. The count
+/// includes the requests dropped.
+#[derive(Default)]
+pub(super) struct ReceivedLog {
+    requests: VecDeque<(usize, ReceivedRequest)>,
+    bytes: usize,
+    count: usize,
+}
+
+impl ReceivedLog {
+    pub(super) const MAX_REQUESTS: usize = 10_000;
+    pub(super) const MAX_BYTES: usize = 64 << 20;
+
+    fn push(&mut self, request: ReceivedRequest) {
+        let size = request.raw_url.len()
+            + request.body.len()
+            + request
+                .headers
+                .iter()
+                .map(|(n, v)| n.len() + v.len())
+                .sum::<usize>();
+        self.count += 1;
+        self.bytes += size;
+        self.requests.push_back((size, request));
+        while self.requests.len() > Self::MAX_REQUESTS || self.bytes > Self::MAX_BYTES {
+            let Some((dropped, _)) = self.requests.pop_front() else {
+                break;
+            };
+            self.bytes -= dropped;
+        }
+    }
+
+    pub(super) fn requests(&self) -> Vec<ReceivedRequest> {
+        self.requests.iter().map(|(_, r)| r.clone()).collect()
+    }
+
+    pub(super) fn count(&self) -> usize {
+        self.count
+    }
+
+    pub(super) fn clear(&mut self) {
+        *self = ReceivedLog::default();
     }
 }
 
@@ -45,16 +93,15 @@ pub(super) fn handle(shared: &Shared, request: &Request, sleep: &dyn Fn(Duration
     // One clock for everything the service says about time: the Date header, job stamps,
     // key-time and token checks.
     let service_now = lock(&shared.state).clock.now().unix_timestamp();
-    let auth = {
-        let state = lock(&shared.state);
-        service::authenticate(
-            &received,
-            &shared.secret_id,
-            &shared.secret_key,
-            &state,
-            service_now,
-        )
-    };
+    // Verified without holding the state, so that a costly request does not hold up others.
+    let temporary = |id: &str| lock(&shared.state).temporary_credentials(id).cloned();
+    let auth = service::authenticate(
+        &received,
+        &shared.secret_id,
+        &shared.secret_key,
+        &temporary,
+        service_now,
+    );
     received.signature_valid = auth.is_ok();
     let route = received.route();
     lock(&shared.received).push(received.clone());

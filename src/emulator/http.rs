@@ -45,6 +45,9 @@ pub(crate) struct Request {
     /// Header names lowercased, in order.
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Vec<u8>,
+    /// Whether the client may send another request on the connection: HTTP/1.1 unless it
+    /// said `Connection: close`, HTTP/1.0 only if it said `Connection: keep-alive`.
+    keep_alive: bool,
 }
 
 /// A complete answer.
@@ -137,9 +140,15 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // Wake the acceptor.
-        let _ = TcpStream::connect(self.addr);
-        if let Some(handle) = self.acceptor.take() {
+        // Wake the acceptor with a connection of our own. Out of descriptors, that can fail
+        // for a while; then the acceptor is left to end on the next connection it accepts
+        // rather than the drop waiting forever.
+        let woken = (0..50).any(|_| {
+            TcpStream::connect(self.addr)
+                .map_err(|_| thread::sleep(ACCEPT_BACKOFF))
+                .is_ok()
+        });
+        if let Some(handle) = self.acceptor.take().filter(|_| woken) {
             let _ = handle.join();
         }
         for (_, stream) in lock(&self.shared.connections).drain() {
@@ -228,10 +237,8 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 break;
             }
         };
-        let wants_close = request
-            .headers
-            .iter()
-            .any(|(n, v)| n == "connection" && v.eq_ignore_ascii_case("close"));
+        // A HEAD answer has the GET answer's head and no body.
+        let head_only = request.method == "HEAD";
         let sleep = |d: Duration| shared.sleep(d);
         let reply = catch_unwind(AssertUnwindSafe(|| (shared.handler)(&request, &sleep)))
             .unwrap_or_else(|_| {
@@ -242,6 +249,11 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 })
             });
         let keep = match reply {
+            Reply::Respond(response) if head_only => {
+                write_head(&mut writer, &response, response.body.len() as u64)
+                    .and_then(|()| writer.flush())
+                    .is_ok()
+            }
             Reply::Respond(response) => {
                 write_response(&mut writer, &response).is_ok() && response.status != 500
             }
@@ -269,7 +281,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 false
             }
         };
-        if !keep || wants_close {
+        if !keep || !request.keep_alive {
             break;
         }
     }
@@ -317,6 +329,24 @@ fn read_request(
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     };
+    // Two lengths that differ leave the body's end ambiguous: the request smuggling case.
+    let mut lengths = headers.iter().filter(|(n, _)| n == "content-length");
+    if lengths
+        .next()
+        .is_some_and(|(_, first)| lengths.any(|(_, v)| v != first))
+    {
+        return Err(ReadFailure::Refuse(400, "conflicting Content-Length"));
+    }
+    let connection = |token: &str| {
+        headers.iter().any(|(n, v)| {
+            n == "connection" && v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token))
+        })
+    };
+    let keep_alive = if version == "HTTP/1.0" {
+        connection("keep-alive")
+    } else {
+        !connection("close")
+    };
     if header("transfer-encoding").is_some() {
         return Err(ReadFailure::Refuse(
             501,
@@ -354,6 +384,7 @@ fn read_request(
         target: target.to_owned(),
         headers,
         body,
+        keep_alive,
     }))
 }
 

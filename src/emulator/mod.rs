@@ -14,6 +14,12 @@
 //! has a 5 s timeout and a whole request 15 s, at most 128 connections are served at once
 //! (`503` beyond), a failed `accept` (no file descriptors left) is waited out, and a panic
 //! while answering ends that connection only. Each connection has a thread of its own.
+//! Two differing `Content-Length`s are refused (`400`), an HTTP/1.0 connection is closed
+//! after its answer unless it asked to be kept, and a `HEAD` gets no body. An Authorization
+//! may list at most 256 names per list, and is verified in time linear in the request's
+//! headers, without holding up other requests. The log behind [`Emulator::received`] keeps
+//! the newest 10 000 requests within 64 MiB. Times saturate: a clock advanced or a job
+//! duration set by `Duration::MAX` stops at the last second of year 9999.
 //!
 //! ```
 //! use std::time::Duration;
@@ -61,7 +67,7 @@ pub use service::ReceivedRequest;
 use crate::client::{Client, ClientBuilder};
 use crate::credentials::Credentials;
 use fault::FaultRule;
-use handler::Shared;
+use handler::{ReceivedLog, Shared};
 use state::State;
 
 /// Locks a mutex, going on after a panic elsewhere: the emulator's state stays usable.
@@ -132,7 +138,7 @@ impl EmulatorBuilder {
             secret_key,
             state: Mutex::new(state),
             faults: Mutex::new(Vec::new()),
-            received: Mutex::new(Vec::new()),
+            received: Mutex::new(ReceivedLog::default()),
             request_counter: AtomicU64::new(0),
         });
         let handler_shared = shared.clone();
@@ -198,7 +204,7 @@ impl Emulator {
     /// ```
     pub fn issue_temporary_credentials(&self, ttl: Duration) -> Credentials {
         let mut state = lock(&self.shared.state);
-        let expires = state.clock.now() + ttl;
+        let expires = state::later(state.clock.now(), ttl);
         let (secret_id, secret_key, token) = state.issue_temporary(expires);
         let expiration = SystemTime::UNIX_EPOCH
             + Duration::from_secs(u64::try_from(expires.unix_timestamp()).unwrap_or(0));
@@ -329,14 +335,16 @@ impl Emulator {
             .collect()
     }
 
-    /// Every request received so far, oldest first.
+    /// The requests received so far, oldest first: the latest 10 000, within 64 MiB of
+    /// targets, headers and bodies (older ones are dropped, so that a long run stays small).
     pub fn received(&self) -> Vec<ReceivedRequest> {
-        lock(&self.shared.received).clone()
+        lock(&self.shared.received).requests()
     }
 
-    /// How many requests were received so far.
+    /// How many requests were received so far, counting those [`Emulator::received`] no
+    /// longer holds.
     pub fn received_count(&self) -> usize {
-        lock(&self.shared.received).len()
+        lock(&self.shared.received).count()
     }
 
     /// Forgets the received requests.

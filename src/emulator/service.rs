@@ -6,7 +6,7 @@ use super::create_request::CreateRequest;
 use super::fault::Route;
 use super::listing::{ListParams, param};
 use super::object_work;
-use super::state::{Snapshot, State, StoredJob};
+use super::state::{Snapshot, State, StoredJob, TemporaryCredentials};
 use super::verify;
 use crate::model::{JobState, JobType, format_time};
 use crate::ops::{
@@ -150,7 +150,7 @@ pub(crate) fn authenticate(
     request: &ReceivedRequest,
     secret_id: &str,
     secret_key: &str,
-    state: &State,
+    temporary: &dyn Fn(&str) -> Option<TemporaryCredentials>,
     now_unix: i64,
 ) -> Result<(), Refusal> {
     let Some(value) = request.header("authorization") else {
@@ -167,10 +167,11 @@ pub(crate) fn authenticate(
             "the Authorization is malformed".into(),
         ));
     };
+    let temporary_key;
     let key = if parsed.secret_id == secret_id {
         secret_key
     } else {
-        let Some(temporary) = state.temporary_credentials(parsed.secret_id) else {
+        let Some(temporary) = temporary(parsed.secret_id) else {
             return Err((
                 401,
                 "SecretidNotExist",
@@ -191,7 +192,8 @@ pub(crate) fn authenticate(
         if temporary.expires.unix_timestamp() <= now_unix {
             return Err((403, "ExpiredToken", "the security token has expired".into()));
         }
-        temporary.secret_key.as_str()
+        temporary_key = temporary.secret_key;
+        temporary_key.as_str()
     };
     let Some(key_time) = KeyTime::parse(parsed.key_time)
         .filter(|k| parsed.sign_time == parsed.key_time && k.start() <= k.end())

@@ -53,11 +53,11 @@ impl Clock {
 
     pub(crate) fn now(&self) -> OffsetDateTime {
         let real = self.real_since.map_or(Duration::ZERO, |s| s.elapsed());
-        self.base + self.manual_offset + real
+        later(self.base, self.manual_offset.saturating_add(real))
     }
 
     pub(crate) fn advance(&mut self, by: Duration) {
-        self.manual_offset += by;
+        self.manual_offset = self.manual_offset.saturating_add(by);
     }
 
     pub(crate) fn run_in_real_time(&mut self) {
@@ -67,7 +67,17 @@ impl Clock {
     }
 }
 
+/// `at + by`, stopping at the last second `time` represents: a test may advance the clock or
+/// set durations by `Duration::MAX`, and the emulator must keep answering.
+pub(crate) fn later(at: OffsetDateTime, by: Duration) -> OffsetDateTime {
+    time::Duration::try_from(by)
+        .ok()
+        .and_then(|by| at.checked_add(by))
+        .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc())
+}
+
 /// Credentials the emulator issued with [`super::Emulator::issue_temporary_credentials`].
+#[derive(Clone)]
 pub(crate) struct TemporaryCredentials {
     pub(crate) secret_key: String,
     pub(crate) token: String,
@@ -415,8 +425,8 @@ impl State {
     /// `created`.
     fn natural_snapshot(&self, created: OffsetDateTime, fails: bool) -> Snapshot {
         let now = self.clock.now();
-        let started = created + self.submitted_for;
-        let ended = started + self.running_for;
+        let started = later(created, self.submitted_for);
+        let ended = later(started, self.running_for);
         if now < started {
             Snapshot {
                 state: JobState::Submitted,

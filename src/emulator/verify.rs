@@ -2,6 +2,9 @@
 //! request received, using only what the Authorization lists (as the service does), so that
 //! the emulator does not just trust this crate's signer.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
+
 use crate::sign::{SignedPairs, canonical_name, http_string_digest, signature};
 
 /// The fields of an Authorization value, as a verifier reads them.
@@ -14,7 +17,12 @@ pub(crate) struct ParsedAuthorization<'a> {
     pub(crate) signature: &'a str,
 }
 
-/// Parses an Authorization value; `None` when a field is missing or the algorithm is not sha1.
+/// The most names an Authorization may list in `q-header-list` or `q-url-param-list`: a
+/// signer lists each header and parameter it sends, far fewer than this.
+const MAX_LISTED: usize = 256;
+
+/// Parses an Authorization value; `None` when a field is missing or repeated, the algorithm
+/// is not sha1, or a list holds more than [`MAX_LISTED`] names.
 pub(crate) fn parse_authorization<'a>(value: &'a str) -> Option<ParsedAuthorization<'a>> {
     let mut fields = [None; 7];
     const NAMES: [&str; 7] = [
@@ -43,12 +51,16 @@ pub(crate) fn parse_authorization<'a>(value: &'a str) -> Option<ParsedAuthorizat
             text.split(';').collect()
         }
     };
+    let (header_list, param_list) = (list(fields[4]?), list(fields[5]?));
+    if header_list.len().max(param_list.len()) > MAX_LISTED {
+        return None;
+    }
     Some(ParsedAuthorization {
         secret_id: fields[1]?,
         sign_time: fields[2]?,
         key_time: fields[3]?,
-        header_list: list(fields[4]?),
-        param_list: list(fields[5]?),
+        header_list,
+        param_list,
         signature: fields[6]?,
     })
 }
@@ -78,16 +90,19 @@ pub(crate) fn verify(
 
 /// The pairs whose names are listed, one pair per listed name: a name listed twice takes the
 /// first two pairs of that name, in the order received. `None` if a listed pair is missing.
+/// Linear in the pairs and names, so that a request
+/// with thousands of headers costs the emulator no more than reading it did.
 fn listed<'a>(pairs: &[(&'a str, &'a str)], names: &[&str]) -> Option<Vec<(&'a str, &'a str)>> {
-    let mut used = vec![false; pairs.len()];
+    let mut by_name: HashMap<Cow<'a, str>, VecDeque<(&'a str, &'a str)>> = HashMap::new();
+    for &pair in pairs {
+        by_name
+            .entry(canonical_name(pair.0))
+            .or_default()
+            .push_back(pair);
+    }
     names
         .iter()
-        .map(|wanted| {
-            let index =
-                (0..pairs.len()).find(|&i| !used[i] && canonical_name(pairs[i].0) == *wanted)?;
-            used[index] = true;
-            Some(pairs[index])
-        })
+        .map(|wanted| by_name.get_mut(*wanted)?.pop_front())
         .collect()
 }
 

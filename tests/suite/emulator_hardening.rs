@@ -182,3 +182,221 @@ fn more_connections_than_the_limit_get_503_and_the_emulator_recovers() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Sends `request` on a fresh connection and reads until the emulator closes it; `None` if
+/// it kept the connection open past the read timeout.
+fn exchange_until_closed(emulator: &Emulator, request: &[u8]) -> Option<String> {
+    let mut stream = attacker(emulator);
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(request).unwrap();
+    let mut out = Vec::new();
+    stream.read_to_end(&mut out).ok()?;
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[test]
+fn an_http_1_0_request_is_answered_and_its_connection_closed() {
+    let emulator = Emulator::start().unwrap();
+    let answer = exchange_until_closed(
+        &emulator,
+        b"GET /inventorytriggerjob HTTP/1.0\r\nHost: x\r\n\r\n",
+    )
+    .expect("an HTTP/1.0 connection without keep-alive is closed after its answer");
+    assert!(answer.starts_with("HTTP/1.1 401 "), "{answer}");
+    assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer}");
+}
+
+#[test]
+fn a_head_request_gets_a_head_without_a_body() {
+    let emulator = Emulator::start().unwrap();
+    // Two requests on one connection: the second answer must start right after the first
+    // head, which it would not if a body followed the HEAD answer.
+    let answer = exchange_until_closed(
+        &emulator,
+        b"HEAD /inventorytriggerjob HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /inventorytriggerjob HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let (head, rest) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 401 "), "{head}");
+    let declared = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .unwrap();
+    assert_ne!(declared, "0", "HEAD declares the length a GET would get");
+    assert!(rest.starts_with("HTTP/1.1 401 "), "{rest}");
+    assert!(rest.contains("<Code>MissingAuthorization</Code>"), "{rest}");
+}
+
+#[test]
+fn conflicting_content_lengths_are_refused_with_400_and_equal_ones_read() {
+    let emulator = Emulator::start().unwrap();
+    let answer = exchange_until_closed(
+        &emulator,
+        b"POST /inventorytriggerjob HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\nbody",
+    )
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+    assert!(answer.ends_with("conflicting Content-Length"), "{answer}");
+    assert_eq!(emulator.received_count(), 0);
+
+    let answer = exchange_until_closed(
+        &emulator,
+        b"POST /inventorytriggerjob HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\ncontent-length: 4\r\nConnection: close\r\n\r\nbody",
+    )
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401 "), "{answer}");
+    assert_eq!(emulator.received()[0].body, b"body");
+}
+
+#[test]
+fn the_received_log_keeps_the_newest_ten_thousand_and_counts_every_request() {
+    let emulator = Emulator::start().unwrap();
+    let client = patient_client(&emulator);
+    let threads = 8;
+    let per_thread = 1_251; // 10 008 in all
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                for _ in 0..per_thread {
+                    client.list(&ListQuery::new()).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(emulator.received_count(), threads * per_thread);
+    assert_eq!(emulator.received().len(), 10_000);
+    emulator.clear_received();
+    client.list(&ListQuery::new()).unwrap();
+    assert_eq!(
+        (emulator.received().len(), emulator.received_count()),
+        (1, 1)
+    );
+}
+
+#[test]
+fn the_received_log_drops_old_bodies_past_64_mib() {
+    let emulator = Emulator::start().unwrap();
+    let body = vec![b'x'; 1 << 20];
+    for i in 0..70 {
+        let mut request = format!(
+            "POST /inventorytriggerjob?n={i} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(&body);
+        exchange_until_closed(&emulator, &request).unwrap();
+    }
+    let kept = emulator.received();
+    assert_eq!(emulator.received_count(), 70);
+    let held: usize = kept.iter().map(|r| r.body.len()).sum();
+    assert!(held <= 64 << 20, "{held}");
+    assert!(kept.len() >= 60, "{}", kept.len());
+    assert_eq!(kept.last().unwrap().raw_url, "/inventorytriggerjob?n=69");
+}
+
+#[test]
+fn an_authorization_listing_more_than_256_names_is_refused_and_256_are_verified() {
+    use cos_ci_batch::sign::{KeyTime, authorization};
+    let emulator = Emulator::start().unwrap();
+    let now = emulator.now().unix_timestamp() as u64;
+    let send = |names: usize| {
+        let headers: Vec<(String, String)> = (0..names)
+            .map(|i| (format!("x-h{i}"), format!("v{i}")))
+            .chain([("host".to_owned(), emulator.addr().to_string())])
+            .collect();
+        let borrowed: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let auth = authorization(
+            &emulator.credentials(),
+            "GET",
+            "/inventorytriggerjob",
+            &[],
+            &borrowed,
+            KeyTime::around(now, 60, 600),
+        );
+        let mut request = String::from("GET /inventorytriggerjob HTTP/1.1\r\n");
+        for (name, value) in &headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str(&format!(
+            "Authorization: {auth}\r\nConnection: close\r\n\r\n"
+        ));
+        exchange_until_closed(&emulator, request.as_bytes()).unwrap()
+    };
+    let answer = send(255); // with Host, 256 names
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    let answer = send(256);
+    assert!(answer.starts_with("HTTP/1.1 401 "), "{answer}");
+    assert!(
+        answer.contains("<Code>InvalidAuthorization</Code>"),
+        "{answer}"
+    );
+}
+
+#[test]
+fn the_end_of_time_leaves_the_emulator_answering() {
+    use cos_ci_batch::model::{BatchJob, Input};
+    let emulator = Emulator::start().unwrap();
+    emulator.add_workflow("w0123456789abcdef0123456789abcdef");
+    let forever = emulator.issue_temporary_credentials(Duration::MAX);
+    let temporary = emulator
+        .client_builder()
+        .credentials(forever)
+        .build()
+        .unwrap();
+    temporary.list(&ListQuery::new()).unwrap();
+    emulator.set_job_durations(Duration::MAX, Duration::MAX);
+    let client = emulator.client_builder().build().unwrap();
+    let job = BatchJob::workflow(
+        "forever",
+        "w0123456789abcdef0123456789abcdef",
+        Input::prefix("v/"),
+    );
+    let id = client.create(&job).unwrap().job.job_id;
+    emulator.advance(Duration::MAX);
+    emulator.advance(Duration::MAX);
+    let end = emulator.now();
+    assert_eq!(end.year(), 9999);
+    // The client will not believe a Date thousands of years from its clock: the refusal
+    // stands, told after one try.
+    let err = client.describe(&id).unwrap_err();
+    let refusal = err.service_error().unwrap();
+    assert_eq!(
+        (refusal.code.as_str(), refusal.attempts),
+        ("SignatureExpired", 1)
+    );
+    // Signed on the emulator's clock, the job is described: durations of `Duration::MAX`
+    // end, like the clock, at the last second there is.
+    use cos_ci_batch::ops::Action;
+    let mut request = cos_ci_batch::ops::DescribeJob::new(&id).unwrap().request();
+    let at = end.unix_timestamp() as u64;
+    request.sign(
+        &emulator.addr().to_string(),
+        &emulator.credentials(),
+        cos_ci_batch::sign::KeyTime::around(at, 60, 600),
+    );
+    let mut raw = format!("GET {} HTTP/1.1\r\n", request.path_and_query());
+    for (name, value) in request.headers() {
+        raw.push_str(&format!("{name}: {value}\r\n"));
+    }
+    raw.push_str(&format!(
+        "Host: {}\r\nConnection: close\r\n\r\n",
+        emulator.addr()
+    ));
+    let answer = exchange_until_closed(&emulator, raw.as_bytes()).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert!(answer.contains("Dec 9999 23:59:59 GMT"), "{answer}");
+    assert!(answer.contains("<State>Success</State>"), "{answer}");
+    assert!(
+        answer.contains("<EndTime>9999-12-31T23:59:59+0000</EndTime>"),
+        "{answer}"
+    );
+    // Temporary credentials end with time itself.
+    let err = temporary.list(&ListQuery::new()).unwrap_err();
+    assert_eq!(err.service_error().unwrap().code, "ExpiredToken");
+}
