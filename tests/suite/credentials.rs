@@ -182,3 +182,60 @@ fn a_failing_provider_stops_the_call_before_anything_is_sent() {
     );
     assert_eq!(emulator.received_count(), 0);
 }
+
+/// A provider handing out what a file read with its line break would give.
+#[derive(Debug)]
+struct Padded {
+    secret_id: String,
+    secret_key: String,
+}
+
+impl ProvideCredentials for Padded {
+    fn credentials(&self, _now: SystemTime) -> Result<Credentials, ProvideError> {
+        Ok(Credentials::new(
+            format!("{}\n", self.secret_id),
+            &self.secret_key,
+        ))
+    }
+}
+
+#[test]
+fn a_providers_padded_secret_id_is_refused_before_anything_is_sent() {
+    let emulator = Emulator::start().unwrap();
+    let client = emulator
+        .client_builder()
+        .credentials_provider(Padded {
+            secret_id: emulator.credentials().secret_id().to_owned(),
+            secret_key: emulator.secret_key().to_owned(),
+        })
+        .build()
+        .unwrap();
+    let err = client.list(&ListQuery::new()).unwrap_err();
+    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+    assert!(err.to_string().contains("SecretId"), "{err}");
+    assert!(!err.to_string().contains(emulator.secret_key()), "{err}");
+    assert_eq!(emulator.received_count(), 0);
+}
+
+#[test]
+fn signing_again_with_permanent_credentials_drops_the_old_session_token() {
+    use cos_ci_batch::ops::{Action, ListJobs};
+    use cos_ci_batch::sign::KeyTime;
+    let emulator = Emulator::start().unwrap();
+    let sts = emulator.issue_temporary_credentials(Duration::from_secs(600));
+    let mut request = ListJobs::new(&ListQuery::new()).unwrap().request();
+    let key_time = KeyTime::around(unix(SystemTime::now()), 60, 600);
+    request.sign("h", &sts, key_time);
+    let token = |r: &cos_ci_batch::ops::HttpRequest| {
+        r.headers()
+            .iter()
+            .filter(|(n, _)| n == "x-ci-security-token")
+            .count()
+    };
+    assert_eq!(token(&request), 1);
+    request.sign("h", &emulator.credentials(), key_time);
+    assert_eq!(token(&request), 0);
+    request.sign("h", &sts, key_time);
+    request.sign("h", &sts, key_time);
+    assert_eq!(token(&request), 1);
+}
