@@ -561,7 +561,7 @@ fn one_client_shared_by_8_threads() {
     load(8, 50);
 }
 
-/// The full run: `cargo test --all-features --release --test faults -- --ignored --nocapture`.
+/// The full run: `cargo test --all-features --release --test suite faults::one_client_shared_by_8_threads_10_000_calls -- --ignored --nocapture`.
 #[test]
 #[ignore = "10 000 calls; run by hand, figures in the closing note"]
 fn one_client_shared_by_8_threads_10_000_calls() {
