@@ -207,9 +207,25 @@ pub struct JobDetail {
     pub input: Option<ReportedInput>,
     /// `Operation`, as the service echoes it.
     pub operation: Option<ReportedOperation>,
-    /// Elements the model does not name (`Progress`, `Tag`, ...), kept as sent.
+    /// Elements the model does not name (`Progress`, `Tag`, ...), and second copies of
+    /// those it does, kept as sent.
     pub extra: Vec<Element>,
 }
+
+/// The elements of a `JobsDetail` that [`JobDetail`] names.
+const DETAIL_ELEMENTS: [&str; 11] = [
+    "JobId",
+    "Name",
+    "Type",
+    "State",
+    "Code",
+    "Message",
+    "CreationTime",
+    "StartTime",
+    "EndTime",
+    "Input",
+    "Operation",
+];
 
 impl JobDetail {
     /// Reads a `JobsDetail`; only a missing or blank `JobId` makes it unusable.
@@ -229,10 +245,21 @@ impl JobDetail {
             operation: None,
             extra: Vec::new(),
         };
+        // A repeated element keeps its first value, as `JobId` must; later copies are
+        // kept in `extra` rather than silently replacing what was read.
+        let mut seen: Vec<&str> = Vec::with_capacity(DETAIL_ELEMENTS.len());
         for child in node.children() {
+            let name = child.name();
+            if DETAIL_ELEMENTS.contains(&name) {
+                if seen.contains(&name) {
+                    detail.extra.push(child.to_element());
+                    continue;
+                }
+                seen.push(name);
+            }
             let time = || ServiceTime::read_field(&child).unless_placeholder();
-            match child.name() {
-                "JobId" if job_id.is_none() => job_id = Some(child.text()),
+            match name {
+                "JobId" => job_id = Some(child.text()),
                 "Name" => detail.name = Some(child.text()),
                 "Type" => detail.job_type = child.text().trim().parse().ok(),
                 "State" => {

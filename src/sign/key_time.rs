@@ -18,8 +18,16 @@ pub struct KeyTime {
 }
 
 impl KeyTime {
-    /// A window from `start` to `end` (Unix seconds). Nothing checks that `start <= end`: the
-    /// service refuses such a signature, and tests need to build one.
+    /// A window from `start` to `end` (Unix seconds), taken as given: a reversed window is
+    /// representable on purpose, because it is what a verifier must be shown to refuse (the
+    /// service answers it with an error, it does not fail to parse it).
+    ///
+    /// ```
+    /// use cos_ci_batch::sign::KeyTime;
+    ///
+    /// let reversed = KeyTime::new(1_700_000_900, 1_700_000_000);
+    /// assert!(reversed.start() > reversed.end());
+    /// ```
     pub const fn new(start: u64, end: u64) -> Self {
         KeyTime { start, end }
     }
@@ -42,7 +50,9 @@ impl KeyTime {
         self.end
     }
 
-    /// Parses the `<start>;<end>` form used in an Authorization value.
+    /// Parses the `<start>;<end>` form used in an Authorization value: two runs of ASCII
+    /// digits that fit a `u64` (no sign, space or `+`, which `str::parse` would allow in
+    /// part). The order of the two is not judged here, as in [`KeyTime::new`].
     pub fn parse(text: &str) -> Option<Self> {
         let (start, end) = text.split_once(';')?;
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());

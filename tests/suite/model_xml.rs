@@ -199,6 +199,23 @@ fn described_job(body: &[u8]) -> cos_ci_batch::model::JobDetail {
 }
 
 #[test]
+fn a_repeated_detail_element_keeps_its_first_value_and_the_copy_goes_to_extra() {
+    let job = described_job(
+        b"<Response><JobsDetail><JobId>b1</JobId><State>Failed</State><Name>a</Name>\
+          <State>Success</State><JobId>b2</JobId></JobsDetail></Response>",
+    );
+    assert_eq!(job.job_id, "b1");
+    assert_eq!(job.state, cos_ci_batch::model::JobState::Failed);
+    assert_eq!(job.name.as_deref(), Some("a"));
+    let extra: Vec<(&str, &str)> = job
+        .extra
+        .iter()
+        .map(|e| (e.name.as_str(), e.text.as_str()))
+        .collect();
+    assert_eq!(extra, [("State", "Success"), ("JobId", "b2")]);
+}
+
+#[test]
 fn an_unknown_element_at_every_level_is_kept() {
     let body = br#"<Response><RequestId>r</RequestId><Shard>7</Shard><JobsDetail>
         <JobId>b1</JobId><Progress>50%</Progress><State>Pause</State>
