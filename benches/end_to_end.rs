@@ -4,14 +4,14 @@
 //! The difference is what the client adds per call: building, signing, parsing, checking.
 //! Target: within 1.15x the floor.
 //!
-//! Both emulator set-ups are measured: the default one (a relay in front of the HTTP server,
-//! so that faults can close connections) and one without the relay (faster, so the client's
-//! fixed cost weighs more). The floor uses the client's transport settings; a third line
-//! shows a default ureq agent (no timeouts), because ureq resolves the host on a helper thread
-//! whenever a whole-request timeout is set, and that costs tens of microseconds per call.
+//! The floor uses the client's transport settings, including what its resolver does for an
+//! IP-literal host: no lookup (ureq's default resolver starts a helper thread for every call
+//! that has a whole-request timeout, tens of microseconds). A third line shows a default ureq
+//! agent (no timeouts), for information.
 
 mod harness;
 
+use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use cos_ci_batch::emulator::Emulator;
@@ -19,6 +19,10 @@ use cos_ci_batch::model::{BatchJob, Input};
 use cos_ci_batch::ops::{Action, DescribeJob};
 use cos_ci_batch::sign::KeyTime;
 use harness::{compare, contender, keep};
+use ureq::config::Config;
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
 
@@ -49,15 +53,20 @@ fn describe_vs_floor(emulator: &Emulator, title: &str, rounds: usize, iters: usi
         KeyTime::around(now, 60, 3600),
     );
     let url = format!("{}{}", emulator.endpoint(), presigned.path_and_query());
-    let with_client_settings = ureq::Agent::config_builder()
+    let client_settings = ureq::Agent::config_builder()
+        .proxy(None)
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_connect(Some(Duration::from_secs(5)))
         .timeout_global(Some(Duration::from_secs(30)))
         .user_agent(concat!("cos-ci-batch/", env!("CARGO_PKG_VERSION")))
         .accept("application/xml")
-        .build()
-        .new_agent();
+        .build();
+    let with_client_settings = ureq::Agent::with_parts(
+        client_settings,
+        DefaultConnector::new(),
+        Known(emulator.addr()),
+    );
     let default_agent = ureq::Agent::new_with_defaults();
     let get = |agent: &ureq::Agent| {
         let mut request = agent.get(&url);
@@ -91,4 +100,21 @@ fn describe_vs_floor(emulator: &Emulator, title: &str, rounds: usize, iters: usi
         ],
     );
     medians[1] / medians[0]
+}
+
+/// The emulator's address, without a lookup, as the client takes an IP-literal host.
+#[derive(Debug)]
+struct Known(SocketAddr);
+
+impl Resolver for Known {
+    fn resolve(
+        &self,
+        _uri: &Uri,
+        _config: &Config,
+        _timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut addrs = DefaultResolver::default().empty();
+        addrs.push(self.0);
+        Ok(addrs)
+    }
 }
