@@ -32,20 +32,30 @@ enum Source {
     Triggered,
 }
 
+/// The paging and filter parameters of a listing, and the value of the one it requires; an
+/// `InvalidArgument` answer when either is wrong.
+fn listing_params<'r>(
+    request: &'r ReceivedRequest,
+    required: &str,
+    request_id: &str,
+) -> Result<(ListParams, &'r str), Answer> {
+    let invalid = |message: String| error_answer(400, "InvalidArgument", &message, request_id);
+    let params = ListParams::read(&request.query).map_err(invalid)?;
+    let value = param(&request.query, required)
+        .ok_or_else(|| invalid(format!("{required} is required")))?;
+    Ok((params, value))
+}
+
 pub(super) fn list_media_jobs(
     state: &State,
     request: &ReceivedRequest,
     request_id: &str,
 ) -> Answer {
-    let invalid = |message: String| error_answer(400, "InvalidArgument", &message, request_id);
-    let params = match ListParams::read(&request.query) {
-        Ok(params) => params,
-        Err(message) => return invalid(message),
+    let (params, tag) = match listing_params(request, "tag", request_id) {
+        Ok(read) => read,
+        Err(refusal) => return refusal,
     };
     let param = |name: &str| param(&request.query, name);
-    let Some(tag) = param("tag") else {
-        return invalid("tag is required".into());
-    };
     // Only Type=Job batch jobs start media jobs the emulator lists.
     let batches = batches_of(state, JobType::Job, param("inventoryTriggerJobId"));
     let segments = Segments::new(
@@ -93,15 +103,11 @@ pub(super) fn list_executions(
     request: &ReceivedRequest,
     request_id: &str,
 ) -> Answer {
-    let invalid = |message: String| error_answer(400, "InvalidArgument", &message, request_id);
-    let params = match ListParams::read(&request.query) {
-        Ok(params) => params,
-        Err(message) => return invalid(message),
+    let (params, workflow) = match listing_params(request, "workflowId", request_id) {
+        Ok(read) => read,
+        Err(refusal) => return refusal,
     };
     let param = |name: &str| param(&request.query, name);
-    let Some(workflow) = param("workflowId") else {
-        return invalid("workflowId is required".into());
-    };
     let batch_filter = param("jobId");
     let batches = batches_of(state, JobType::Workflow, batch_filter);
     let triggered = if batch_filter.is_some() {

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use crate::common::routes;
 use cos_ci_batch::emulator::{Emulator, Route};
-use cos_ci_batch::model::{BatchJob, Input, JobState, MediaJob, Output, Tag};
+use cos_ci_batch::model::{BatchJob, Input, JobDetail, JobState, MediaJob, Output, Tag};
 use cos_ci_batch::ops::{ExecutionQuery, MediaJobQuery, StateFilter, TriggerWorkflow};
-use cos_ci_batch::{Client, Error, OutcomeOptions};
+use cos_ci_batch::{Client, Error, ObjectOutcome, OutcomeOptions};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
 
@@ -20,6 +20,21 @@ fn seeded(keys: &[&str]) -> (Emulator, Client) {
     emulator.fail_objects("in/broken*", "DecodeError", "no video stream");
     let client = emulator.client_builder().build().unwrap();
     (emulator, client)
+}
+
+/// Creates `job`, lets it finish on the emulator's clock, and describes it.
+fn finished(emulator: &Emulator, client: &Client, job: &BatchJob) -> JobDetail {
+    let created = client.create(job).unwrap().job;
+    emulator.advance(Duration::from_secs(10));
+    client.describe(&created.job_id).unwrap().job
+}
+
+fn all_outcomes(client: &Client, batch: &JobDetail) -> Vec<ObjectOutcome> {
+    client
+        .outcomes(batch, &OutcomeOptions::default())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }
 
 const KEYS: [&str; 5] = [
@@ -39,17 +54,12 @@ fn transcode() -> MediaJob {
 #[test]
 fn a_job_batch_reports_one_media_job_per_object_with_codes_and_outputs() {
     let (emulator, client) = seeded(&KEYS);
-    let batch = client
-        .create(&BatchJob::media("hd", transcode(), Input::prefix("in/")))
-        .unwrap()
-        .job;
-    emulator.advance(Duration::from_secs(10));
-    let batch = client.describe(&batch.job_id).unwrap().job;
-    let outcomes: Vec<_> = client
-        .outcomes(&batch, &OutcomeOptions::default())
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::media("hd", transcode(), Input::prefix("in/")),
+    );
+    let outcomes = all_outcomes(&client, &batch);
     let seen: Vec<(&str, &JobState, Option<&str>)> = outcomes
         .iter()
         .map(|o| (o.object.as_str(), &o.state, o.code.as_deref()))
@@ -91,17 +101,12 @@ fn a_job_batch_reports_one_media_job_per_object_with_codes_and_outputs() {
 #[test]
 fn a_workflow_batch_reports_runs_with_the_failed_tasks_code() {
     let (emulator, client) = seeded(&KEYS);
-    let batch = client
-        .create(&BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")))
-        .unwrap()
-        .job;
-    emulator.advance(Duration::from_secs(10));
-    let batch = client.describe(&batch.job_id).unwrap().job;
-    let outcomes: Vec<_> = client
-        .outcomes(&batch, &OutcomeOptions::default())
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
+    );
+    let outcomes = all_outcomes(&client, &batch);
     assert_eq!(outcomes.len(), 4);
     let failed: Vec<_> = outcomes
         .iter()
