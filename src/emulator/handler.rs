@@ -11,7 +11,7 @@ use super::fault::{self, FaultKind, FaultRule};
 use super::http::{Reply, Request, Response};
 use super::lock;
 use super::service::{self, Answer, ReceivedRequest};
-use super::state::State;
+use super::state::{LAST_SECOND, State};
 
 /// What the request handler shares with the [`super::Emulator`] handle.
 pub(super) struct Shared {
@@ -31,7 +31,7 @@ impl Shared {
 }
 
 /// The requests received, newest kept: at most [`ReceivedLog::MAX_REQUESTS`] of them and
-/// [`ReceivedLog::MAX_BYTES`] of their targets, headers and bodies, so that a long run or a
+/// [`ReceivedLog::MAX_BYTES`] of memory, so that a long run or a
 /// client sending megabyte bodies in a loop cannot grow the emulator without bound. The count
 /// includes the requests dropped.
 #[derive(Default)]
@@ -46,13 +46,21 @@ impl ReceivedLog {
     pub(super) const MAX_BYTES: usize = 64 << 20;
 
     fn push(&mut self, request: ReceivedRequest) {
-        let size = request.raw_url.len()
-            + request.body.len()
-            + request
-                .headers
-                .iter()
-                .map(|(n, v)| n.len() + v.len())
-                .sum::<usize>();
+        // What the entry holds, not what was sent: a head of thousands of short headers
+        // costs a `(String, String)` each, and the decoded path and query are kept too.
+        let pair = std::mem::size_of::<(String, String)>();
+        let pairs = |list: &[(String, String)]| {
+            list.iter()
+                .map(|(n, v)| pair + n.len() + v.len())
+                .sum::<usize>()
+        };
+        let size = std::mem::size_of::<ReceivedRequest>()
+            + request.method.len()
+            + request.raw_url.len()
+            + request.path.len()
+            + pairs(&request.query)
+            + pairs(&request.headers)
+            + request.body.len();
         self.count += 1;
         self.bytes += size;
         self.requests.push_back((size, request));
@@ -178,9 +186,10 @@ pub(super) fn handle(shared: &Shared, request: &Request, sleep: &dyn Fn(Duration
     }
 }
 
-/// Formats Unix seconds as an HTTP `Date` (IMF-fixdate); out-of-range times give the epoch.
+/// Formats Unix seconds as an HTTP `Date` (IMF-fixdate), clamped to the years 1970 to 9999.
 fn format_http_date(unix: i64) -> String {
-    let t = OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let t = OffsetDateTime::from_unix_timestamp(unix.clamp(0, LAST_SECOND))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

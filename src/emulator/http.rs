@@ -5,6 +5,9 @@
 //! - a request head is at most [`MAX_HEAD`] bytes (`431` beyond), a body at most
 //!   [`MAX_BODY`] bytes (`413` beyond, before a byte of it is read, `Expect: 100-continue`
 //!   included), and only `Content-Length` bodies are read (`501` for other framings);
+//! - at most [`MAX_HEADERS`] header fields (`431`); a header line with spaces around its name,
+//!   an empty name or a folded line, and two differing `Content-Length`s, are `400`, so that
+//!   where a body ends has one reading;
 //! - every read has a timeout and a whole request a deadline, so a client that stops
 //!   sending holds only its own connection, and only for a while;
 //! - at most [`MAX_CONNECTIONS`] connections are served at once (the next ones get `503`);
@@ -26,6 +29,8 @@ use super::lock;
 pub(crate) const MAX_HEAD: usize = 64 * 1024;
 /// The largest request body read; no create body comes close.
 pub(crate) const MAX_BODY: u64 = 1 << 20;
+/// The most header fields a request may have.
+pub(crate) const MAX_HEADERS: usize = 1000;
 /// Connections served at once.
 pub(crate) const MAX_CONNECTIONS: usize = 128;
 /// The longest wait for one read from a client.
@@ -48,6 +53,8 @@ pub(crate) struct Request {
     /// Whether the client may send another request on the connection: HTTP/1.1 unless it
     /// said `Connection: close`, HTTP/1.0 only if it said `Connection: keep-alive`.
     keep_alive: bool,
+    /// An HTTP/1.0 request: no `100 Continue`, and a kept connection is said to be kept.
+    http10: bool,
 }
 
 /// A complete answer.
@@ -249,12 +256,20 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 })
             });
         let keep = match reply {
-            Reply::Respond(response) if head_only => {
-                write_head(&mut writer, &response, response.body.len() as u64)
-                    .and_then(|()| writer.flush())
-                    .is_ok()
+            // Whatever the fault, a HEAD answer is a head alone: body bytes after it would
+            // be read as the next answer.
+            Reply::Respond(response) | Reply::Cut { response, .. } if head_only => {
+                head_alone(&mut writer, &response, response.body.len() as u64)
             }
-            Reply::Respond(response) => {
+            Reply::Endless { response, length } if head_only => {
+                head_alone(&mut writer, &response, length)
+            }
+            Reply::Respond(mut response) => {
+                if request.http10 && request.keep_alive {
+                    response
+                        .headers
+                        .push(("Connection".into(), "keep-alive".into()));
+                }
                 write_response(&mut writer, &response).is_ok() && response.status != 500
             }
             Reply::Close => false,
@@ -316,12 +331,20 @@ fn read_request(
     if !version.starts_with("HTTP/1.") || method.is_empty() || target.is_empty() {
         return Err(ReadFailure::Refuse(400, "bad request line"));
     }
+    let http10 = version == "HTTP/1.0";
     let mut headers = Vec::new();
     for line in lines.filter(|l| !l.is_empty()) {
-        let Some((name, value)) = line.split_once(':') else {
+        // A name with spaces around it, or a folded line, is read differently by different
+        // servers: where a body ends must not be open to two readings (RFC 9112, 5.1 and 5.2).
+        let Some((name, value)) = line.split_once(':').filter(|(name, _)| {
+            !name.is_empty() && !name.starts_with([' ', '\t']) && !name.ends_with([' ', '\t'])
+        }) else {
             return Err(ReadFailure::Refuse(400, "bad header line"));
         };
-        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        if headers.len() == MAX_HEADERS {
+            return Err(ReadFailure::Refuse(431, "too many header fields"));
+        }
+        headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
     }
     let header = |name: &str| {
         headers
@@ -342,7 +365,7 @@ fn read_request(
             n == "connection" && v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token))
         })
     };
-    let keep_alive = if version == "HTTP/1.0" {
+    let keep_alive = if http10 {
         connection("keep-alive")
     } else {
         !connection("close")
@@ -363,7 +386,8 @@ fn read_request(
     if length > MAX_BODY {
         return Err(ReadFailure::Refuse(413, "the body is too large"));
     }
-    if header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) && length > 0 {
+    let expects_continue = header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
+    if expects_continue && length > 0 && !http10 {
         writer
             .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
             .map_err(|_| ReadFailure::Gone)?;
@@ -385,6 +409,7 @@ fn read_request(
         headers,
         body,
         keep_alive,
+        http10,
     }))
 }
 
@@ -468,6 +493,14 @@ fn write_head(out: &mut impl Write, response: &Response, length: u64) -> io::Res
     }
     head.push_str(&format!("Content-Length: {length}\r\n\r\n"));
     out.write_all(head.as_bytes())
+}
+
+/// Writes the head of a HEAD answer; whether the connection may go on.
+fn head_alone(out: &mut impl Write, response: &Response, length: u64) -> bool {
+    write_head(out, response, length)
+        .and_then(|()| out.flush())
+        .is_ok()
+        && response.status != 500
 }
 
 fn write_response(out: &mut impl Write, response: &Response) -> io::Result<()> {

@@ -14,12 +14,14 @@
 //! has a 5 s timeout and a whole request 15 s, at most 128 connections are served at once
 //! (`503` beyond), a failed `accept` (no file descriptors left) is waited out, and a panic
 //! while answering ends that connection only. Each connection has a thread of its own.
-//! Two differing `Content-Length`s are refused (`400`), an HTTP/1.0 connection is closed
-//! after its answer unless it asked to be kept, and a `HEAD` gets no body. An Authorization
-//! may list at most 256 names per list, and is verified in time linear in the request's
-//! headers, without holding up other requests. The log behind [`Emulator::received`] keeps
-//! the newest 10 000 requests within 64 MiB. Times saturate: a clock advanced or a job
-//! duration set by `Duration::MAX` stops at the last second of year 9999.
+//! At most 1000 header fields are read (`431`); header lines open to two readings (spaces
+//! around a name, folded lines) and two differing `Content-Length`s are refused (`400`); an
+//! HTTP/1.0 connection is closed after its answer unless it asked to be kept; a `HEAD` gets a
+//! head alone, whatever the fault. An Authorization may list at most 256 names per list, and
+//! is verified in time linear in the request's headers, without holding up other requests.
+//! The log behind [`Emulator::received`] keeps the newest 10 000 requests within 64 MiB of
+//! memory. Times saturate: a clock advanced or a job duration set by `Duration::MAX` stops at
+//! the last second of year 9999.
 //!
 //! ```
 //! use std::time::Duration;

@@ -67,14 +67,19 @@ impl Clock {
     }
 }
 
-/// `at + by`, stopping at the last second `time` represents: a test may advance the clock or
+/// `at + by`, stopping at [`LAST_SECOND`]: a test may advance the clock or
 /// set durations by `Duration::MAX`, and the emulator must keep answering.
 pub(crate) fn later(at: OffsetDateTime, by: Duration) -> OffsetDateTime {
+    let end = OffsetDateTime::from_unix_timestamp(LAST_SECOND).unwrap_or(at);
     time::Duration::try_from(by)
         .ok()
         .and_then(|by| at.checked_add(by))
-        .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc())
+        .map_or(end, |t| t.min(end))
 }
+
+/// 9999-12-31T23:59:59Z, the last second the service's time format can carry (and the end
+/// of `time`'s range unless its `large-dates` feature is on).
+pub(crate) const LAST_SECOND: i64 = 253_402_300_799;
 
 /// Credentials the emulator issued with [`super::Emulator::issue_temporary_credentials`].
 #[derive(Clone)]

@@ -197,28 +197,37 @@ fn exchange_until_closed(emulator: &Emulator, request: &[u8]) -> Option<String> 
 }
 
 #[test]
-fn an_http_1_0_request_is_answered_and_its_connection_closed() {
+fn an_http_1_0_connection_is_closed_after_one_answer_unless_kept_alive() {
     let emulator = Emulator::start().unwrap();
-    let answer = exchange_until_closed(
-        &emulator,
-        b"GET /inventorytriggerjob HTTP/1.0\r\nHost: x\r\n\r\n",
-    )
-    .expect("an HTTP/1.0 connection without keep-alive is closed after its answer");
+    let get = "GET /inventorytriggerjob HTTP/1.0\r\nHost: x\r\n";
+    // Two requests sent at once: without keep-alive only the first is answered.
+    let answer = exchange_until_closed(&emulator, format!("{get}\r\n{get}\r\n").as_bytes())
+        .expect("an HTTP/1.0 connection without keep-alive is closed after its answer");
     assert!(answer.starts_with("HTTP/1.1 401 "), "{answer}");
     assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer}");
+    // With keep-alive, both are, the first saying the connection is kept.
+    let answer = exchange_until_closed(
+        &emulator,
+        format!("{get}Connection: keep-alive\r\n\r\n{get}\r\n").as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(answer.matches("HTTP/1.1 401 ").count(), 2, "{answer}");
+    assert_eq!(
+        answer.matches("Connection: keep-alive").count(),
+        1,
+        "{answer}"
+    );
 }
 
 #[test]
-fn a_head_request_gets_a_head_without_a_body() {
+fn a_head_request_gets_a_head_without_a_body_whatever_the_fault() {
+    use cos_ci_batch::emulator::{Fault, Route};
     let emulator = Emulator::start().unwrap();
+    let head_then_get = b"HEAD /inventorytriggerjob HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /inventorytriggerjob HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     // Two requests on one connection: the second answer must start right after the first
     // head, which it would not if a body followed the HEAD answer.
-    let answer = exchange_until_closed(
-        &emulator,
-        b"HEAD /inventorytriggerjob HTTP/1.1\r\nHost: x\r\n\r\n\
-          GET /inventorytriggerjob HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    )
-    .unwrap();
+    let answer = exchange_until_closed(&emulator, head_then_get).unwrap();
     let (head, rest) = answer.split_once("\r\n\r\n").unwrap();
     assert!(head.starts_with("HTTP/1.1 401 "), "{head}");
     let declared = head
@@ -228,6 +237,53 @@ fn a_head_request_gets_a_head_without_a_body() {
     assert_ne!(declared, "0", "HEAD declares the length a GET would get");
     assert!(rest.starts_with("HTTP/1.1 401 "), "{rest}");
     assert!(rest.contains("<Code>MissingAuthorization</Code>"), "{rest}");
+
+    // An endless body fault sends the head alone, and the connection goes on.
+    emulator.inject(Route::Any, Fault::oversized_body(100), 1);
+    let answer = exchange_until_closed(&emulator, head_then_get).unwrap();
+    let (head, rest) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.contains("Content-Length: 100"), "{head}");
+    assert!(rest.starts_with("HTTP/1.1 401 "), "{rest}");
+
+    // A 500 ends the connection, as it does for a GET.
+    emulator.inject(Route::Any, Fault::status(500, "InternalError"), 1);
+    let answer = exchange_until_closed(&emulator, head_then_get).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 500 "), "{answer}");
+    assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer}");
+}
+
+#[test]
+fn header_lines_open_to_two_readings_are_refused_with_400() {
+    let emulator = Emulator::start().unwrap();
+    for bad in [
+        "Content-Length : 4\r\n",
+        " Content-Length: 4\r\n",
+        "X-A: 1\r\n Content-Length: 4\r\n",
+        ": 4\r\n",
+    ] {
+        let request = format!("POST /inventorytriggerjob HTTP/1.1\r\nHost: x\r\n{bad}\r\nbody");
+        let answer = exchange_until_closed(&emulator, request.as_bytes()).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{bad:?}: {answer}");
+        assert!(answer.ends_with("bad header line"), "{bad:?}: {answer}");
+    }
+    assert_eq!(emulator.received_count(), 0);
+}
+
+#[test]
+fn more_than_1000_header_fields_are_refused_with_431() {
+    let emulator = Emulator::start().unwrap();
+    let request = |fields: usize| {
+        let mut request = String::from("GET /inventorytriggerjob HTTP/1.1\r\n");
+        for i in 0..fields - 1 {
+            request.push_str(&format!("h{i}:\r\n"));
+        }
+        request.push_str("Connection: close\r\n\r\n");
+        exchange_until_closed(&emulator, request.as_bytes()).unwrap()
+    };
+    assert!(request(1000).starts_with("HTTP/1.1 401 "));
+    let answer = request(1001);
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{answer}");
+    assert_eq!(emulator.received_count(), 1);
 }
 
 #[test]

@@ -152,7 +152,7 @@ fn extreme_option_values_neither_panic_nor_hang() {
 }
 
 #[test]
-fn zero_timeouts_are_refused_at_build() {
+fn zero_timeouts_and_limits_are_refused_at_build() {
     for (builder, name) in [
         (
             Client::builder("b-1", "r").timeout(Duration::ZERO),
@@ -161,6 +161,10 @@ fn zero_timeouts_are_refused_at_build() {
         (
             Client::builder("b-1", "r").connect_timeout(Duration::ZERO),
             "connect_timeout",
+        ),
+        (
+            Client::builder("b-1", "r").max_response_body(0),
+            "max_response_body",
         ),
     ] {
         let err = builder
