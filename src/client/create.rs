@@ -170,8 +170,12 @@ fn search(client: &Client, job: &BatchJob, op: &CreateJob, before: &Existing) ->
             .into_iter()
             .flatten()
             .max();
-        if let Some(found) = find_once(client, job, &said, before, listing_deadline) {
-            return Some(found);
+        match find_once(client, job, &said, before, listing_deadline) {
+            Sighting::One(found) => return Some(*found),
+            // Two new jobs that both carry the request: another caller sent the same one,
+            // and nothing says which is ours.
+            Sighting::Several => return None,
+            Sighting::Nothing => {}
         }
         if ends.is_none_or(|ends| Instant::now() >= ends) {
             return None;
@@ -180,28 +184,45 @@ fn search(client: &Client, job: &BatchJob, op: &CreateJob, before: &Existing) ->
     }
 }
 
-/// One look through the newest same-named jobs. A failed listing finds nothing this time.
+/// What one look through the listings saw.
+enum Sighting {
+    Nothing,
+    One(Box<JobDetail>),
+    Several,
+}
+
+/// One look through the newest same-named jobs, newest first: the first page holding a new
+/// job that carries the request decides. A failed listing sees nothing this time.
 fn find_once(
     client: &Client,
     job: &BatchJob,
     said: &Said,
     before: &Existing,
     deadline: Option<Instant>,
-) -> Option<JobDetail> {
+) -> Sighting {
     let mut query = same_named(job);
     for _ in 0..SEARCH_PAGES {
-        let list = ListJobs::new(&query).ok()?;
-        let page = client.execute(&list, RetryRule::Never, deadline).ok()?;
-        let found = page
+        let Ok(list) = ListJobs::new(&query) else {
+            return Sighting::Nothing;
+        };
+        let Ok(page) = client.execute(&list, RetryRule::Never, deadline) else {
+            return Sighting::Nothing;
+        };
+        let mut found = page
             .jobs
             .into_iter()
-            .find(|detail| before.may_be_new(detail) && carries(detail, job, said));
-        if found.is_some() {
-            return found;
+            .filter(|detail| before.may_be_new(detail) && carries(detail, job, said));
+        match (found.next(), found.next()) {
+            (Some(one), None) => return Sighting::One(Box::new(one)),
+            (Some(_), Some(_)) => return Sighting::Several,
+            (None, _) => {}
         }
-        query.filters.next_token = Some(page.next_token?);
+        let Some(token) = page.next_token else {
+            return Sighting::Nothing;
+        };
+        query.filters.next_token = Some(token);
     }
-    None
+    Sighting::Nothing
 }
 
 /// The `Input` and `Operation` elements of a request body.

@@ -45,6 +45,30 @@ fn creates_received(emulator: &Emulator) -> usize {
 }
 
 #[test]
+fn two_new_jobs_that_both_carry_the_request_are_an_unknown_outcome() {
+    let (emulator, client) = setup(|b| b.create_search(Duration::from_secs(5)));
+    let other_caller = emulator.client_builder().build().unwrap();
+    emulator.inject(
+        Route::Create,
+        Fault::close_connection().after_processing(),
+        1,
+    );
+    std::thread::scope(|scope| {
+        let lost = scope.spawn(|| client.create(&nightly(W1)));
+        // While the first caller waits to search, a second one sends the same request.
+        while creates_received(&emulator) == 0 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let theirs = other_caller.create(&nightly(W1)).unwrap();
+        let err = lost.join().unwrap().unwrap_err();
+        assert!(matches!(err, Error::CreateOutcomeUnknown { .. }), "{err:?}");
+        assert_eq!(emulator.job_ids().len(), 2);
+        assert!(emulator.job_ids().contains(&theirs.job.job_id));
+    });
+    assert_eq!(creates_received(&emulator), 2);
+}
+
+#[test]
 fn a_lost_answer_is_found_by_searching_and_never_sent_again() {
     for fault in [
         Fault::close_connection().after_processing(),
