@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use super::element::Element;
 use super::time::ServiceTime;
-use super::wire::{ReadField, WriteField, container, open_wire_enum};
+use super::wire::{FirstSeen, ReadField, WriteField, container, open_wire_enum, required_id};
 use super::{CallbackFormat, CallbackType, JobLevel, MqMode, QueueType, Tag};
 use crate::error::ResponseError;
 use crate::xml::Node;
@@ -212,21 +212,6 @@ pub struct JobDetail {
     pub extra: Vec<Element>,
 }
 
-/// The elements of a `JobsDetail` that [`JobDetail`] names.
-const DETAIL_ELEMENTS: [&str; 11] = [
-    "JobId",
-    "Name",
-    "Type",
-    "State",
-    "Code",
-    "Message",
-    "CreationTime",
-    "StartTime",
-    "EndTime",
-    "Input",
-    "Operation",
-];
-
 impl JobDetail {
     /// Reads a `JobsDetail`; only a missing or blank `JobId` makes it unusable.
     pub(crate) fn read(node: &Node<'_, '_>) -> Result<Self, ResponseError> {
@@ -245,17 +230,12 @@ impl JobDetail {
             operation: None,
             extra: Vec::new(),
         };
-        // A repeated element keeps its first value, as `JobId` must; later copies are
-        // kept in `extra` rather than silently replacing what was read.
-        let mut seen: Vec<&str> = Vec::with_capacity(DETAIL_ELEMENTS.len());
+        let mut seen = FirstSeen::new();
         for child in node.children() {
             let name = child.name();
-            if DETAIL_ELEMENTS.contains(&name) {
-                if seen.contains(&name) {
-                    detail.extra.push(child.to_element());
-                    continue;
-                }
-                seen.push(name);
+            if !seen.first(name) {
+                detail.extra.push(child.to_element());
+                continue;
             }
             let time = || ServiceTime::read_field(&child).unless_placeholder();
             match name {
@@ -276,10 +256,7 @@ impl JobDetail {
                 _ => detail.extra.push(child.to_element()),
             }
         }
-        detail.job_id = job_id
-            .map(|id| id.trim().to_owned())
-            .filter(|id| !id.is_empty())
-            .ok_or(ResponseError::MissingElement("JobId"))?;
+        detail.job_id = required_id(job_id, "JobId")?;
         Ok(detail)
     }
 }

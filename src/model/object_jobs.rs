@@ -5,7 +5,7 @@
 
 use super::element::Element;
 use super::time::ServiceTime;
-use super::wire::{ReadField, container};
+use super::wire::{FirstSeen, ReadField, container, required_id};
 use super::{JobState, Tag};
 use crate::error::ResponseError;
 use crate::xml::Node;
@@ -101,10 +101,16 @@ impl MediaJobDetail {
             workflow: None,
             extra: Vec::new(),
         };
+        let mut seen = FirstSeen::new();
         for child in node.children() {
+            let name = child.name();
+            if !seen.first(name) {
+                job.extra.push(child.to_element());
+                continue;
+            }
             let time = || ServiceTime::read_field(&child).unless_placeholder();
-            match child.name() {
-                "JobId" if job_id.is_none() => job_id = Some(child.text()),
+            match name {
+                "JobId" => job_id = Some(child.text()),
                 "Tag" => {
                     let Ok(tag) = child.text().trim().parse();
                     job.tag = Some(tag);
@@ -129,13 +135,6 @@ impl MediaJobDetail {
         job.job_id = required_id(job_id, "JobId")?;
         Ok(job)
     }
-}
-
-/// A required id: present and not blank.
-fn required_id(id: Option<String>, element: &'static str) -> Result<String, ResponseError> {
-    id.map(|id| id.trim().to_owned())
-        .filter(|id| !id.is_empty())
-        .ok_or(ResponseError::MissingElement(element))
 }
 
 container! {
@@ -197,9 +196,15 @@ impl ExecutionSummary {
             object: None,
             extra: Vec::new(),
         };
+        let mut seen = FirstSeen::new();
         for child in node.children() {
-            match child.name() {
-                "RunId" if run_id.is_none() => run_id = Some(child.text()),
+            let name = child.name();
+            if !seen.first(name) {
+                summary.extra.push(child.to_element());
+                continue;
+            }
+            match name {
+                "RunId" => run_id = Some(child.text()),
                 "WorkflowId" => summary.workflow_id = Some(child.text()),
                 "State" => {
                     let Ok(state) = child.text().trim().parse();
@@ -281,9 +286,16 @@ impl WorkflowExecution {
             tasks: Vec::new(),
             extra: Vec::new(),
         };
+        let mut seen = FirstSeen::new();
         for child in node.children() {
-            match child.name() {
-                "RunId" if run_id.is_none() => run_id = Some(child.text()),
+            let name = child.name();
+            // `Tasks` repeats by design: one per task.
+            if name != "Tasks" && !seen.first(name) {
+                run.extra.push(child.to_element());
+                continue;
+            }
+            match name {
+                "RunId" => run_id = Some(child.text()),
                 "WorkflowId" => run.workflow_id = Some(child.text()),
                 "WorkflowName" | "Name" if run.workflow_name.is_none() => {
                     run.workflow_name = Some(child.text());

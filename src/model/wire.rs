@@ -46,6 +46,47 @@ impl WriteField for Element {
     }
 }
 
+/// The names a hand-written answer reader has taken, for the rule every reader follows: an
+/// element's first occurrence is read, and a repeat goes to `extra` rather than replacing it
+/// (what `container!` readers do field by field). Kept on the stack, because it runs once per
+/// record of every page: the first 32 distinct names are remembered (the records read have
+/// about 15), later ones are all taken as first.
+pub(crate) struct FirstSeen<'a> {
+    names: [&'a str; 32],
+    len: usize,
+}
+
+impl<'a> FirstSeen<'a> {
+    pub(crate) fn new() -> Self {
+        FirstSeen {
+            names: [""; 32],
+            len: 0,
+        }
+    }
+
+    /// Whether `name` is met for the first time (it is remembered).
+    pub(crate) fn first(&mut self, name: &'a str) -> bool {
+        if self.names[..self.len].contains(&name) {
+            return false;
+        }
+        if let Some(slot) = self.names.get_mut(self.len) {
+            *slot = name;
+            self.len += 1;
+        }
+        true
+    }
+}
+
+/// A required id of an answer: present and not blank, trimmed.
+pub(crate) fn required_id(
+    id: Option<String>,
+    element: &'static str,
+) -> Result<String, crate::error::ResponseError> {
+    id.map(|id| id.trim().to_owned())
+        .filter(|id| !id.is_empty())
+        .ok_or(crate::error::ResponseError::MissingElement(element))
+}
+
 impl ReadField for Element {
     fn read_field(node: &Node<'_, '_>) -> Self {
         node.to_element()
@@ -307,3 +348,21 @@ macro_rules! open_wire_enum {
 }
 
 pub(crate) use {container, open_wire_enum, wire_enum};
+
+#[cfg(test)]
+mod tests {
+    use super::FirstSeen;
+
+    #[test]
+    fn first_seen_remembers_the_first_32_names() {
+        let names: Vec<String> = (0..40).map(|i| format!("E{i}")).collect();
+        let mut seen = FirstSeen::new();
+        assert!(names.iter().all(|n| seen.first(n)));
+        assert!(!seen.first("E0"));
+        assert!(!seen.first("E31"));
+        assert!(
+            seen.first("E32"),
+            "past 32 names nothing more is remembered"
+        );
+    }
+}

@@ -216,6 +216,37 @@ fn a_repeated_detail_element_keeps_its_first_value_and_the_copy_goes_to_extra() 
 }
 
 #[test]
+fn every_object_record_keeps_a_repeated_elements_first_value() {
+    use cos_ci_batch::ops::{DescribeMediaJob, DescribeWorkflowExecution};
+    let media = DescribeMediaJob::new("j1")
+        .unwrap()
+        .parse(&ok(
+            200,
+            b"<Response><JobsDetail><JobId>j1</JobId><State>Failed</State><Code>E1</Code>\
+              <State>Success</State><Code>E2</Code></JobsDetail></Response>",
+        ))
+        .unwrap()
+        .job;
+    assert_eq!(media.state, cos_ci_batch::model::JobState::Failed);
+    assert_eq!(media.code.as_deref(), Some("E1"));
+    let repeats: Vec<&str> = media.extra.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(repeats, ["Success", "E2"]);
+
+    let run = DescribeWorkflowExecution::new("i1")
+        .unwrap()
+        .parse(&ok(
+            200,
+            b"<Response><WorkflowExecution><RunId>i1</RunId><Object>a</Object><Object>b</Object>\
+              <Tasks><Type>T</Type></Tasks><Tasks><Type>U</Type></Tasks></WorkflowExecution></Response>",
+        ))
+        .unwrap()
+        .execution;
+    assert_eq!(run.object.as_deref(), Some("a"));
+    assert_eq!(run.tasks.len(), 2, "Tasks repeat by design");
+    assert_eq!(run.extra.len(), 1);
+}
+
+#[test]
 fn an_unknown_element_at_every_level_is_kept() {
     let body = br#"<Response><RequestId>r</RequestId><Shard>7</Shard><JobsDetail>
         <JobId>b1</JobId><Progress>50%</Progress><State>Pause</State>
