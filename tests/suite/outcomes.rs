@@ -242,6 +242,38 @@ fn failed_objects_of_a_workflow_batch_are_run_again_once_each() {
 }
 
 #[test]
+fn a_trigger_whose_answer_is_lost_is_reported_and_never_sent_again() {
+    use cos_ci_batch::emulator::Fault;
+    let (emulator, client) = seeded(&KEYS);
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
+    );
+    // The service runs the first trigger and its answer never comes back: it may not be sent
+    // again, and the next object is still triggered.
+    emulator.inject(
+        Route::Trigger,
+        Fault::close_connection().after_processing(),
+        1,
+    );
+    let rerun = client
+        .rerun_failed(&batch, &OutcomeOptions::default(), false)
+        .unwrap();
+    let lost: Vec<&str> = rerun.errors.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(lost, ["in/b.avi"]);
+    let triggered: Vec<&str> = rerun.triggered.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(triggered, ["in/broken-1.mp4"]);
+    assert_eq!(
+        routes(&emulator)
+            .iter()
+            .filter(|r| **r == Route::Trigger)
+            .count(),
+        2
+    );
+}
+
+#[test]
 fn what_the_batch_job_does_not_say_is_asked_for_by_name() {
     let (emulator, client) = seeded(&KEYS);
     let created = client
