@@ -214,11 +214,14 @@ impl ProvideCredentials for Credentials {
 }
 
 /// Caches the credentials a function returns, and calls it again when they come within
-/// `margin` of their expiration (credentials without one are kept for good).
+/// `margin` of their expiration (credentials without one are kept for good). Credentials
+/// that arrive with less than `margin` left are kept for half of what they have left, so
+/// that a margin longer than the tokens' life does not call the function on every request.
 ///
 /// One refresh runs at a time: threads that need credentials meanwhile wait for it and then
-/// share its result. A failed refresh is returned to the caller that ran it, and the next
-/// caller tries again.
+/// share its result. A failed refresh does not throw away cached credentials that are still
+/// valid: they are used, and the next caller tries again; with none left, the failure is
+/// returned.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -242,7 +245,13 @@ impl ProvideCredentials for Credentials {
 pub struct RefreshingCredentials<F> {
     refresh: F,
     margin: Duration,
-    cached: Mutex<Option<Credentials>>,
+    cached: Mutex<Option<Cached>>,
+}
+
+/// Credentials and when to ask for new ones (`None`: never).
+struct Cached {
+    credentials: Credentials,
+    refresh_at: Option<SystemTime>,
 }
 
 impl<F> RefreshingCredentials<F>
@@ -267,23 +276,41 @@ where
     fn credentials(&self, now: SystemTime) -> Result<Credentials, ProvideError> {
         // Holding the lock through the refresh is what makes it one refresh at a time.
         let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-        let fresh_enough = |c: &Credentials| {
-            c.expiration.is_none_or(|expiration| {
-                now.checked_add(self.margin).is_some_and(|t| t < expiration)
-            })
+        if let Some(c) = cached.as_ref() {
+            if c.refresh_at.is_none_or(|at| now < at) {
+                return Ok(c.credentials.clone());
+            }
+        }
+        let refreshed = (self.refresh)().and_then(|credentials| {
+            credentials.validate()?;
+            match credentials.expiration {
+                Some(expiration) if expiration <= now => {
+                    Err("the refreshed credentials have already expired".into())
+                }
+                _ => Ok(credentials),
+            }
+        });
+        let credentials = match refreshed {
+            Ok(credentials) => credentials,
+            // Still valid: better than nothing, and the next caller asks again.
+            Err(e) => match cached.as_ref() {
+                Some(c) if c.credentials.expiration.is_none_or(|e| now < e) => {
+                    return Ok(c.credentials.clone());
+                }
+                _ => return Err(e),
+            },
         };
-        if let Some(credentials) = cached.as_ref().filter(|c| fresh_enough(c)) {
-            return Ok(credentials.clone());
-        }
-        let credentials = (self.refresh)()?;
-        credentials.validate()?;
-        if credentials
-            .expiration
-            .is_some_and(|expiration| expiration <= now)
-        {
-            return Err("the refreshed credentials have already expired".into());
-        }
-        *cached = Some(credentials.clone());
+        let refresh_at = credentials.expiration.map(|expiration| {
+            let left = expiration.duration_since(now).unwrap_or_default();
+            match left.checked_sub(self.margin) {
+                Some(until_margin) if !until_margin.is_zero() => now + until_margin,
+                _ => now + left / 2,
+            }
+        });
+        *cached = Some(Cached {
+            credentials: credentials.clone(),
+            refresh_at,
+        });
         Ok(credentials)
     }
 }
@@ -294,10 +321,11 @@ impl<F> fmt::Debug for RefreshingCredentials<F> {
         debug.field("margin", &self.margin);
         // Never wait on a refresh in progress (it may be what is being logged).
         match self.cached.try_lock() {
-            Ok(cached) => debug.field("cached", &*cached),
-            Err(std::sync::TryLockError::Poisoned(cached)) => {
-                debug.field("cached", &*cached.into_inner())
-            }
+            Ok(cached) => debug.field("cached", &cached.as_ref().map(|c| &c.credentials)),
+            Err(std::sync::TryLockError::Poisoned(cached)) => debug.field(
+                "cached",
+                &cached.into_inner().as_ref().map(|c| &c.credentials),
+            ),
             Err(std::sync::TryLockError::WouldBlock) => debug.field("cached", &"<refreshing>"),
         };
         debug.finish_non_exhaustive()

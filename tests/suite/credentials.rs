@@ -239,3 +239,53 @@ fn signing_again_with_permanent_credentials_drops_the_old_session_token() {
     request.sign("h", &sts, key_time);
     assert_eq!(token(&request), 1);
 }
+
+#[test]
+fn a_failed_refresh_keeps_credentials_that_are_still_valid() {
+    let t0 = SystemTime::now();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let sts = RefreshingCredentials::new(Duration::from_secs(300), move || {
+        if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+            Ok(Credentials::new("AKIDtmp", "key").with_expiration(t0 + Duration::from_secs(1800)))
+        } else {
+            Err("sts: connection reset".into())
+        }
+    });
+    let first = sts.credentials(t0).unwrap();
+    // 200 s left, inside the margin: the refresh fails, the cached credentials still serve.
+    assert_eq!(
+        sts.credentials(t0 + Duration::from_secs(1600)).unwrap(),
+        first
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // And each caller asks again.
+    assert_eq!(
+        sts.credentials(t0 + Duration::from_secs(1700)).unwrap(),
+        first
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    // Expired: the failure is all there is.
+    let err = sts.credentials(t0 + Duration::from_secs(1800)).unwrap_err();
+    assert_eq!(err.to_string(), "sts: connection reset");
+}
+
+#[test]
+fn a_margin_longer_than_the_tokens_life_does_not_refresh_on_every_request() {
+    let t0 = SystemTime::now();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    let sts = RefreshingCredentials::new(Duration::from_secs(900), move || {
+        counted.fetch_add(1, Ordering::SeqCst);
+        Ok(Credentials::new("AKIDtmp", "key").with_expiration(t0 + Duration::from_secs(600)))
+    });
+    for _ in 0..100 {
+        sts.credentials(t0).unwrap();
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // Kept for half of what they had left, then asked for again.
+    sts.credentials(t0 + Duration::from_secs(299)).unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    sts.credentials(t0 + Duration::from_secs(300)).unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
