@@ -5,7 +5,6 @@ use std::collections::HashSet;
 
 use super::Client;
 use super::pages::{Listing, Page, Pager};
-use super::retry::RetryRule;
 use crate::error::Error;
 use crate::model::{
     ExecutionSummary, JobDetail, JobState, JobType, MediaJobDetail, Reported, ServiceTime, Tag,
@@ -141,7 +140,9 @@ impl OutcomeOptions {
         self
     }
 
-    /// Sets whether failed workflow runs are described.
+    /// Sets whether failed workflow runs are described (default: yes), one request per
+    /// failed run, for the code and message of their failed task. A run whose describe
+    /// fails is still listed, with no code or message.
     pub fn failure_details(mut self, describe: bool) -> Self {
         self.failure_details = describe;
         self
@@ -199,7 +200,9 @@ impl Listing for Outcomes<'_> {
                 for run in page.executions {
                     let mut outcome = ObjectOutcome::from_run(run);
                     if *failure_details && outcome.state == JobState::Failed {
-                        add_failure_details(client, &mut outcome)?;
+                        // The run is listed whatever its describe does: a failed lookup
+                        // leaves its code and message unknown, not the page lost.
+                        let _ = add_failure_details(client, &mut outcome);
                     }
                     outcomes.push(outcome);
                 }
@@ -207,6 +210,20 @@ impl Listing for Outcomes<'_> {
             }
         }
     }
+}
+
+/// The workflow of a `Type=Workflow` batch job: the one it echoes, else the caller's.
+fn workflow_of(batch: &JobDetail, options: &OutcomeOptions) -> Result<String, Error> {
+    batch
+        .operation
+        .as_ref()
+        .and_then(|op| op.workflow_ids.clone())
+        .filter(|id| !id.is_empty())
+        .or_else(|| options.workflow_id.clone())
+        .ok_or_else(|| Error::OutcomeSourceUnknown {
+            batch_job_id: batch.job_id.clone(),
+            missing: "WorkflowIds",
+        })
 }
 
 /// The code and message of a failed run: its first failed task's.
@@ -342,11 +359,7 @@ impl Client {
                 }
             }
             JobType::Workflow => {
-                let workflow = operation
-                    .and_then(|op| op.workflow_ids.clone())
-                    .filter(|id| !id.is_empty())
-                    .or_else(|| options.workflow_id.clone())
-                    .ok_or_else(|| missing("WorkflowIds"))?;
+                let workflow = workflow_of(batch, options)?;
                 Outcomes::Workflow {
                     client: self,
                     query: ExecutionQuery::new(workflow)
@@ -420,16 +433,7 @@ impl Client {
                 missing: "a Workflow type (only workflow runs can be triggered again)",
             });
         }
-        let workflow_id = batch
-            .operation
-            .as_ref()
-            .and_then(|op| op.workflow_ids.clone())
-            .filter(|id| !id.is_empty())
-            .or_else(|| options.workflow_id.clone())
-            .ok_or_else(|| Error::OutcomeSourceUnknown {
-                batch_job_id: batch.job_id.clone(),
-                missing: "WorkflowIds",
-            })?;
+        let workflow_id = workflow_of(batch, options)?;
         let listing = options
             .clone()
             .workflow_id(workflow_id.clone())
@@ -454,7 +458,7 @@ impl Client {
                 continue;
             }
             let trigger = TriggerWorkflow::new(&rerun.workflow_id, &outcome.object)?;
-            match self.execute(&trigger, RetryRule::Create, None) {
+            match self.trigger_workflow(&trigger) {
                 Ok(run) => rerun.triggered.push((outcome.object, run.run_id)),
                 Err(e) => rerun.errors.push((outcome.object, e)),
             }

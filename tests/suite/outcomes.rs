@@ -274,6 +274,42 @@ fn a_trigger_whose_answer_is_lost_is_reported_and_never_sent_again() {
 }
 
 #[test]
+fn a_failed_runs_describe_that_fails_leaves_its_code_unknown_not_the_page_lost() {
+    use cos_ci_batch::emulator::Fault;
+    let (emulator, _) = seeded(&KEYS);
+    let client = emulator
+        .client_builder()
+        .retry_policy(cos_ci_batch::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
+    );
+    // The first describe of a failed run (in/b.avi) gets a 503.
+    emulator.inject(
+        Route::Execution,
+        Fault::status(503, "ServiceUnavailable"),
+        1,
+    );
+    let outcomes = all_outcomes(&client, &batch);
+    let seen: Vec<(&str, &JobState, Option<&str>)> = outcomes
+        .iter()
+        .map(|o| (o.object.as_str(), &o.state, o.code.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("in/a.mp4", &JobState::Success, None),
+            ("in/b.avi", &JobState::Failed, None),
+            ("in/broken-1.mp4", &JobState::Failed, Some("DecodeError")),
+            ("in/c.mp4", &JobState::Success, None),
+        ]
+    );
+}
+
+#[test]
 fn what_the_batch_job_does_not_say_is_asked_for_by_name() {
     let (emulator, client) = seeded(&KEYS);
     let created = client
