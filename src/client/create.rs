@@ -46,26 +46,24 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobRespons
     } else {
         None
     };
+    let unknown = |error: Error| Error::CreateOutcomeUnknown {
+        name: job.name.clone(),
+        attempts: error.attempts(),
+        last: Box::new(error),
+    };
     let error = match client.execute(&op, RetryRule::Create, None) {
         Ok(created) => match &before {
-            Some(before) if !before.may_be_ours(&created.job, job) => mismatch(created),
+            // The service answered with a job that is not this one: nothing it lists can be
+            // trusted to settle the question.
+            Some(before) if !before.may_be_ours(&created.job, job) => {
+                return Err(unknown(mismatch(created)));
+            }
             _ => return Ok(created),
         },
         Err(e) => e,
     };
     if classify_create_failure(&error) != CreateFailure::OutcomeUnknown {
         return Err(error);
-    }
-    let unknown = |error: Error| Error::CreateOutcomeUnknown {
-        name: job.name.clone(),
-        attempts: error.attempts(),
-        last: Box::new(error),
-    };
-    if matches!(error, Error::Response(ref r) if r.problem == ResponseError::Mismatch("JobsDetail"))
-    {
-        // The service answered with a job that is not this one: nothing it lists can be
-        // trusted to settle the question.
-        return Err(unknown(error));
     }
     let found = before.and_then(|before| search(client, job, &op, &before));
     found
