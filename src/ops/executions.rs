@@ -121,10 +121,7 @@ impl Action for ListWorkflowExecutions {
     type Response = ListWorkflowExecutionsResponse;
 
     fn request(&self) -> HttpRequest {
-        self.query.iter().fold(
-            HttpRequest::new(Method::Get, EXECUTIONS_PATH.to_owned()),
-            |r, (n, v)| r.with_query(n, v.clone()),
-        )
+        HttpRequest::new(Method::Get, EXECUTIONS_PATH.to_owned()).with_queries(&self.query)
     }
 
     fn parse(&self, response: &HttpResponse) -> Result<ListWorkflowExecutionsResponse, Error> {

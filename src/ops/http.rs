@@ -77,6 +77,13 @@ impl HttpRequest {
         self
     }
 
+    /// Appends every pair of a query an action built once.
+    pub(crate) fn with_queries(mut self, pairs: &[(&str, String)]) -> Self {
+        self.query
+            .extend(pairs.iter().map(|(n, v)| ((*n).to_owned(), v.clone())));
+        self
+    }
+
     pub(crate) fn with_body(mut self, content_type: &str, body: Vec<u8>) -> Self {
         self.headers
             .push(("content-type".to_owned(), content_type.to_owned()));

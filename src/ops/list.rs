@@ -125,10 +125,7 @@ impl Action for ListJobs {
     type Response = ListJobsResponse;
 
     fn request(&self) -> HttpRequest {
-        self.query.iter().fold(
-            HttpRequest::new(Method::Get, BASE_PATH.to_owned()),
-            |r, (n, v)| r.with_query(n, v.clone()),
-        )
+        HttpRequest::new(Method::Get, BASE_PATH.to_owned()).with_queries(&self.query)
     }
 
     fn parse(&self, response: &HttpResponse) -> Result<ListJobsResponse, Error> {

@@ -149,10 +149,7 @@ impl Action for ListMediaJobs {
     type Response = ListMediaJobsResponse;
 
     fn request(&self) -> HttpRequest {
-        self.query.iter().fold(
-            HttpRequest::new(Method::Get, MEDIA_JOBS_PATH.to_owned()),
-            |r, (n, v)| r.with_query(n, v.clone()),
-        )
+        HttpRequest::new(Method::Get, MEDIA_JOBS_PATH.to_owned()).with_queries(&self.query)
     }
 
     fn parse(&self, response: &HttpResponse) -> Result<ListMediaJobsResponse, Error> {

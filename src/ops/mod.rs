@@ -141,17 +141,14 @@ impl<'a, 'input> Answer<'a, 'input> {
         name: &'static str,
         id: &'static str,
     ) -> impl Iterator<Item = Node<'a, 'input>> + use<'a, 'input> {
-        self.root.children().filter(move |c| {
-            c.name() == name && c.child_text(id).is_some_and(|t| !t.trim().is_empty())
-        })
+        self.root
+            .children()
+            .filter(move |c| c.name() == name && non_blank(c.child_text(id).as_deref()).is_some())
     }
 
     /// `NextToken`, unless absent or blank (the last page).
     pub(crate) fn next_token(&self) -> Option<String> {
-        self.root
-            .child_text("NextToken")
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
+        non_blank(self.root.child_text("NextToken").as_deref()).map(str::to_owned)
     }
 
     /// The root's children other than `RequestId` and `known`, in order.

@@ -2,8 +2,9 @@
 
 use super::filters::push_set;
 use super::{Action, HttpRequest, HttpResponse, Method, read_answer};
-use crate::error::{Error, InvalidInput, ResponseError};
+use crate::error::{Error, InvalidInput};
 use crate::model::Element;
+use crate::model::wire::required_id;
 
 /// The path of the trigger action.
 pub const TRIGGER_PATH: &str = "/triggerworkflow";
@@ -73,23 +74,14 @@ impl Action for TriggerWorkflow {
     type Response = TriggerWorkflowResponse;
 
     fn request(&self) -> HttpRequest {
-        self.query
-            .iter()
-            .fold(
-                HttpRequest::new(Method::Post, TRIGGER_PATH.to_owned()),
-                |r, (n, v)| r.with_query(n, v.clone()),
-            )
+        HttpRequest::new(Method::Post, TRIGGER_PATH.to_owned())
+            .with_queries(&self.query)
             .with_empty_body()
     }
 
     fn parse(&self, response: &HttpResponse) -> Result<TriggerWorkflowResponse, Error> {
         read_answer(response, |answer| {
-            let run_id = answer
-                .root
-                .child_text("InstanceId")
-                .map(|id| id.trim().to_owned())
-                .filter(|id| !id.is_empty())
-                .ok_or(ResponseError::MissingElement("InstanceId"))?;
+            let run_id = required_id(answer.root.child_text("InstanceId"), "InstanceId")?;
             Ok(TriggerWorkflowResponse {
                 run_id,
                 extra: answer.extra(&["InstanceId"]),
