@@ -21,23 +21,10 @@ const LONGEST_SEARCH_PAUSE: Duration = Duration::from_secs(8);
 /// Same-named jobs read per search: the job looked for is among the newest.
 const SEARCH_PAGES: usize = 5;
 
-/// The Operation elements this crate knows: an echo must hold exactly what the request said
-/// of them, no more and no less. Other elements the service may add.
-const KNOWN_OPERATION: [&str; 13] = [
-    "TimeInterval",
-    "WorkflowIds",
-    "QueueId",
-    "QueueType",
-    "UserData",
-    "JobLevel",
-    "CallBackFormat",
-    "CallBackType",
-    "CallBack",
-    "CallBackMqConfig",
-    "Tag",
-    "JobParam",
-    "Output",
-];
+/// The Operation elements this crate knows (those `ReportedOperation` names): an echo must
+/// hold exactly what the request said of them, no more and no less. Other elements the
+/// service may add.
+const KNOWN_OPERATION: &[&str] = crate::model::ReportedOperation::WIRE_NAMES;
 
 pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobResponse, Error> {
     let op = CreateJob::new(job)?;

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use super::element::Element;
 use super::time::ServiceTime;
-use super::wire::{FirstSeen, ReadField, WriteField, container, open_wire_enum, required_id};
+use super::wire::{ReadField, WriteField, container, open_wire_enum, required_id};
 use super::{CallbackFormat, CallbackType, JobLevel, MqMode, QueueType, Tag};
 use crate::error::ResponseError;
 use crate::xml::Node;
@@ -147,23 +147,6 @@ impl JobState {
     }
 }
 
-impl ReadField for JobState {
-    fn read_field(node: &Node<'_, '_>) -> Self {
-        let Ok(state) = node.text().trim().parse();
-        state
-    }
-}
-
-impl WriteField for JobState {
-    fn write_field(
-        &self,
-        w: &mut crate::xml::Writer,
-        name: &str,
-    ) -> Result<(), crate::error::InvalidInput> {
-        w.text(name, self.as_str())
-    }
-}
-
 /// One `JobsDetail`: a batch job as the service reports it. Only `JobId` is required; every
 /// other element may be missing, and none is refused for its content.
 ///
@@ -212,52 +195,42 @@ pub struct JobDetail {
     pub extra: Vec<Element>,
 }
 
+container! {
+    readable
+    /// A `JobsDetail` as read, before the required parts are checked.
+    pub struct RawJobDetail {
+        one job_id: String = "JobId",
+        one name: String = "Name",
+        one job_type: JobType = "Type",
+        one state: JobState = "State",
+        one code: String = "Code",
+        one message: String = "Message",
+        one creation_time: ServiceTime = "CreationTime",
+        one start_time: ServiceTime = "StartTime",
+        one end_time: ServiceTime = "EndTime",
+        one input: ReportedInput = "Input",
+        one operation: ReportedOperation = "Operation",
+    }
+}
+
 impl JobDetail {
     /// Reads a `JobsDetail`; only a missing or blank `JobId` makes it unusable.
     pub(crate) fn read(node: &Node<'_, '_>) -> Result<Self, ResponseError> {
-        let mut job_id = None;
-        let mut detail = JobDetail {
-            job_id: String::new(),
-            name: None,
-            job_type: None,
-            state: JobState::Unknown(String::new()),
-            code: None,
-            message: None,
-            creation_time: None,
-            start_time: None,
-            end_time: None,
-            input: None,
-            operation: None,
-            extra: Vec::new(),
-        };
-        let mut seen = FirstSeen::new();
-        for child in node.children() {
-            let name = child.name();
-            if !seen.first(name) {
-                detail.extra.push(child.to_element());
-                continue;
-            }
-            let time = || ServiceTime::read_field(&child).unless_placeholder();
-            match name {
-                "JobId" => job_id = Some(child.text()),
-                "Name" => detail.name = Some(child.text()),
-                "Type" => detail.job_type = child.text().trim().parse().ok(),
-                "State" => {
-                    let Ok(state) = child.text().trim().parse();
-                    detail.state = state;
-                }
-                "Code" => detail.code = Some(child.text()),
-                "Message" => detail.message = Some(child.text()),
-                "CreationTime" => detail.creation_time = time(),
-                "StartTime" => detail.start_time = time(),
-                "EndTime" => detail.end_time = time(),
-                "Input" => detail.input = Some(ReportedInput::read_field(&child)),
-                "Operation" => detail.operation = Some(ReportedOperation::read_field(&child)),
-                _ => detail.extra.push(child.to_element()),
-            }
-        }
-        detail.job_id = required_id(job_id, "JobId")?;
-        Ok(detail)
+        let raw = RawJobDetail::read_field(node);
+        Ok(JobDetail {
+            job_id: required_id(raw.job_id, "JobId")?,
+            name: raw.name,
+            job_type: raw.job_type,
+            state: raw.state.unwrap_or(JobState::Unknown(String::new())),
+            code: raw.code,
+            message: raw.message,
+            creation_time: raw.creation_time.and_then(ServiceTime::unless_placeholder),
+            start_time: raw.start_time.and_then(ServiceTime::unless_placeholder),
+            end_time: raw.end_time.and_then(ServiceTime::unless_placeholder),
+            input: raw.input,
+            operation: raw.operation,
+            extra: raw.extra,
+        })
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::element::Element;
 use super::time::ServiceTime;
-use super::wire::{FirstSeen, ReadField, container, required_id};
+use super::wire::{ReadField, container, required_id};
 use super::{JobState, Tag};
 use crate::error::ResponseError;
 use crate::xml::Node;
@@ -84,56 +84,43 @@ impl MediaJobDetail {
     }
 
     pub(crate) fn read(node: &Node<'_, '_>) -> Result<Self, ResponseError> {
-        let mut job_id = None;
-        let mut job = MediaJobDetail {
-            job_id: String::new(),
-            tag: None,
-            state: JobState::Unknown(String::new()),
-            code: None,
-            message: None,
-            progress: None,
-            creation_time: None,
-            start_time: None,
-            end_time: None,
-            queue_id: None,
-            input: None,
-            operation: None,
-            workflow: None,
-            extra: Vec::new(),
-        };
-        let mut seen = FirstSeen::new();
-        for child in node.children() {
-            let name = child.name();
-            if !seen.first(name) {
-                job.extra.push(child.to_element());
-                continue;
-            }
-            let time = || ServiceTime::read_field(&child).unless_placeholder();
-            match name {
-                "JobId" => job_id = Some(child.text()),
-                "Tag" => {
-                    let Ok(tag) = child.text().trim().parse();
-                    job.tag = Some(tag);
-                }
-                "State" => {
-                    let Ok(state) = child.text().trim().parse();
-                    job.state = state;
-                }
-                "Code" => job.code = Some(child.text()),
-                "Message" => job.message = Some(child.text()),
-                "Progress" => job.progress = Some(child.text()),
-                "CreationTime" => job.creation_time = time(),
-                "StartTime" => job.start_time = time(),
-                "EndTime" => job.end_time = time(),
-                "QueueId" => job.queue_id = Some(child.text()),
-                "Input" => job.input = Some(MediaJobInput::read_field(&child)),
-                "Operation" => job.operation = Some(child.to_element()),
-                "Workflow" => job.workflow = Some(child.to_element()),
-                _ => job.extra.push(child.to_element()),
-            }
-        }
-        job.job_id = required_id(job_id, "JobId")?;
-        Ok(job)
+        let raw = RawMediaJob::read_field(node);
+        Ok(MediaJobDetail {
+            job_id: required_id(raw.job_id, "JobId")?,
+            tag: raw.tag,
+            state: raw.state.unwrap_or(JobState::Unknown(String::new())),
+            code: raw.code,
+            message: raw.message,
+            progress: raw.progress,
+            creation_time: raw.creation_time.and_then(ServiceTime::unless_placeholder),
+            start_time: raw.start_time.and_then(ServiceTime::unless_placeholder),
+            end_time: raw.end_time.and_then(ServiceTime::unless_placeholder),
+            queue_id: raw.queue_id,
+            input: raw.input,
+            operation: raw.operation,
+            workflow: raw.workflow,
+            extra: raw.extra,
+        })
+    }
+}
+
+container! {
+    readable
+    /// A media job's `JobsDetail` as read, before its id is checked.
+    pub struct RawMediaJob {
+        one job_id: String = "JobId",
+        one tag: Tag = "Tag",
+        one state: JobState = "State",
+        one code: String = "Code",
+        one message: String = "Message",
+        one progress: String = "Progress",
+        one creation_time: ServiceTime = "CreationTime",
+        one start_time: ServiceTime = "StartTime",
+        one end_time: ServiceTime = "EndTime",
+        one queue_id: String = "QueueId",
+        one input: MediaJobInput = "Input",
+        one operation: Element = "Operation",
+        one workflow: Element = "Workflow",
     }
 }
 
@@ -187,38 +174,27 @@ pub struct ExecutionSummary {
 
 impl ExecutionSummary {
     pub(crate) fn read(node: &Node<'_, '_>) -> Result<Self, ResponseError> {
-        let mut run_id = None;
-        let mut summary = ExecutionSummary {
-            run_id: String::new(),
-            workflow_id: None,
-            state: JobState::Unknown(String::new()),
-            create_time: None,
-            object: None,
-            extra: Vec::new(),
-        };
-        let mut seen = FirstSeen::new();
-        for child in node.children() {
-            let name = child.name();
-            if !seen.first(name) {
-                summary.extra.push(child.to_element());
-                continue;
-            }
-            match name {
-                "RunId" => run_id = Some(child.text()),
-                "WorkflowId" => summary.workflow_id = Some(child.text()),
-                "State" => {
-                    let Ok(state) = child.text().trim().parse();
-                    summary.state = state;
-                }
-                "CreateTime" => {
-                    summary.create_time = ServiceTime::read_field(&child).unless_placeholder();
-                }
-                "Object" => summary.object = Some(child.text()),
-                _ => summary.extra.push(child.to_element()),
-            }
-        }
-        summary.run_id = required_id(run_id, "RunId")?;
-        Ok(summary)
+        let raw = RawExecutionSummary::read_field(node);
+        Ok(ExecutionSummary {
+            run_id: required_id(raw.run_id, "RunId")?,
+            workflow_id: raw.workflow_id,
+            state: raw.state.unwrap_or(JobState::Unknown(String::new())),
+            create_time: raw.create_time.and_then(ServiceTime::unless_placeholder),
+            object: raw.object,
+            extra: raw.extra,
+        })
+    }
+}
+
+container! {
+    readable
+    /// A `WorkflowExecutionList` entry as read, before its id is checked.
+    pub struct RawExecutionSummary {
+        one run_id: String = "RunId",
+        one workflow_id: String = "WorkflowId",
+        one state: JobState = "State",
+        one create_time: ServiceTime = "CreateTime",
+        one object: String = "Object",
     }
 }
 
@@ -274,47 +250,43 @@ impl WorkflowExecution {
     }
 
     pub(crate) fn read(node: &Node<'_, '_>) -> Result<Self, ResponseError> {
-        let mut run_id = None;
-        let mut run = WorkflowExecution {
-            run_id: String::new(),
-            workflow_id: None,
-            workflow_name: None,
-            state: JobState::Unknown(String::new()),
-            create_time: None,
-            object: None,
-            topology: None,
-            tasks: Vec::new(),
-            extra: Vec::new(),
+        let raw = RawWorkflowExecution::read_field(node);
+        let mut extra = raw.extra;
+        // `WorkflowName` is preferred; a `Name` beside it is kept as sent.
+        let workflow_name = match (raw.workflow_name, raw.name) {
+            (Some(workflow_name), Some(name)) => {
+                extra.push(Element::text("Name", name));
+                Some(workflow_name)
+            }
+            (workflow_name, name) => workflow_name.or(name),
         };
-        let mut seen = FirstSeen::new();
-        for child in node.children() {
-            let name = child.name();
-            // `Tasks` repeats by design: one per task.
-            if name != "Tasks" && !seen.first(name) {
-                run.extra.push(child.to_element());
-                continue;
-            }
-            match name {
-                "RunId" => run_id = Some(child.text()),
-                "WorkflowId" => run.workflow_id = Some(child.text()),
-                "WorkflowName" | "Name" if run.workflow_name.is_none() => {
-                    run.workflow_name = Some(child.text());
-                }
-                "State" => {
-                    let Ok(state) = child.text().trim().parse();
-                    run.state = state;
-                }
-                "CreateTime" => {
-                    run.create_time = ServiceTime::read_field(&child).unless_placeholder();
-                }
-                "Object" => run.object = Some(child.text()),
-                "Topology" => run.topology = Some(child.to_element()),
-                "Tasks" => run.tasks.push(WorkflowTask::read_field(&child)),
-                _ => run.extra.push(child.to_element()),
-            }
-        }
-        run.run_id = required_id(run_id, "RunId")?;
-        Ok(run)
+        Ok(WorkflowExecution {
+            run_id: required_id(raw.run_id, "RunId")?,
+            workflow_id: raw.workflow_id,
+            workflow_name,
+            state: raw.state.unwrap_or(JobState::Unknown(String::new())),
+            create_time: raw.create_time.and_then(ServiceTime::unless_placeholder),
+            object: raw.object,
+            topology: raw.topology,
+            tasks: raw.tasks,
+            extra,
+        })
+    }
+}
+
+container! {
+    readable
+    /// A `WorkflowExecution` as read, before its id is checked.
+    pub struct RawWorkflowExecution {
+        one run_id: String = "RunId",
+        one workflow_id: String = "WorkflowId",
+        one workflow_name: String = "WorkflowName",
+        one name: String = "Name",
+        one state: JobState = "State",
+        one create_time: ServiceTime = "CreateTime",
+        one object: String = "Object",
+        one topology: Element = "Topology",
+        many tasks: WorkflowTask = "Tasks",
     }
 }
 

@@ -46,37 +46,6 @@ impl WriteField for Element {
     }
 }
 
-/// The names a hand-written answer reader has taken, for the rule every reader follows: an
-/// element's first occurrence is read, and a repeat goes to `extra` rather than replacing it
-/// (what `container!` readers do field by field). Kept on the stack, because it runs once per
-/// record of every page: the first 32 distinct names are remembered (the records read have
-/// about 15), later ones are all taken as first.
-pub(crate) struct FirstSeen<'a> {
-    names: [&'a str; 32],
-    len: usize,
-}
-
-impl<'a> FirstSeen<'a> {
-    pub(crate) fn new() -> Self {
-        FirstSeen {
-            names: [""; 32],
-            len: 0,
-        }
-    }
-
-    /// Whether `name` is met for the first time (it is remembered).
-    pub(crate) fn first(&mut self, name: &'a str) -> bool {
-        if self.names[..self.len].contains(&name) {
-            return false;
-        }
-        if let Some(slot) = self.names.get_mut(self.len) {
-            *slot = name;
-            self.len += 1;
-        }
-        true
-    }
-}
-
 /// A required id of an answer: present and not blank, trimmed.
 pub(crate) fn required_id(
     id: Option<String>,
@@ -182,6 +151,12 @@ macro_rules! container {
             )*
             /// Children this crate does not name, in order, as sent or received.
             pub extra: Vec<$crate::model::Element>,
+        }
+
+        impl $name {
+            /// The children this container names, in writing order.
+            #[allow(dead_code)]
+            pub(crate) const WIRE_NAMES: &'static [&'static str] = &[$($wire),*];
         }
 
         impl $crate::model::wire::WriteField for $name {
@@ -339,6 +314,23 @@ macro_rules! open_wire_enum {
             }
         }
 
+        impl $crate::model::wire::ReadField for $name {
+            fn read_field(node: &$crate::xml::Node<'_, '_>) -> Self {
+                let Ok(value) = node.text().trim().parse();
+                value
+            }
+        }
+
+        impl $crate::model::wire::WriteField for $name {
+            fn write_field(
+                &self,
+                w: &mut $crate::xml::Writer,
+                name: &str,
+            ) -> Result<(), $crate::error::InvalidInput> {
+                w.text(name, self.as_str())
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.pad(self.as_str())
@@ -348,21 +340,3 @@ macro_rules! open_wire_enum {
 }
 
 pub(crate) use {container, open_wire_enum, wire_enum};
-
-#[cfg(test)]
-mod tests {
-    use super::FirstSeen;
-
-    #[test]
-    fn first_seen_remembers_the_first_32_names() {
-        let names: Vec<String> = (0..40).map(|i| format!("E{i}")).collect();
-        let mut seen = FirstSeen::new();
-        assert!(names.iter().all(|n| seen.first(n)));
-        assert!(!seen.first("E0"));
-        assert!(!seen.first("E31"));
-        assert!(
-            seen.first("E32"),
-            "past 32 names nothing more is remembered"
-        );
-    }
-}

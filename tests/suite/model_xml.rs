@@ -247,6 +247,27 @@ fn every_object_record_keeps_a_repeated_elements_first_value() {
 }
 
 #[test]
+fn a_runs_workflow_name_is_preferred_to_name_and_the_other_kept() {
+    use cos_ci_batch::ops::DescribeWorkflowExecution;
+    let run = DescribeWorkflowExecution::new("i1")
+        .unwrap()
+        .parse(&ok(
+            200,
+            b"<Response><WorkflowExecution><RunId>i1</RunId><Name>n</Name>\
+              <WorkflowName>w</WorkflowName></WorkflowExecution></Response>",
+        ))
+        .unwrap()
+        .execution;
+    assert_eq!(run.workflow_name.as_deref(), Some("w"));
+    let extra: Vec<(&str, &str)> = run
+        .extra
+        .iter()
+        .map(|e| (e.name.as_str(), e.text.as_str()))
+        .collect();
+    assert_eq!(extra, [("Name", "n")]);
+}
+
+#[test]
 fn an_unknown_element_at_every_level_is_kept() {
     let body = br#"<Response><RequestId>r</RequestId><Shard>7</Shard><JobsDetail>
         <JobId>b1</JobId><Progress>50%</Progress><State>Pause</State>
