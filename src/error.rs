@@ -309,7 +309,8 @@ impl fmt::Display for InvalidInput {
             InvalidInput::ElementTooDeep { element } => {
                 write!(
                     f,
-                    "the element tree nests deeper than 32 levels (at <{element}>)"
+                    "the element tree nests deeper than {} levels (at <{element}>)",
+                    crate::xml::MAX_ELEMENT_DEPTH
                 )
             }
         }

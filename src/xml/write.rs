@@ -54,8 +54,9 @@ impl Writer {
     }
 
     /// Writes a generic element tree, checking every name, and refusing a tree nested more
-    /// than [`MAX_ELEMENT_DEPTH`] levels (no answer of the API nests so deep, and the reader
-    /// refuses deeper documents).
+    /// than [`MAX_ELEMENT_DEPTH`] levels: no request of the API nests so deep, and the
+    /// reader's document limit (64) leaves room for such a tree inside an answer. An echo
+    /// nested deeper than this cannot be written back, so a create never takes it as its own.
     pub(crate) fn element(&mut self, element: &Element) -> Result<(), InvalidInput> {
         self.all_or_nothing(|w| w.element_tree(element, 1))
     }
