@@ -15,11 +15,20 @@ pub(crate) fn unix_seconds(t: SystemTime) -> i64 {
 
 /// Parses an HTTP `Date` (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
 pub(crate) fn parse_http_date(text: &str) -> Option<i64> {
-    let parts: Vec<&str> = text.split_ascii_whitespace().collect();
-    let [_weekday, day, month, year, clock, "GMT"] = parts.as_slice() else {
+    // Read on every answer: no allocation.
+    let mut parts = text.split_ascii_whitespace();
+    let (Some(_weekday), Some(day), Some(month), Some(year), Some(clock), Some("GMT"), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return None;
     };
-    let month = match *month {
+    let month = match month {
         "Jan" => Month::January,
         "Feb" => Month::February,
         "Mar" => Month::March,
