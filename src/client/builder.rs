@@ -250,6 +250,8 @@ struct Endpoint {
     base_url: String,
     host: String,
     https: bool,
+    /// The host names this machine (`localhost` or a loopback address).
+    loopback: bool,
 }
 
 impl Endpoint {
@@ -268,6 +270,7 @@ impl Endpoint {
             base_url: format!("https://{host}"),
             host,
             https: true,
+            loopback: false,
         })
     }
 
@@ -333,24 +336,22 @@ impl Endpoint {
             _ => name.to_owned(),
         };
         let scheme = if https { "https" } else { "http" };
+        let address = name.trim_start_matches('[').trim_end_matches(']');
+        let loopback = name == "localhost"
+            || address
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
         Ok(Endpoint {
             base_url: format!("{scheme}://{host}"),
             host,
             https,
+            loopback,
         })
     }
 
     /// Whether the host names this machine.
     fn is_loopback(&self) -> bool {
-        let authority = self.host.as_str();
-        let host = match authority.strip_prefix('[') {
-            Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
-            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
-        };
-        host.eq_ignore_ascii_case("localhost")
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
+        self.loopback
     }
 }
 
