@@ -45,6 +45,15 @@ pub struct Credentials {
 impl Credentials {
     /// Long-lived credentials. They are checked (non-empty, no surrounding whitespace) by
     /// [`Credentials::validate`], which the client calls before it sends anything.
+    ///
+    /// ```
+    /// use cos_ci_batch::Credentials;
+    ///
+    /// let credentials = Credentials::new("AKIDexample", "kEy-Value");
+    /// assert!(credentials.validate().is_ok());
+    /// assert!(!format!("{credentials:?}").contains("kEy-Value"));
+    /// assert!(Credentials::new("AKIDexample\n", "kEy-Value").validate().is_err());
+    /// ```
     pub fn new(secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
         Credentials {
             secret_id: secret_id.into(),

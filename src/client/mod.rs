@@ -127,20 +127,38 @@ impl Client {
     ///    not resolve, no connection could be made, the request was not sent whole) is sent
     ///    again under the [`RetryPolicy`]. A TLS failure, a refusal or a 4xx is returned.
     /// 3. After a failure that may have reached the service (a timeout or lost connection
-    ///    after sending, a 5xx, an unreadable success) the client never sends the create
-    ///    again: it only searches. It lists jobs by name and type, newest first, after 0.5 s
-    ///    and then at doubling intervals of at most 8 s, for
-    ///    [`ClientBuilder::create_search`] (30 s by default). A listed job is the one it
-    ///    created only if it was not listed in step 1 and carries everything the request
-    ///    said: the name, the type, the input and every element of the Operation, as the
-    ///    service echoes them (elements the service adds are allowed). The answer then has
-    ///    no request id.
-    /// 4. When the search ends without such a job, or when reconciliation is off, the error is
+    ///    after sending, a 5xx, an unreadable success, a success about another job) the
+    ///    client never sends the create again: it only searches. It lists jobs by name and
+    ///    type, newest first, after 0.5 s and then at doubling intervals of at most 8 s, for
+    ///    [`ClientBuilder::create_search`] (30 s by default), each listing tried once. A
+    ///    listed job is the one it created only if it was not listed in step 1, was stamped
+    ///    no earlier than that listing's `Date` (and later than the oldest job it showed,
+    ///    when it had more pages), and echoes exactly what the request said: the name, the
+    ///    type, the same Input, and exactly the Operation elements sent (elements the
+    ///    service adds are allowed). The answer then has no request id.
+    /// 4. When the search ends without such a job, when one listing shows two of them
+    ///    (another caller sent the same request), or when reconciliation is off, the error is
     ///    [`Error::CreateOutcomeUnknown`]: the job may exist, and was not created twice.
     ///
     /// Two callers creating identical jobs (same name, type, input and Operation) at the
-    /// same moment cannot be told apart by the service's answers; give concurrent creates
-    /// distinct names.
+    /// same moment cannot always be told apart by the service's answers; give concurrent
+    /// creates distinct names.
+    ///
+    /// ```
+    /// use cos_ci_batch::emulator::{Emulator, Fault, Route};
+    /// use cos_ci_batch::model::{BatchJob, Input};
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.add_workflow("w0123456789abcdef0123456789abcdef");
+    /// let client = emulator.client_builder().build()?;
+    /// let job = BatchJob::workflow("nightly", "w0123456789abcdef0123456789abcdef", Input::prefix("v/"));
+    ///
+    /// // The service creates the job and the answer is lost: found by searching, not sent again.
+    /// emulator.inject(Route::Create, Fault::close_connection().after_processing(), 1);
+    /// let created = client.create(&job)?;
+    /// assert_eq!(emulator.job_ids(), [created.job.job_id]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn create(&self, job: &BatchJob) -> Result<CreateJobResponse, Error> {
         create::create(self, job)
     }
@@ -213,6 +231,24 @@ impl Client {
 
     /// Polls a job until it is `Success`, `Failed` or `Cancel` and returns that detail
     /// (a failed job is an `Ok` whose state says so).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cos_ci_batch::emulator::Emulator;
+    /// use cos_ci_batch::model::{BatchJob, Input, JobState};
+    /// use cos_ci_batch::WaitOptions;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.run_in_real_time();
+    /// emulator.set_job_durations(Duration::ZERO, Duration::from_millis(200));
+    /// let client = emulator.client_builder().build()?;
+    /// let job = BatchJob::workflow("w", "w0123456789abcdef0123456789abcdef", Input::prefix("v/"));
+    /// let id = client.create(&job)?.job.job_id;
+    /// let options = WaitOptions::default().deadline(Duration::from_secs(10));
+    /// // The workflow is unknown to this emulator: the job ends Failed, an Ok.
+    /// assert_eq!(client.wait(&id, &options)?.state, JobState::Failed);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn wait(&self, job_id: &str, options: &WaitOptions) -> Result<JobDetail, Error> {
         wait::wait(self, job_id, options, |_| {})
     }

@@ -315,6 +315,38 @@ impl Client {
     /// and the error names what is missing when neither does. Objects that never became a
     /// media job or a run (filtered out, or the batch job ended first) are not listed: the
     /// service lists no record of them.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cos_ci_batch::emulator::Emulator;
+    /// use cos_ci_batch::model::{BatchJob, Input, JobState};
+    /// use cos_ci_batch::OutcomeOptions;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.add_workflow("w0123456789abcdef0123456789abcdef");
+    /// emulator.put_objects(["in/a.mp4", "in/b.avi"], emulator.now());
+    /// emulator.fail_objects("*.avi", "UnsupportedFormat", "avi is not supported");
+    /// let client = emulator.client_builder().build()?;
+    /// let job = BatchJob::workflow("flow", "w0123456789abcdef0123456789abcdef", Input::prefix("in/"));
+    /// let id = client.create(&job)?.job.job_id;
+    /// emulator.advance(Duration::from_secs(10));
+    ///
+    /// let batch = client.describe(&id)?.job;
+    /// let options = OutcomeOptions::default();
+    /// let failed: Vec<(String, Option<String>)> = client
+    ///     .outcomes(&batch, &options)?
+    ///     .filter_map(Result::ok)
+    ///     .filter(|o| o.state == JobState::Failed)
+    ///     .map(|o| (o.object, o.code))
+    ///     .collect();
+    /// assert_eq!(failed, [("in/b.avi".to_owned(), Some("UnsupportedFormat".to_owned()))]);
+    ///
+    /// let summary = client.outcome_summary(&batch, &options, 10)?;
+    /// assert_eq!((summary.total, summary.failed), (2, 1));
+    /// // What a re-run would trigger; nothing is sent.
+    /// assert_eq!(client.rerun_failed(&batch, &options, true)?.planned, ["in/b.avi"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn outcomes(
         &self,
         batch: &JobDetail,
@@ -377,7 +409,7 @@ impl Client {
     }
 
     /// Exact counts by state over every object of `batch`, and its first `failures_cap`
-    /// failed objects with their codes.
+    /// failed objects with their codes. Example: [`Client::outcomes`].
     pub fn outcome_summary(
         &self,
         batch: &JobDetail,
@@ -416,7 +448,7 @@ impl Client {
     /// failed, one trigger per object, never twice in one call. With `dry_run`, triggers
     /// nothing and says what would be triggered. A trigger is sent again only when it
     /// certainly never reached the service; other failures are reported in
-    /// [`Rerun::errors`] and the next object is tried.
+    /// [`Rerun::errors`] and the next object is tried. Example: [`Client::outcomes`].
     pub fn rerun_failed(
         &self,
         batch: &JobDetail,

@@ -50,6 +50,34 @@ use key_time::KeyTimeText;
 ///
 /// Every pair in `query` and `headers` is signed; names are matched case-insensitively and
 /// lowercased. `path` is the unencoded request path, starting with `/`.
+///
+/// ```
+/// use cos_ci_batch::sign::{Credentials, KeyTime, authorization};
+///
+/// // The example of COS's signature documentation.
+/// let credentials = Credentials::new(
+///     "AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q",
+///     "BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz",
+/// );
+/// let headers = [
+///     ("Date", "Thu, 16 May 2019 06:45:51 GMT"),
+///     ("Host", "examplebucket-1250000000.cos.ap-beijing.myqcloud.com"),
+///     ("Content-Type", "text/plain"),
+///     ("Content-Length", "13"),
+///     ("Content-MD5", "mQ/fVh815F3k6TAUm8m0eg=="),
+///     ("x-cos-acl", "private"),
+///     ("x-cos-grant-read", "uin=\"100000000011\""),
+/// ];
+/// let value = authorization(
+///     &credentials,
+///     "PUT",
+///     "/exampleobject(腾讯云)",
+///     &[],
+///     &headers,
+///     KeyTime::new(1557989151, 1557996351),
+/// );
+/// assert!(value.ends_with("&q-signature=3b8851a11a569213c17ba8fa7dcf2abec6935172"));
+/// ```
 pub fn authorization(
     credentials: &Credentials,
     method: &str,
