@@ -22,7 +22,8 @@ pub(crate) struct ListParams {
     states: Vec<JobState>,
     after: Option<OffsetDateTime>,
     before: Option<OffsetDateTime>,
-    cursor: usize,
+    /// The number of the next candidate to look at (from `nextToken`).
+    cursor: Option<usize>,
 }
 
 impl ListParams {
@@ -59,10 +60,12 @@ impl ListParams {
                 .ok_or_else(|| format!("{name} {text:?} is not a time"))
         };
         let cursor = match param(query, "nextToken") {
-            None => 0,
-            Some(t) => t
-                .parse::<usize>()
-                .map_err(|_| format!("nextToken {t:?} is not valid"))?,
+            None => None,
+            Some(t) if t.bytes().all(|b| b.is_ascii_digit()) => Some(
+                t.parse::<usize>()
+                    .map_err(|_| format!("nextToken {t:?} is not valid"))?,
+            ),
+            Some(t) => return Err(format!("nextToken {t:?} is not valid")),
         };
         Ok(ListParams {
             size,
@@ -81,27 +84,36 @@ impl ListParams {
             && self.before.is_none_or(|b| created <= b)
     }
 
-    /// One page over `count` candidates, oldest first as numbered: the numbers of the
+    /// One page over `count` candidates, numbered oldest first: the numbers of the
     /// candidates `matches` takes, in the order asked for, and the token of the next page.
+    /// A token is the number of the next candidate to look at, so candidates added since
+    /// (always at the end) neither repeat nor hide entries on later pages, newest first
+    /// included.
     pub(crate) fn page(
         &self,
         count: usize,
         mut matches: impl FnMut(usize) -> bool,
     ) -> (Vec<usize>, Option<String>) {
         let mut taken = Vec::with_capacity(self.size.min(count));
-        let mut position = self.cursor;
-        while position < count && taken.len() < self.size {
-            let index = if self.ascending {
-                position
-            } else {
-                count - 1 - position
-            };
+        let mut next = match (self.ascending, self.cursor) {
+            (_, Some(cursor)) => Some(cursor),
+            (true, None) => Some(0),
+            (false, None) => count.checked_sub(1),
+        };
+        while let Some(index) = next.filter(|&i| i < count) {
+            if taken.len() == self.size {
+                break;
+            }
             if matches(index) {
                 taken.push(index);
             }
-            position += 1;
+            next = if self.ascending {
+                index.checked_add(1)
+            } else {
+                index.checked_sub(1)
+            };
         }
-        let token = (position < count).then(|| position.to_string());
+        let token = next.filter(|&i| i < count).map(|i| i.to_string());
         (taken, token)
     }
 }
