@@ -5,7 +5,7 @@
 use time::OffsetDateTime;
 
 use crate::model::{Element, JobType, ServiceTime};
-use crate::xml::{Document, Node};
+use crate::xml::{Document, Node, Writer};
 
 /// Which objects a job selects.
 pub(crate) enum Selector {
@@ -90,10 +90,31 @@ impl CreateRequest {
             interval,
             workflow_id,
             tag,
-            input: input.to_element(),
-            operation: operation.to_element(),
+            input: echoable(&input)?,
+            operation: echoable(&operation)?,
         })
     }
+}
+
+/// The most elements an `Input` or `Operation` may hold: a real one holds a few dozen, and
+/// every job keeps its trees for as long as the emulator runs.
+const MAX_ECHOED_ELEMENTS: usize = 1000;
+
+/// A tree the emulator keeps to echo: refused unless its answers can carry it back whole
+/// (the writer's names and depth) and it is small enough to keep.
+fn echoable(node: &Node<'_, '_>) -> Result<Element, String> {
+    let name = node.name();
+    let count = node.element_count();
+    if count > MAX_ECHOED_ELEMENTS {
+        return Err(format!(
+            "Request.{name} is invalid: it holds {count} elements, more than {MAX_ECHOED_ELEMENTS}"
+        ));
+    }
+    let element = node.to_element();
+    let mut w = Writer::new();
+    w.element(&element)
+        .map_err(|e| format!("Request.{name} is invalid: {e}"))?;
+    Ok(element)
 }
 
 fn check_name(name: &str) -> Result<(), &'static str> {

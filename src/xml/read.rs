@@ -111,6 +111,12 @@ impl<'a, 'input> Node<'a, 'input> {
         self.child(name).map(|c| c.text())
     }
 
+    /// How many elements the tree rooted here holds, itself included.
+    #[cfg(feature = "emulator")]
+    pub(crate) fn element_count(&self) -> usize {
+        self.0.descendants().filter(|n| n.is_element()).count()
+    }
+
     /// This element as a generic tree. Text beside child elements is formatting whitespace
     /// in every response of the API, so it is dropped.
     pub(crate) fn to_element(self) -> Element {

@@ -202,12 +202,22 @@ fn signature_checks_refuse_what_they_should() {
 #[test]
 fn create_validates_the_body_and_names_the_field() {
     let emulator = Emulator::start().unwrap();
-    let cases: [(&[u8], u16, &str, &str); 5] = [
-        (b"", 400, "MissingContent", "empty"),
-        (b"<Request><Name>a</Name>", 400, "InvalidArgument", "not a valid Request"),
-        (b"<Request><Name>a b</Name><Type>Workflow</Type><Input><Prefix>p</Prefix></Input><Operation><WorkflowIds>w</WorkflowIds></Operation></Request>", 400, "InvalidArgument", "Request.Name"),
-        (b"<Request><Name>a</Name><Type>Workflow</Type><Input/><Operation><WorkflowIds>w</WorkflowIds></Operation></Request>", 400, "InvalidArgument", "Request.Input"),
-        (b"<Request><Name>a</Name><Type>Job</Type><Input><Object>o</Object></Input><Operation/></Request>", 400, "InvalidArgument", "Request.Operation.Tag"),
+    // Operations the emulator could not echo back whole, or would keep at a cost far beyond
+    // their bytes.
+    let operation = |inner: &str| {
+        format!("<Request><Name>a</Name><Type>Workflow</Type><Input><Prefix>p</Prefix></Input><Operation><WorkflowIds>w</WorkflowIds>{inner}</Operation></Request>")
+            .into_bytes()
+    };
+    let deep = format!("{}x{}", "<d>".repeat(40), "</d>".repeat(40));
+    let cases: Vec<(Vec<u8>, u16, &str, &str)> = vec![
+        (b"".to_vec(), 400, "MissingContent", "empty"),
+        (b"<Request><Name>a</Name>".to_vec(), 400, "InvalidArgument", "not a valid Request"),
+        (b"<Request><Name>a b</Name><Type>Workflow</Type><Input><Prefix>p</Prefix></Input><Operation><WorkflowIds>w</WorkflowIds></Operation></Request>".to_vec(), 400, "InvalidArgument", "Request.Name"),
+        (b"<Request><Name>a</Name><Type>Workflow</Type><Input/><Operation><WorkflowIds>w</WorkflowIds></Operation></Request>".to_vec(), 400, "InvalidArgument", "Request.Input"),
+        (b"<Request><Name>a</Name><Type>Job</Type><Input><Object>o</Object></Input><Operation/></Request>".to_vec(), 400, "InvalidArgument", "Request.Operation.Tag"),
+        (operation("<\u{c9}moji>x</\u{c9}moji>"), 400, "InvalidArgument", "Request.Operation is invalid"),
+        (operation(&deep), 400, "InvalidArgument", "nests deeper than 32 levels"),
+        (operation(&"<a/>".repeat(1000)), 400, "InvalidArgument", "1002 elements, more than 1000"),
     ];
     let host = emulator.addr().to_string();
     for (body, status, code, needle) in cases {
@@ -235,7 +245,7 @@ fn create_validates_the_body_and_names_the_field() {
         for (n, v) in &headers {
             b = b.header(*n, *v);
         }
-        let (got, text) = read(b.send(body).unwrap());
+        let (got, text) = read(b.send(&body[..]).unwrap());
         assert_eq!((got, code_of(&text).as_str()), (status, code), "{text}");
         assert!(text.contains(needle), "{text}");
     }
