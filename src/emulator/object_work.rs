@@ -63,6 +63,10 @@ pub(super) fn list_media_jobs(
             .iter()
             .map(|&b| (Source::Batch(b), state.jobs[b].work.len())),
     );
+    // Read once, not once per media job looked at.
+    let (queue, input_object) = (param("queueId"), param("inputObject"));
+    // Media jobs a workflow started: the emulator's batch jobs start none.
+    let by_workflow = param("workflowId").is_some();
     let (taken, token) = params.page(segments.len(), |n| {
         let (Source::Batch(b), i) = segments.locate(n) else {
             return false;
@@ -70,9 +74,9 @@ pub(super) fn list_media_jobs(
         let job = &state.jobs[b];
         let work = &job.work[i];
         job.job.tag.as_deref() == Some(tag)
-            && param("queueId").is_none_or(|q| operation_text(job, "QueueId") == Some(q))
-            && param("workflowId").is_none()
-            && param("inputObject").is_none_or(|o| o == work.object)
+            && queue.is_none_or(|q| operation_text(job, "QueueId") == Some(q))
+            && !by_workflow
+            && input_object.is_none_or(|o| o == work.object)
             && params.admits(&state.work_snapshot(job, work).state, job.creation_stamp())
     });
     response_answer(request_id, |w| {
@@ -121,10 +125,11 @@ pub(super) fn list_executions(
             .map(|&b| (Source::Batch(b), state.jobs[b].work.len()))
             .chain([(Source::Triggered, triggered)]),
     );
+    let object = param("name");
     let (taken, token) = params.page(segments.len(), |n| {
         let run = Run::of(state, segments.locate(n));
         run.workflow_id == workflow
-            && param("name").is_none_or(|o| o == run.work.object)
+            && object.is_none_or(|o| o == run.work.object)
             && params.admits(&run.snapshot.state, run.created)
     });
     response_answer(request_id, |w| {

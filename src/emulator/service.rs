@@ -313,15 +313,17 @@ fn list(state: &State, request: &ReceivedRequest, request_id: &str) -> Answer {
         Some("Job") => Some(JobType::Job),
         Some(t) => return invalid(format!("type {t:?} is not Workflow or Job")),
     };
-    let text_filter =
-        |name: &str, value: Option<&str>| param(name).is_none_or(|p| Some(p) == value);
+    // Read once, not once per job looked at.
+    let (workflow_id, job_id, name) = (param("workflowId"), param("jobId"), param("name"));
+    let wanted =
+        |filter: Option<&str>, value: Option<&str>| filter.is_none_or(|f| Some(f) == value);
     let (taken, token) = params.page(state.jobs.len(), |i| {
         let j = &state.jobs[i];
         job_type.as_ref().is_none_or(|t| *t == j.job.job_type)
             && params.admits(&state.snapshot(j).state, j.creation_stamp())
-            && text_filter("workflowId", j.job.workflow_id.as_deref())
-            && text_filter("jobId", Some(&j.id))
-            && text_filter("name", Some(&j.job.name))
+            && wanted(workflow_id, j.job.workflow_id.as_deref())
+            && wanted(job_id, Some(&j.id))
+            && wanted(name, Some(&j.job.name))
     });
     let page: Vec<&StoredJob> = taken.into_iter().map(|i| &state.jobs[i]).collect();
     jobs_answer(state, request_id, &page, token.as_deref())

@@ -344,7 +344,38 @@ fn the_listings_filter_and_page_like_the_service() {
         .create(&BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")))
         .unwrap()
         .job;
+    // A second media-job batch, on a queue of its own, and a triggered run: the filters
+    // below must keep each out of the others' listings.
+    let queued = client
+        .create(&BatchJob::media(
+            "queued",
+            transcode().queue_id("q2"),
+            Input::prefix("other/"),
+        ))
+        .unwrap()
+        .job;
+    let trigger = TriggerWorkflow::new(WORKFLOW, "other/d.mp4").unwrap();
+    let run = client.trigger_workflow(&trigger).unwrap();
     emulator.advance(Duration::from_secs(10));
+    let objects_of = |query: &MediaJobQuery| -> Vec<String> {
+        let page = client.list_media_jobs(query).unwrap();
+        page.jobs
+            .iter()
+            .filter_map(|j| j.object().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(
+        objects_of(&MediaJobQuery::new(Tag::Transcode).batch_job_id(queued.job_id.clone())),
+        ["other/d.mp4"]
+    );
+    assert_eq!(
+        objects_of(&MediaJobQuery::new(Tag::Transcode).queue_id("q2")),
+        ["other/d.mp4"]
+    );
+    assert_eq!(
+        objects_of(&MediaJobQuery::new(Tag::Transcode).batch_job_id(job.job_id.clone())).len(),
+        4
+    );
     let failed = client
         .list_media_jobs(
             &MediaJobQuery::new(Tag::Transcode)
@@ -391,9 +422,7 @@ fn the_listings_filter_and_page_like_the_service() {
         .list_workflow_executions(&ExecutionQuery::new(WORKFLOW).object("in/c.mp4"))
         .unwrap();
     assert_eq!(by_object.executions.len(), 1);
-    // A trigger is a run of its own, listed without a batch filter.
-    let trigger = TriggerWorkflow::new(WORKFLOW, "other/d.mp4").unwrap();
-    let run = client.trigger_workflow(&trigger).unwrap();
+    // The trigger is a run of its own, left out above and listed without a batch filter.
     let all = client
         .list_workflow_executions(&ExecutionQuery::new(WORKFLOW).size(100))
         .unwrap();
