@@ -9,7 +9,9 @@
 //!   an empty name or a folded line, and two differing `Content-Length`s, are `400`, so that
 //!   where a body ends has one reading;
 //! - every read has a timeout and a whole request a deadline, so a client that stops
-//!   sending holds only its own connection, and only for a while;
+//!   sending holds only its own connection, and only for a while; a new connection waits
+//!   for its first request only as long as one read ([`READ_TIMEOUT`]), an idle kept one
+//!   longer;
 //! - at most [`MAX_CONNECTIONS`] connections are served at once (the next ones get `503`);
 //! - a failed `accept` (out of file descriptors, say) is waited out, never fatal;
 //! - a panic while handling one request answers `500` and ends that connection only.
@@ -230,8 +232,13 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
     let _ = stream.set_write_timeout(Some(REQUEST_DEADLINE));
     let mut writer = &stream;
     let mut reader = BufReader::new(&stream);
+    let mut served = 0u64;
     while !shared.stopping.load(Ordering::SeqCst) {
-        let request = match read_request(&mut reader, &mut writer) {
+        // A connection that has not sent its first request is held only as long as one
+        // read may take: 128 silent sockets must not lock clients out for long.
+        let wait = if served == 0 { READ_TIMEOUT } else { IDLE_TIMEOUT };
+        served += 1;
+        let request = match read_request(&mut reader, &mut writer, wait) {
             Ok(Some(request)) => request,
             Ok(None) | Err(ReadFailure::Gone) => break,
             Err(ReadFailure::Refuse(status, reason)) => {
@@ -307,9 +314,10 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
 fn read_request(
     reader: &mut BufReader<&TcpStream>,
     writer: &mut impl Write,
+    wait: Duration,
 ) -> Result<Option<Request>, ReadFailure> {
     let stream = reader.get_ref();
-    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
+    let _ = stream.set_read_timeout(Some(wait));
     // Wait for the first byte of a request with the idle timeout, then hold the whole
     // request to its deadline.
     match reader.fill_buf() {
