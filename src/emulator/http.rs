@@ -236,7 +236,11 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
     while !shared.stopping.load(Ordering::SeqCst) {
         // A connection that has not sent its first request is held only as long as one
         // read may take: 128 silent sockets must not lock clients out for long.
-        let wait = if served == 0 { READ_TIMEOUT } else { IDLE_TIMEOUT };
+        let wait = if served == 0 {
+            READ_TIMEOUT
+        } else {
+            IDLE_TIMEOUT
+        };
         served += 1;
         let request = match read_request(&mut reader, &mut writer, wait) {
             Ok(Some(request)) => request,

@@ -493,3 +493,20 @@ fn an_http_1_0_request_gets_no_100_continue() {
     let answer = read_all(&mut stream);
     assert!(answer.starts_with("HTTP/1.1 401 "), "{answer}");
 }
+
+#[test]
+fn the_received_log_counts_what_each_header_costs_to_keep() {
+    let emulator = Emulator::start().unwrap();
+    // ~5 KB on the wire, ~50 KB to keep: 999 one-letter headers.
+    let mut request = String::from("GET /inventorytriggerjob HTTP/1.1\r\n");
+    for _ in 0..999 {
+        request.push_str("a:\r\n");
+    }
+    request.push_str("Connection: close\r\n\r\n");
+    for _ in 0..1_500 {
+        exchange_until_closed(&emulator, request.as_bytes()).unwrap();
+    }
+    assert_eq!(emulator.received_count(), 1_500);
+    let kept = emulator.received().len();
+    assert!((1_000..1_500).contains(&kept), "{kept} kept");
+}
