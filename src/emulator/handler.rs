@@ -1,8 +1,8 @@
 //! How each request is checked, processed, and answered or failed.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -36,7 +36,7 @@ impl Shared {
 /// includes the requests dropped.
 #[derive(Default)]
 pub(super) struct ReceivedLog {
-    requests: VecDeque<(usize, ReceivedRequest)>,
+    requests: VecDeque<(usize, Arc<ReceivedRequest>)>,
     bytes: usize,
     count: usize,
 }
@@ -45,7 +45,7 @@ impl ReceivedLog {
     pub(super) const MAX_REQUESTS: usize = 10_000;
     pub(super) const MAX_BYTES: usize = 64 << 20;
 
-    fn push(&mut self, request: ReceivedRequest) {
+    fn push(&mut self, request: Arc<ReceivedRequest>) {
         // What the entry holds, not what was sent: a head of thousands of short headers
         // costs a `(String, String)` each, and the decoded path and query are kept too.
         let pair = std::mem::size_of::<(String, String)>();
@@ -73,7 +73,7 @@ impl ReceivedLog {
     }
 
     pub(super) fn requests(&self) -> Vec<ReceivedRequest> {
-        self.requests.iter().map(|(_, r)| r.clone()).collect()
+        self.requests.iter().map(|(_, r)| (**r).clone()).collect()
     }
 
     pub(super) fn count(&self) -> usize {
@@ -86,15 +86,15 @@ impl ReceivedLog {
 }
 
 /// Answers one request; `sleep` waits, waking early when the emulator stops.
-pub(super) fn handle(shared: &Shared, request: &Request, sleep: &dyn Fn(Duration)) -> Reply {
+pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)) -> Reply {
     let (path, query) = service::split_target(&request.target);
     let mut received = ReceivedRequest {
-        method: request.method.clone(),
-        raw_url: request.target.clone(),
+        method: request.method,
+        raw_url: request.target,
         path,
         query,
-        headers: request.headers.clone(),
-        body: request.body.clone(),
+        headers: request.headers,
+        body: request.body,
         signature_valid: false,
     };
     let request_id = shared.next_request_id();
@@ -112,6 +112,8 @@ pub(super) fn handle(shared: &Shared, request: &Request, sleep: &dyn Fn(Duration
     );
     received.signature_valid = auth.is_ok();
     let route = received.route();
+    // Shared with the log rather than copied: a body may be a megabyte.
+    let received = Arc::new(received);
     lock(&shared.received).push(received.clone());
     let date = format_http_date(service_now);
     let fault = fault::take(&mut lock(&shared.faults), route);

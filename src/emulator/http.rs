@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -84,12 +84,11 @@ pub(crate) enum Reply {
     Endless { response: Response, length: u64 },
 }
 
-pub(crate) type Handler = dyn Fn(&Request, &dyn Fn(Duration)) -> Reply + Send + Sync;
+pub(crate) type Handler = dyn Fn(Request, &dyn Fn(Duration)) -> Reply + Send + Sync;
 
 struct Shared {
     handler: Box<Handler>,
     stopping: AtomicBool,
-    next_id: AtomicU64,
     /// Open connections, so that a stop closes them all.
     connections: Mutex<HashMap<u64, TcpStream>>,
 }
@@ -125,7 +124,6 @@ impl Server {
         let shared = Arc::new(Shared {
             handler,
             stopping: AtomicBool::new(false),
-            next_id: AtomicU64::new(0),
             connections: Mutex::new(HashMap::new()),
         });
         let acceptor = {
@@ -167,6 +165,7 @@ impl Drop for Server {
 }
 
 fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+    let mut next_id = 0u64;
     while !shared.stopping.load(Ordering::SeqCst) {
         let stream = match listener.accept() {
             Ok((stream, _)) => stream,
@@ -180,7 +179,8 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
         if shared.stopping.load(Ordering::SeqCst) {
             return;
         }
-        let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = next_id;
+        next_id += 1;
         if lock(&shared.connections).len() >= MAX_CONNECTIONS {
             refuse_busy(stream);
             continue;
@@ -257,8 +257,9 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
         };
         // A HEAD answer has the GET answer's head and no body.
         let head_only = request.method == "HEAD";
+        let (keep_alive, http10) = (request.keep_alive, request.http10);
         let sleep = |d: Duration| shared.sleep(d);
-        let reply = catch_unwind(AssertUnwindSafe(|| (shared.handler)(&request, &sleep)))
+        let reply = catch_unwind(AssertUnwindSafe(|| (shared.handler)(request, &sleep)))
             .unwrap_or_else(|_| {
                 Reply::Respond(Response {
                     status: 500,
@@ -276,7 +277,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 head_alone(&mut writer, &response, length)
             }
             Reply::Respond(mut response) => {
-                if request.http10 && request.keep_alive {
+                if http10 && keep_alive {
                     response
                         .headers
                         .push(("Connection".into(), "keep-alive".into()));
@@ -307,7 +308,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 false
             }
         };
-        if !keep || !request.keep_alive {
+        if !keep || !keep_alive {
             break;
         }
     }
