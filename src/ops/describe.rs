@@ -70,8 +70,8 @@ impl Action for DescribeJob {
     fn parse(&self, response: &HttpResponse) -> Result<DescribeJobResponse, Error> {
         let read = read_answer(response, |answer| {
             let job = answer
-                .root
-                .child("JobsDetail")
+                .entries("JobsDetail")
+                .next()
                 .map(|d| JobDetail::read(&d))
                 .transpose()?;
             Ok((

@@ -127,7 +127,7 @@ impl Action for ListWorkflowExecutions {
     fn parse(&self, response: &HttpResponse) -> Result<ListWorkflowExecutionsResponse, Error> {
         read_answer(response, |answer| {
             let executions = answer
-                .entries("WorkflowExecutionList", "RunId")
+                .entries("WorkflowExecutionList")
                 .map(|e| ExecutionSummary::read(&e))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(ListWorkflowExecutionsResponse {
@@ -195,7 +195,7 @@ impl Action for DescribeWorkflowExecution {
     fn parse(&self, response: &HttpResponse) -> Result<DescribeWorkflowExecutionResponse, Error> {
         let (execution, extra, request_id) = read_answer(response, |answer| {
             let execution = answer
-                .entries("WorkflowExecution", "RunId")
+                .entries("WorkflowExecution")
                 .next()
                 .map(|e| WorkflowExecution::read(&e))
                 .transpose()?;

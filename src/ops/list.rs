@@ -131,9 +131,7 @@ impl Action for ListJobs {
     fn parse(&self, response: &HttpResponse) -> Result<ListJobsResponse, Error> {
         read_answer(response, |answer| {
             let jobs = answer
-                .root
-                .children()
-                .filter(|c| c.name() == "JobsDetail")
+                .entries("JobsDetail")
                 .map(|d| JobDetail::read(&d))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(ListJobsResponse {

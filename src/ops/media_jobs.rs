@@ -126,7 +126,7 @@ impl ListMediaJobs {
 /// use cos_ci_batch::model::Tag;
 /// use cos_ci_batch::ops::{Action, HttpResponse, ListMediaJobs, MediaJobQuery};
 ///
-/// // A lone `JobsDetail` without a `JobId` is how an empty page may look: it is skipped.
+/// // An empty `JobsDetail` is how an empty page may look: it is skipped.
 /// let body = b"<Response><JobsDetail/><NextToken></NextToken></Response>";
 /// let page = ListMediaJobs::new(&MediaJobQuery::new(Tag::Snapshot))?.parse(&HttpResponse::new(200, body))?;
 /// assert!(page.jobs.is_empty() && page.next_token.is_none());
@@ -155,7 +155,7 @@ impl Action for ListMediaJobs {
     fn parse(&self, response: &HttpResponse) -> Result<ListMediaJobsResponse, Error> {
         read_answer(response, |answer| {
             let jobs = answer
-                .entries("JobsDetail", "JobId")
+                .entries("JobsDetail")
                 .map(|d| MediaJobDetail::read(&d))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(ListMediaJobsResponse {
@@ -230,7 +230,7 @@ impl Action for DescribeMediaJob {
     fn parse(&self, response: &HttpResponse) -> Result<DescribeMediaJobResponse, Error> {
         let (job, extra, request_id) = read_answer(response, |answer| {
             let job = answer
-                .entries("JobsDetail", "JobId")
+                .entries("JobsDetail")
                 .next()
                 .map(|d| MediaJobDetail::read(&d))
                 .transpose()?;

@@ -134,16 +134,16 @@ pub(crate) struct Answer<'a, 'input> {
 }
 
 impl<'a, 'input> Answer<'a, 'input> {
-    /// The root's children called `name` that carry a non-blank `id` child: an entry without
-    /// its id is how the service may write an empty list, and is skipped.
+    /// The root's children called `name` that hold anything: an empty one
+    /// (`<JobsDetail/>`) is how the service may write an empty list, and is skipped; one
+    /// with content is an entry, and its reader requires its id. One rule for every action.
     pub(crate) fn entries(
         &self,
         name: &'static str,
-        id: &'static str,
     ) -> impl Iterator<Item = Node<'a, 'input>> + use<'a, 'input> {
         self.root
             .children()
-            .filter(move |c| c.name() == name && non_blank(c.child_text(id).as_deref()).is_some())
+            .filter(move |c| c.name() == name && c.children().next().is_some())
     }
 
     /// `NextToken`, unless absent or blank (the last page).

@@ -268,6 +268,39 @@ fn a_runs_workflow_name_is_preferred_to_name_and_the_other_kept() {
 }
 
 #[test]
+fn an_empty_entry_is_skipped_and_one_without_its_id_refused_by_every_action() {
+    use cos_ci_batch::model::Tag;
+    use cos_ci_batch::ops::{DescribeMediaJob, ListMediaJobs, MediaJobQuery};
+    let empty_page = b"<Response><JobsDetail/><NextToken></NextToken></Response>";
+    let jobs = ListJobs::new(&ListQuery::new())
+        .unwrap()
+        .parse(&ok(200, empty_page))
+        .unwrap();
+    assert!(jobs.jobs.is_empty());
+    let media = ListMediaJobs::new(&MediaJobQuery::new(Tag::Transcode))
+        .unwrap()
+        .parse(&ok(200, empty_page))
+        .unwrap();
+    assert!(media.jobs.is_empty());
+
+    let missing = b"<Response><JobsDetail/><NonExistJobIds>b9</NonExistJobIds></Response>";
+    let batch = DescribeJob::new("b9").unwrap().parse(&ok(200, missing));
+    assert!(matches!(batch, Err(Error::JobNotFound { .. })), "{batch:?}");
+    let media = DescribeMediaJob::new("b9")
+        .unwrap()
+        .parse(&ok(200, missing));
+    assert!(matches!(media, Err(Error::JobNotFound { .. })), "{media:?}");
+
+    let id_less = b"<Response><JobsDetail><State>Running</State></JobsDetail></Response>";
+    let batch = DescribeJob::new("b1").unwrap().parse(&ok(200, id_less));
+    assert!(matches!(batch, Err(Error::Response(_))), "{batch:?}");
+    let media = DescribeMediaJob::new("j1")
+        .unwrap()
+        .parse(&ok(200, id_less));
+    assert!(matches!(media, Err(Error::Response(_))), "{media:?}");
+}
+
+#[test]
 fn an_unknown_element_at_every_level_is_kept() {
     let body = br#"<Response><RequestId>r</RequestId><Shard>7</Shard><JobsDetail>
         <JobId>b1</JobId><Progress>50%</Progress><State>Pause</State>
