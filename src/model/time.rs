@@ -56,6 +56,11 @@ impl ReadField for ServiceTime {
     fn read_field(node: &Node<'_, '_>) -> Self {
         ServiceTime::new(node.text())
     }
+
+    /// `-` (or nothing) is how the service writes a time that has not come yet.
+    fn read_present(node: &Node<'_, '_>) -> Option<Self> {
+        Self::read_field(node).unless_placeholder()
+    }
 }
 
 impl WriteField for ServiceTime {

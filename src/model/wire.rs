@@ -16,6 +16,12 @@ pub(crate) trait WriteField {
 pub(crate) trait ReadField: Sized {
     /// Reads the content of `node`.
     fn read_field(node: &Node<'_, '_>) -> Self;
+
+    /// Reads an optional field: `None` when the element only stands for an absent value
+    /// (a time the service writes as `-`). Every container reads its `one` fields so.
+    fn read_present(node: &Node<'_, '_>) -> Option<Self> {
+        Some(Self::read_field(node))
+    }
 }
 
 impl WriteField for String {
@@ -209,7 +215,7 @@ macro_rules! container {
         if $value.$field.is_some() {
             $value.extra.push($child.to_element());
         } else {
-            $value.$field = Some(<$ty as $crate::model::wire::ReadField>::read_field(&$child));
+            $value.$field = <$ty as $crate::model::wire::ReadField>::read_present(&$child);
         }
     };
     (@read many $value:ident, $field:ident, $child:ident, $ty:ty) => {

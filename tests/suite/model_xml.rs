@@ -301,6 +301,28 @@ fn an_empty_entry_is_skipped_and_one_without_its_id_refused_by_every_action() {
 }
 
 #[test]
+fn a_time_written_as_a_dash_is_absent_at_every_level() {
+    use cos_ci_batch::ops::DescribeWorkflowExecution;
+    let run = DescribeWorkflowExecution::new("i1")
+        .unwrap()
+        .parse(&ok(
+            200,
+            b"<Response><WorkflowExecution><RunId>i1</RunId><CreateTime>-</CreateTime>\
+              <Tasks><Type>Transcode</Type><StartTime>2024-01-01T00:00:00+08:00</StartTime>\
+              <EndTime>-</EndTime></Tasks></WorkflowExecution></Response>",
+        ))
+        .unwrap()
+        .execution;
+    assert_eq!(run.create_time, None);
+    let task = &run.tasks[0];
+    assert_eq!(
+        task.start_time.as_ref().map(|t| t.text()),
+        Some("2024-01-01T00:00:00+08:00")
+    );
+    assert_eq!(task.end_time, None);
+}
+
+#[test]
 fn an_unknown_element_at_every_level_is_kept() {
     let body = br#"<Response><RequestId>r</RequestId><Shard>7</Shard><JobsDetail>
         <JobId>b1</JobId><Progress>50%</Progress><State>Pause</State>
