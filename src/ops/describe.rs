@@ -1,8 +1,7 @@
 //! `GET /inventorytriggerjob/<id>`: one batch job.
 
 use super::{
-    Action, BASE_PATH, HttpRequest, HttpResponse, Method, answered_about, not_found, read_answer,
-    validate_job_id,
+    Action, BASE_PATH, HttpRequest, HttpResponse, Method, read_described, validate_job_id,
 };
 use crate::error::{Error, InvalidInput};
 use crate::model::{Element, JobDetail};
@@ -68,28 +67,18 @@ impl Action for DescribeJob {
     }
 
     fn parse(&self, response: &HttpResponse) -> Result<DescribeJobResponse, Error> {
-        let read = read_answer(response, |answer| {
-            let job = answer
-                .entries("JobsDetail")
-                .next()
-                .map(|d| JobDetail::read(&d))
-                .transpose()?;
-            Ok((
-                job,
-                answer.extra(&["JobsDetail", "NonExistJobIds"]),
-                answer.request_id,
-            ))
-        })?;
-        match read {
-            (Some(job), extra, request_id) => {
-                answered_about(&self.job_id, &job.job_id, "JobId", response, &request_id)?;
-                Ok(DescribeJobResponse {
-                    request_id,
-                    job,
-                    extra,
-                })
-            }
-            (None, _, request_id) => Err(not_found(&self.job_id, request_id)),
-        }
+        let described = read_described(
+            response,
+            &self.job_id,
+            ("JobsDetail", "JobId"),
+            &["JobsDetail", "NonExistJobIds"],
+            JobDetail::read,
+            |job| &job.job_id,
+        )?;
+        Ok(DescribeJobResponse {
+            request_id: described.request_id,
+            job: described.entry,
+            extra: described.extra,
+        })
     }
 }

@@ -3,7 +3,7 @@
 
 use super::filters::{filter_setters, push_set};
 use super::{
-    Action, HttpRequest, HttpResponse, ListFilters, Method, answered_about, not_found, read_answer,
+    Action, HttpRequest, HttpResponse, ListFilters, Method, read_answer, read_described,
     validate_job_id,
 };
 use crate::error::{Error, InvalidInput};
@@ -193,34 +193,18 @@ impl Action for DescribeWorkflowExecution {
     }
 
     fn parse(&self, response: &HttpResponse) -> Result<DescribeWorkflowExecutionResponse, Error> {
-        let (execution, extra, request_id) = read_answer(response, |answer| {
-            let execution = answer
-                .entries("WorkflowExecution")
-                .next()
-                .map(|e| WorkflowExecution::read(&e))
-                .transpose()?;
-            Ok((
-                execution,
-                answer.extra(&["WorkflowExecution"]),
-                answer.request_id,
-            ))
-        })?;
-        match execution {
-            Some(execution) => {
-                answered_about(
-                    &self.run_id,
-                    &execution.run_id,
-                    "RunId",
-                    response,
-                    &request_id,
-                )?;
-                Ok(DescribeWorkflowExecutionResponse {
-                    request_id,
-                    execution,
-                    extra,
-                })
-            }
-            None => Err(not_found(&self.run_id, request_id)),
-        }
+        let described = read_described(
+            response,
+            &self.run_id,
+            ("WorkflowExecution", "RunId"),
+            &["WorkflowExecution"],
+            WorkflowExecution::read,
+            |run| &run.run_id,
+        )?;
+        Ok(DescribeWorkflowExecutionResponse {
+            request_id: described.request_id,
+            execution: described.entry,
+            extra: described.extra,
+        })
     }
 }

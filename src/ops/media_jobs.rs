@@ -3,7 +3,7 @@
 
 use super::filters::{filter_setters, push_set};
 use super::{
-    Action, HttpRequest, HttpResponse, ListFilters, Method, answered_about, not_found, read_answer,
+    Action, HttpRequest, HttpResponse, ListFilters, Method, read_answer, read_described,
     validate_job_id,
 };
 use crate::error::{Error, InvalidInput};
@@ -228,28 +228,18 @@ impl Action for DescribeMediaJob {
     }
 
     fn parse(&self, response: &HttpResponse) -> Result<DescribeMediaJobResponse, Error> {
-        let (job, extra, request_id) = read_answer(response, |answer| {
-            let job = answer
-                .entries("JobsDetail")
-                .next()
-                .map(|d| MediaJobDetail::read(&d))
-                .transpose()?;
-            Ok((
-                job,
-                answer.extra(&["JobsDetail", "NonExistJobIds"]),
-                answer.request_id,
-            ))
-        })?;
-        match job {
-            Some(job) => {
-                answered_about(&self.job_id, &job.job_id, "JobId", response, &request_id)?;
-                Ok(DescribeMediaJobResponse {
-                    request_id,
-                    job,
-                    extra,
-                })
-            }
-            None => Err(not_found(&self.job_id, request_id)),
-        }
+        let described = read_described(
+            response,
+            &self.job_id,
+            ("JobsDetail", "JobId"),
+            &["JobsDetail", "NonExistJobIds"],
+            MediaJobDetail::read,
+            |job| &job.job_id,
+        )?;
+        Ok(DescribeMediaJobResponse {
+            request_id: described.request_id,
+            job: described.entry,
+            extra: described.extra,
+        })
     }
 }

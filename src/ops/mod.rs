@@ -198,33 +198,49 @@ pub(crate) fn read_answer<T>(
     read(Answer { root, request_id }).map_err(unreadable)
 }
 
-/// Checks that a describe answered about the id it asked for: a job of another id is no
-/// answer ([`ResponseError::Mismatch`]).
-pub(crate) fn answered_about(
-    asked: &str,
-    got: &str,
-    element: &'static str,
-    response: &HttpResponse,
-    request_id: &Option<String>,
-) -> Result<(), Error> {
-    if asked == got {
-        return Ok(());
-    }
-    Err(Error::Response(UnreadableResponse {
-        status: response.status,
-        request_id: request_id.clone(),
-        problem: ResponseError::Mismatch(element),
-        attempts: 1,
-    }))
+/// What a describe read: its one entry, the other children of the answer, its request id.
+pub(crate) struct Described<T> {
+    pub(crate) entry: T,
+    pub(crate) extra: Vec<Element>,
+    pub(crate) request_id: Option<String>,
 }
 
-/// A job, run or trigger that the service says does not exist.
-pub(crate) fn not_found(id: &str, request_id: Option<String>) -> Error {
-    Error::JobNotFound {
-        job_id: id.to_owned(),
-        request_id,
-        attempts: 1,
+/// Reads a describe's answer: the first `entry` child, read by `read`, which must be about
+/// the id `asked` (its `id_element`, as `id_of` returns it). No entry is
+/// [`Error::JobNotFound`]; an entry about another id is [`ResponseError::Mismatch`].
+/// `known` lists the children read, the entry's own name included, for `extra`.
+pub(crate) fn read_described<T>(
+    response: &HttpResponse,
+    asked: &str,
+    (entry, id_element): (&'static str, &'static str),
+    known: &[&str],
+    read: impl Fn(&Node<'_, '_>) -> Result<T, ResponseError>,
+    id_of: impl Fn(&T) -> &str,
+) -> Result<Described<T>, Error> {
+    let (found, extra, request_id) = read_answer(response, |answer| {
+        let found = answer.entries(entry).next().map(|e| read(&e)).transpose()?;
+        Ok((found, answer.extra(known), answer.request_id))
+    })?;
+    let Some(found) = found else {
+        return Err(Error::JobNotFound {
+            job_id: asked.to_owned(),
+            request_id,
+            attempts: 1,
+        });
+    };
+    if id_of(&found) != asked {
+        return Err(Error::Response(UnreadableResponse {
+            status: response.status,
+            request_id,
+            problem: ResponseError::Mismatch(id_element),
+            attempts: 1,
+        }));
     }
+    Ok(Described {
+        entry: found,
+        extra,
+        request_id,
+    })
 }
 
 /// Reads an answer that carries no document on success (cancel): its request id.
