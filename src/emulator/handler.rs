@@ -5,13 +5,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use time::OffsetDateTime;
+use crate::unix_time::format_http_date;
 
 use super::fault::{self, FaultKind, FaultRule};
 use super::http::{Reply, Request, Response};
 use super::lock;
 use super::service::{self, Answer, ReceivedRequest};
-use super::state::{LAST_SECOND, State};
+use super::state::State;
 
 /// What the request handler shares with the [`super::Emulator`] handle.
 pub(super) struct Shared {
@@ -188,26 +188,6 @@ pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)
     }
 }
 
-/// Formats Unix seconds as an HTTP `Date` (IMF-fixdate), clamped to the years 1970 to 9999.
-fn format_http_date(unix: i64) -> String {
-    let t = OffsetDateTime::from_unix_timestamp(unix.clamp(0, LAST_SECOND))
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        DAYS[t.weekday().number_days_from_monday() as usize],
-        t.day(),
-        MONTHS[t.month() as usize - 1],
-        t.year(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 fn response(answer: Answer, request_id: &str, date: &str) -> Response {
     let headers = [
         ("Content-Type", "application/xml"),
@@ -222,22 +202,5 @@ fn response(answer: Answer, request_id: &str, date: &str) -> Response {
             .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
             .collect(),
         body: answer.body,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_http_date;
-    use crate::unix_time::parse_http_date;
-
-    #[test]
-    fn http_dates_round_trip() {
-        for unix in [0, 1_656_429_792, 4_102_444_799] {
-            assert_eq!(parse_http_date(&format_http_date(unix)), Some(unix));
-        }
-        assert_eq!(
-            format_http_date(1_656_429_792),
-            "Tue, 28 Jun 2022 15:23:12 GMT"
-        );
     }
 }

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use super::create_request::{CreateRequest, Selector};
 use crate::model::{JobState, JobType};
+use crate::unix_time::LAST_SECOND;
 
 /// The media job kinds the service documents; another Tag makes a job fail.
 const KNOWN_TAGS: &[&str] = &[
@@ -67,7 +68,7 @@ impl Clock {
     }
 }
 
-/// `at + by`, stopping at [`LAST_SECOND`]: a test may advance the clock or
+/// `at + by`, stopping at the last second of year 9999: a test may advance the clock or
 /// set durations by `Duration::MAX`, and the emulator must keep answering.
 pub(crate) fn later(at: OffsetDateTime, by: Duration) -> OffsetDateTime {
     let end = OffsetDateTime::from_unix_timestamp(LAST_SECOND).unwrap_or(at);
@@ -76,10 +77,6 @@ pub(crate) fn later(at: OffsetDateTime, by: Duration) -> OffsetDateTime {
         .and_then(|by| at.checked_add(by))
         .map_or(end, |t| t.min(end))
 }
-
-/// 9999-12-31T23:59:59Z, the last second the service's time format can carry (and the end
-/// of `time`'s range unless its `large-dates` feature is on).
-pub(crate) const LAST_SECOND: i64 = 253_402_300_799;
 
 /// Credentials the emulator issued with [`super::Emulator::issue_temporary_credentials`].
 #[derive(Clone)]
