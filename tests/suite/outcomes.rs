@@ -37,6 +37,14 @@ fn all_outcomes(client: &Client, batch: &JobDetail) -> Vec<ObjectOutcome> {
         .unwrap()
 }
 
+/// Each outcome's object, state and failure code, in order.
+fn objects_states_codes(outcomes: &[ObjectOutcome]) -> Vec<(&str, &JobState, Option<&str>)> {
+    outcomes
+        .iter()
+        .map(|o| (o.object.as_str(), &o.state, o.code.as_deref()))
+        .collect()
+}
+
 const KEYS: [&str; 5] = [
     "in/a.mp4",
     "in/b.avi",
@@ -60,10 +68,7 @@ fn a_job_batch_reports_one_media_job_per_object_with_codes_and_outputs() {
         &BatchJob::media("hd", transcode(), Input::prefix("in/")),
     );
     let outcomes = all_outcomes(&client, &batch);
-    let seen: Vec<(&str, &JobState, Option<&str>)> = outcomes
-        .iter()
-        .map(|o| (o.object.as_str(), &o.state, o.code.as_deref()))
-        .collect();
+    let seen = objects_states_codes(&outcomes);
     assert_eq!(
         seen,
         [
@@ -294,10 +299,7 @@ fn a_failed_runs_describe_that_fails_leaves_its_code_unknown_not_the_page_lost()
         1,
     );
     let outcomes = all_outcomes(&client, &batch);
-    let seen: Vec<(&str, &JobState, Option<&str>)> = outcomes
-        .iter()
-        .map(|o| (o.object.as_str(), &o.state, o.code.as_deref()))
-        .collect();
+    let seen = objects_states_codes(&outcomes);
     assert_eq!(
         seen,
         [
