@@ -274,6 +274,8 @@ pub enum InvalidInput {
         /// The element at which the limit was passed.
         element: String,
     },
+    /// XML given to [`crate::model::Element::from_xml`] cannot be read.
+    UnreadableXml(ResponseError),
 }
 
 impl fmt::Display for InvalidInput {
@@ -313,6 +315,7 @@ impl fmt::Display for InvalidInput {
                     crate::xml::MAX_ELEMENT_DEPTH
                 )
             }
+            InvalidInput::UnreadableXml(problem) => write!(f, "the XML is unreadable: {problem}"),
         }
     }
 }

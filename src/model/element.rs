@@ -1,6 +1,9 @@
 //! A generic element tree, for the per-Tag `JobParam` containers and for anything else the
 //! typed model does not name.
 
+use crate::error::InvalidInput;
+use crate::xml::Document;
+
 /// An XML element with text or children (the API never mixes the two, nor uses attributes).
 ///
 /// ```
@@ -48,5 +51,27 @@ impl Element {
     /// The first child called `name`.
     pub fn child(&self, name: &str) -> Option<&Element> {
         self.children.iter().find(|c| c.name == name)
+    }
+
+    /// Reads an element tree from an XML document, such as a `JobParam` kept in a file, with
+    /// the limits answers are read with (no DTD, at most 64 levels). Text beside child
+    /// elements is taken as formatting and dropped, as are attributes, comments and
+    /// processing instructions, which the API does not use.
+    ///
+    /// ```
+    /// use cos_ci_batch::error::InvalidInput;
+    /// use cos_ci_batch::model::Element;
+    ///
+    /// let xml = "<JobParam>\n  <Snapshot><Mode>Interval</Mode><Count>3</Count></Snapshot>\n</JobParam>";
+    /// let param = Element::from_xml(xml)?;
+    /// assert_eq!(param.name, "JobParam");
+    /// assert_eq!(param.children[0].child("Count").map(|c| c.text.as_str()), Some("3"));
+    /// assert!(matches!(Element::from_xml("<JobParam>"), Err(InvalidInput::UnreadableXml(_))));
+    /// # Ok::<(), InvalidInput>(())
+    /// ```
+    pub fn from_xml(xml: &str) -> Result<Element, InvalidInput> {
+        let document =
+            Document::parse(xml.as_bytes(), "an element").map_err(InvalidInput::UnreadableXml)?;
+        Ok(document.root().to_element())
     }
 }

@@ -1,0 +1,206 @@
+//! What `--help` says: the tool, and each subcommand with an example.
+
+use crate::args::Subcommand;
+
+pub const TOOL: &str = "\
+cos-ci-batch: start and follow Tencent Cloud COS Cloud Infinite batch jobs
+
+Usage: cos-ci-batch [GLOBAL FLAGS] <SUBCOMMAND> [FLAGS]
+
+Subcommands:
+  create        Start a batch job over many objects of the bucket
+  describe      Show one batch job
+  cancel        Cancel a batch job
+  list          List batch jobs
+  wait          Wait until a batch job ends; the exit status says how
+  outcomes      Show what happened to each object of a batch job
+  rerun-failed  Run the workflow again on the objects that failed
+  emulator      Serve an offline emulator of the service, for trying things out
+  help          Show the help of a subcommand: cos-ci-batch help create
+
+Global flags (before or after the subcommand):
+  --bucket BUCKET    The bucket, BucketName-APPID [env: COS_BUCKET]
+  --region REGION    The region, such as ap-guangzhou [env: COS_REGION]
+  --endpoint URL     Send to URL instead of https://<bucket>.ci.<region>.myqcloud.com
+  --allow-http       Allow an http:// endpoint (loopback and tests only)
+  --json             Write JSON: one document per result, one line per listed item
+  -h, --help         Show help
+  -V, --version      Show the version
+
+Credentials come from TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, and
+TENCENTCLOUD_SESSION_TOKEN (or TENCENTCLOUD_TOKEN) for temporary ones. They are
+never printed.
+
+Exit status:
+  0  done (for wait and create --wait: the job succeeded)
+  1  error (the service refused, the network failed, the answer was unreadable)
+  2  usage: the command line or the environment cannot work; nothing was sent
+  3  the job ended Failed
+  4  the job was cancelled
+  5  the --deadline passed before the job ended
+
+Example:
+  export COS_BUCKET=examplebucket-1250000000 COS_REGION=ap-guangzhou
+  cos-ci-batch create --name nightly --workflow w0123456789abcdef0123456789abcdef --prefix videos/ --wait
+";
+
+pub fn of(subcommand: Subcommand) -> &'static str {
+    match subcommand {
+        Subcommand::Create => CREATE,
+        Subcommand::Describe => DESCRIBE,
+        Subcommand::Cancel => CANCEL,
+        Subcommand::List => LIST,
+        Subcommand::Wait => WAIT,
+        Subcommand::Outcomes => OUTCOMES,
+        Subcommand::RerunFailed => RERUN_FAILED,
+        Subcommand::Emulator => EMULATOR,
+    }
+}
+
+/// The first line of a subcommand's help, shown under a usage error.
+pub fn usage_line(subcommand: Subcommand) -> &'static str {
+    of(subcommand)
+        .lines()
+        .find(|line| line.starts_with("Usage:"))
+        .unwrap_or("")
+}
+
+const CREATE: &str = "\
+cos-ci-batch create: start a batch job over many objects of the bucket
+
+Usage: cos-ci-batch create --name NAME (--workflow ID | --tag TAG [MEDIA JOB FLAGS]) INPUT [--wait [--deadline DURATION]] [--quiet]
+
+What to run (one):
+  --workflow ID            Trigger this workflow on each object (Type=Workflow)
+  --tag TAG                Run one media job on each object (Type=Job): Transcode, Snapshot, ...
+Media job flags (with --tag):
+  --template-id ID         The job's template
+  --job-param FILE         A <JobParam> element in an XML file, sent as written
+  --output-bucket BUCKET   Where results go [default: the job's bucket]
+  --output-region REGION   The output bucket's region [default: the job's region]
+  --output-object PATTERN  The output object key, such as out/${InputName}.mp4
+Input (one):
+  --prefix PREFIX          Every object under PREFIX
+  --object KEY             One object
+  --manifest KEY           The objects of a COS inventory manifest
+  --url-file KEY           The URLs listed in a file
+  --uploaded-after TIME    With --prefix: objects uploaded at or after TIME
+  --uploaded-before TIME   With --prefix: objects uploaded at or before TIME
+Then:
+  --name NAME              The job's name: letters, digits, - and _; at most 128
+  --wait                   Wait until the job ends; the exit status says how
+  --deadline DURATION      With --wait: give up after DURATION (90s, 30m, 2h) [default: 1h]
+  -q, --quiet              Print the job id alone, as soon as the job exists
+
+A create is sent once. When its answer is lost, the job is searched for, never created
+twice; if it stays unknown, the error says so: list by --name before creating again.
+
+TIME is like 2026-01-31T08:00:00+08:00. Exit status: 0, or with --wait 0/3/4/5 as for wait.
+
+Examples:
+  cos-ci-batch create --name nightly --workflow w0123456789abcdef0123456789abcdef --prefix videos/ --uploaded-after 2026-01-01T00:00:00+08:00
+  cos-ci-batch create --name covers --tag Snapshot --template-id t0123456789abcdef --object videos/a.mp4 --output-object covers/a.jpg --wait
+";
+
+const DESCRIBE: &str = "\
+cos-ci-batch describe: show one batch job
+
+Usage: cos-ci-batch describe ID
+
+Example:
+  cos-ci-batch describe b0123456789abcdef0123456789abcdef
+  cos-ci-batch --json describe b0123456789abcdef0123456789abcdef | jq -r .state
+";
+
+const CANCEL: &str = "\
+cos-ci-batch cancel: cancel a batch job (objects already started are not stopped)
+
+Usage: cos-ci-batch cancel ID
+
+Example:
+  cos-ci-batch cancel b0123456789abcdef0123456789abcdef
+";
+
+const LIST: &str = "\
+cos-ci-batch list: list batch jobs, newest first
+
+Usage: cos-ci-batch list [--type workflow|job] [--state STATE]... [--name NAME] [--created-after TIME] [--created-before TIME] [--all]
+
+  --type TYPE            workflow or job
+  --state STATE          Submitted, Running, Success, Failed, Pause or Cancel; repeat or
+                         separate with commas for several
+  --name NAME            Jobs with this name
+  --created-after TIME   Jobs created at or after TIME (2026-01-31T08:00:00+08:00)
+  --created-before TIME  Jobs created at or before TIME
+  --all                  Every page, not only the first
+
+Examples:
+  cos-ci-batch list --state Failed,Cancel --created-after 2026-01-01T00:00:00+08:00
+  cos-ci-batch --json list --name nightly --all | jq -r .job_id
+";
+
+const WAIT: &str = "\
+cos-ci-batch wait: wait until a batch job ends, and say how it ended
+
+Usage: cos-ci-batch wait ID [--deadline DURATION]
+
+  --deadline DURATION  Give up after DURATION (90s, 30m, 2h, 1h30m) [default: 1h]
+
+On a terminal, a status line on stderr shows the state as it changes; elsewhere each new
+state is one line on stderr. The job is printed when it ends.
+
+Exit status: 0 Success, 3 Failed, 4 cancelled, 5 the deadline passed, 1 error.
+
+Example:
+  cos-ci-batch wait b0123456789abcdef0123456789abcdef --deadline 30m || echo \"ended with $?\"
+";
+
+const OUTCOMES: &str = "\
+cos-ci-batch outcomes: what happened to each object of a batch job
+
+Usage: cos-ci-batch outcomes ID [--failed] [--tag TAG] [--queue-id ID] [--workflow ID]
+
+  --failed         Only the objects that failed
+  --tag TAG        For a Type=Job batch job that does not say its Tag
+  --queue-id ID    For a Type=Job batch job that does not say its queue
+  --workflow ID    For a Type=Workflow batch job that does not say its workflow
+
+Each object's media job (Type=Job) or workflow run (Type=Workflow), with the failure code
+and message of the failed ones.
+
+Examples:
+  cos-ci-batch outcomes b0123456789abcdef0123456789abcdef --failed
+  cos-ci-batch --json outcomes b0123456789abcdef0123456789abcdef | jq -r 'select(.state == \"Failed\") | .object'
+";
+
+const RERUN_FAILED: &str = "\
+cos-ci-batch rerun-failed: run the workflow again on each object whose run failed
+
+Usage: cos-ci-batch rerun-failed ID [--dry-run] [--workflow ID]
+
+  --dry-run        Show what would be triggered; trigger nothing
+  --workflow ID    For a batch job that does not say its workflow
+
+Each failed object is triggered once. A trigger that may have reached the service is not
+sent again; it is reported, and the exit status is 1.
+
+Example:
+  cos-ci-batch rerun-failed b0123456789abcdef0123456789abcdef --dry-run
+";
+
+const EMULATOR: &str = "\
+cos-ci-batch emulator: serve an offline emulator of the batch-job service
+
+Usage: cos-ci-batch emulator [--port PORT] [--workflow ID]... [--object KEY]... [--fail PATTERN]...
+
+  --port PORT       Listen on this loopback port [default: a free one]
+  --workflow ID     A workflow it knows (jobs naming another one fail)
+  --object KEY      An object of its bucket, uploaded now
+  --fail PATTERN    Objects whose media job or run fails (* matches any characters)
+
+It prints its endpoint, bucket, region and credentials (its own, valid nowhere else), then
+serves until stopped. Jobs run in real time.
+
+Example:
+  cos-ci-batch emulator --port 9000 --workflow w0123456789abcdef0123456789abcdef --object videos/a.mp4 --object videos/b.avi --fail '*.avi'
+";

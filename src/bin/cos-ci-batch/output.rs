@@ -1,0 +1,131 @@
+//! Where records go: JSON (one document per line) or tables, on stdout.
+
+use std::io::{self, Write};
+
+use crate::json;
+use crate::record::{Record, Value};
+use crate::table::{Table, sanitize, write_pairs};
+
+/// Writes the results of one command.
+pub struct Printer<W: Write> {
+    out: W,
+    json: bool,
+    table: Option<Table>,
+    line: String,
+}
+
+impl<W: Write> Printer<W> {
+    pub fn new(out: W, json: bool) -> Self {
+        Printer {
+            out,
+            json,
+            table: None,
+            line: String::new(),
+        }
+    }
+
+    /// One result on its own: a JSON document, or a two-column list of its fields that
+    /// leaves out the empty ones.
+    pub fn document(&mut self, record: &Record) -> io::Result<()> {
+        if self.json {
+            return self.json_line(record);
+        }
+        let mut pairs = Vec::new();
+        flatten(record, "", &mut pairs);
+        write_pairs(&mut self.out, &pairs)
+    }
+
+    /// One result of a listing: a JSON line, or a table row of `columns` (keys of `record`).
+    pub fn row(&mut self, record: &Record, columns: &[&str]) -> io::Result<()> {
+        if self.json {
+            return self.json_line(record);
+        }
+        let table = self
+            .table
+            .get_or_insert_with(|| Table::new(columns.iter().map(|c| heading(c)).collect()));
+        let row = columns
+            .iter()
+            .map(|c| record.get(c).map_or_else(String::new, cell))
+            .collect();
+        table.push(&mut self.out, row)
+    }
+
+    /// Lines for people after a table (a total, a hint); nothing with `--json`.
+    pub fn note(&mut self, text: &str) -> io::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        self.flush_table()?;
+        for line in text.split('\n') {
+            writeln!(self.out, "{}", sanitize(line))?;
+        }
+        Ok(())
+    }
+
+    /// `text` and a line break, as given, in either format (`--quiet`'s job id).
+    pub fn raw_line(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.out, "{}", sanitize(text))
+    }
+
+    /// Writes what is held, so that it is seen before a long wait or a message on stderr.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.flush_table()?;
+        self.out.flush()
+    }
+
+    /// Writes what is held and flushes the stream.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.flush()
+    }
+
+    fn flush_table(&mut self) -> io::Result<()> {
+        match &mut self.table {
+            Some(table) => table.flush(&mut self.out),
+            None => Ok(()),
+        }
+    }
+
+    fn json_line(&mut self, record: &Record) -> io::Result<()> {
+        self.line.clear();
+        json::write_record(&mut self.line, record);
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
+    }
+}
+
+/// `job_id` → `JOB ID`.
+fn heading(key: &str) -> String {
+    key.replace('_', " ").to_uppercase()
+}
+
+/// A value as a table cell: empty for null.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+        Value::Count(n) => n.to_string(),
+        Value::Text(text) => sanitize(text),
+        Value::Record(record) => {
+            let mut pairs = Vec::new();
+            flatten(record, "", &mut pairs);
+            pairs
+                .into_iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    }
+}
+
+/// The non-empty fields of `record` as labelled cells, nested records' labels prefixed.
+fn flatten(record: &Record, prefix: &str, pairs: &mut Vec<(String, String)>) {
+    for (key, value) in record.fields() {
+        let label = format!("{prefix}{}", key.replace('_', " "));
+        match value {
+            Value::Null => {}
+            Value::Text(text) if text.is_empty() => {}
+            Value::Record(inner) => flatten(inner, &format!("{label} "), pairs),
+            other => pairs.push((label, cell(other))),
+        }
+    }
+}

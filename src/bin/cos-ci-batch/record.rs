@@ -1,0 +1,149 @@
+//! What the tool prints, as named fields: one list per result, written as a JSON object or
+//! as a table from the same names, so each field is named once.
+
+use cos_ci_batch::model::{JobDetail, ServiceTime};
+use cos_ci_batch::{Error, ObjectOutcome};
+
+/// A field value.
+pub enum Value {
+    Null,
+    Bool(bool),
+    Count(u64),
+    Text(String),
+    Record(Record),
+}
+
+/// Named fields in a fixed order. The names are the tool's stable output interface.
+#[derive(Default)]
+pub struct Record {
+    fields: Vec<(&'static str, Value)>,
+}
+
+impl Record {
+    pub fn new() -> Self {
+        Record::default()
+    }
+
+    pub fn fields(&self) -> &[(&'static str, Value)] {
+        &self.fields
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    pub fn text(&mut self, key: &'static str, value: impl Into<String>) {
+        self.fields.push((key, Value::Text(value.into())));
+    }
+
+    pub fn optional(&mut self, key: &'static str, value: Option<impl Into<String>>) {
+        let value = value.map_or(Value::Null, |v| Value::Text(v.into()));
+        self.fields.push((key, value));
+    }
+
+    pub fn optional_count(&mut self, key: &'static str, value: Option<u64>) {
+        self.fields
+            .push((key, value.map_or(Value::Null, Value::Count)));
+    }
+
+    pub fn flag(&mut self, key: &'static str, value: bool) {
+        self.fields.push((key, Value::Bool(value)));
+    }
+
+    pub fn record(&mut self, key: &'static str, value: Record) {
+        self.fields.push((key, Value::Record(value)));
+    }
+
+    fn time(&mut self, key: &'static str, value: Option<&ServiceTime>) {
+        self.optional(key, value.map(ServiceTime::text));
+    }
+}
+
+/// A batch job: `describe`, `create`, `wait`, and each line of `list`.
+pub fn job(job: &JobDetail, request_id: Option<&str>) -> Record {
+    let operation = job.operation.as_ref();
+    let mut r = Record::new();
+    r.text("job_id", &job.job_id);
+    r.optional("name", job.name.as_deref());
+    r.optional("type", job.job_type.as_ref().map(|t| t.as_str()));
+    r.text("state", job.state.as_str());
+    r.optional("code", job.code.as_deref());
+    r.optional("message", job.message.as_deref());
+    r.time("creation_time", job.creation_time.as_ref());
+    r.time("start_time", job.start_time.as_ref());
+    r.time("end_time", job.end_time.as_ref());
+    let input = job.input.as_ref();
+    let mut selector = Record::new();
+    selector.optional("prefix", input.and_then(|i| i.prefix.as_deref()));
+    selector.optional("object", input.and_then(|i| i.object.as_deref()));
+    selector.optional("manifest", input.and_then(|i| i.manifest.as_deref()));
+    selector.optional("url_file", input.and_then(|i| i.url_file.as_deref()));
+    r.record("input", selector);
+    let interval = operation.and_then(|op| op.time_interval.as_ref());
+    let mut uploaded = Record::new();
+    uploaded.time("start", interval.and_then(|i| i.start.as_ref()));
+    uploaded.time("end", interval.and_then(|i| i.end.as_ref()));
+    r.record("time_interval", uploaded);
+    r.optional(
+        "tag",
+        operation.and_then(|op| op.tag.as_ref()).map(|t| t.text()),
+    );
+    r.optional(
+        "workflow_ids",
+        operation.and_then(|op| op.workflow_ids.as_deref()),
+    );
+    r.optional("queue_id", operation.and_then(|op| op.queue_id.as_deref()));
+    r.optional("request_id", request_id);
+    r
+}
+
+/// What happened to one object: each line of `outcomes`.
+pub fn outcome(outcome: &ObjectOutcome) -> Record {
+    let mut r = Record::new();
+    r.text("object", &outcome.object);
+    r.text("state", outcome.state.as_str());
+    r.optional("code", outcome.code.as_deref());
+    r.optional("message", outcome.message.as_deref());
+    r.optional("media_job_id", outcome.media_job_id.as_deref());
+    r.optional("run_id", outcome.run_id.as_deref());
+    r.time("creation_time", outcome.created.as_ref());
+    r.time("start_time", outcome.started.as_ref());
+    r.time("end_time", outcome.ended.as_ref());
+    r
+}
+
+/// One object of `rerun-failed`: `planned` (dry run), `triggered` or `failed`.
+pub fn rerun(object: &str, result: &str, run_id: Option<&str>, error: Option<&Error>) -> Record {
+    let mut r = Record::new();
+    r.text("object", object);
+    r.text("result", result);
+    r.optional("run_id", run_id);
+    r.optional("error", error.map(Error::to_string));
+    r
+}
+
+/// An error, as `--json` writes it to stderr: `{"error":{...}}`.
+pub fn error(kind: &str, message: &str, error: Option<&Error>) -> Record {
+    let service = error.and_then(Error::service_error);
+    let mut inner = Record::new();
+    inner.text("kind", kind);
+    inner.text("message", message);
+    inner.optional("code", service.map(|s| s.code.as_str()));
+    inner.optional_count("status", service.map(|s| u64::from(s.status)));
+    inner.optional("request_id", error.and_then(request_id));
+    inner.optional_count("attempts", error.map(|e| u64::from(e.attempts())));
+    let mut r = Record::new();
+    r.record("error", inner);
+    r
+}
+
+/// The request id an error carries, looking through an unknown create outcome.
+fn request_id(error: &Error) -> Option<&str> {
+    match error {
+        Error::Service(e) => e.request_id.as_deref(),
+        Error::Response(e) => e.request_id.as_deref(),
+        Error::JobNotFound { request_id, .. } => request_id.as_deref(),
+        Error::CreateOutcomeUnknown { last, .. } => request_id(last),
+        _ => None,
+    }
+}

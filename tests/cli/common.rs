@@ -1,0 +1,106 @@
+//! Runs the built `cos-ci-batch` binary, against the emulator or alone.
+
+use std::ffi::OsStr;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use cos_ci_batch::Credentials;
+use cos_ci_batch::emulator::Emulator;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_cos-ci-batch");
+pub const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
+
+/// What one run printed, and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Run {
+        Run {
+            status: output.status.code().expect("the tool exited, not killed"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// The stdout lines, each parsed as JSON.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+            .collect()
+    }
+}
+
+/// The tool with nothing from this process's environment: no credentials, no bucket.
+pub fn bare() -> Command {
+    let mut command = Command::new(BIN);
+    command.env_clear().stdin(Stdio::null());
+    command
+}
+
+pub fn run(command: &mut Command) -> Run {
+    Run::from(command.output().expect("the tool starts"))
+}
+
+/// Runs the tool with `args` and nothing else.
+pub fn alone<S: AsRef<OsStr>>(args: &[S]) -> Run {
+    run(bare().args(args))
+}
+
+/// An emulator running in real time, jobs taking `running` to finish, with the workflow
+/// [`WORKFLOW`] and `objects` uploaded now.
+pub fn emulator(objects: &[&str], running: Duration) -> Emulator {
+    let emulator = Emulator::start().expect("the emulator starts");
+    emulator.run_in_real_time();
+    emulator.set_job_durations(Duration::ZERO, running);
+    emulator.add_workflow(WORKFLOW);
+    emulator.put_objects(objects.iter().copied(), emulator.now());
+    emulator
+}
+
+/// The tool aimed at `emulator` through its flags and environment, signing with
+/// `credentials`.
+pub fn against_with(emulator: &Emulator, credentials: &Credentials, secret_key: &str) -> Command {
+    let mut command = bare();
+    command
+        .args(["--endpoint", &emulator.endpoint(), "--allow-http"])
+        .env("COS_BUCKET", "examplebucket-1250000000")
+        .env("COS_REGION", "ap-guangzhou")
+        .env("TENCENTCLOUD_SECRET_ID", credentials.secret_id())
+        .env("TENCENTCLOUD_SECRET_KEY", secret_key);
+    command
+}
+
+/// The tool aimed at `emulator`, with its credentials.
+pub fn against(emulator: &Emulator) -> Command {
+    against_with(emulator, &emulator.credentials(), emulator.secret_key())
+}
+
+/// Runs the tool against `emulator` with `args`.
+pub fn cli(emulator: &Emulator, args: &[&str]) -> Run {
+    run(against(emulator).args(args))
+}
+
+/// Creates a workflow batch job over `prefix` and returns its id.
+pub fn create(emulator: &Emulator, name: &str, prefix: &str) -> String {
+    let run = cli(
+        emulator,
+        &[
+            "create",
+            "--name",
+            name,
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            prefix,
+            "--quiet",
+        ],
+    );
+    assert_eq!(run.status, 0, "{run:?}");
+    run.stdout.trim_end().to_owned()
+}

@@ -1,0 +1,7 @@
+//! The command-line tool, run as a built binary: against the emulator for what it sends and
+//! prints, alone for help and usage errors.
+
+mod common;
+
+mod exit_status;
+mod usage;

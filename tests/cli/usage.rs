@@ -1,0 +1,424 @@
+//! `--help`, and command lines refused before anything is sent: exit status 2, the flag
+//! named, the subcommand's usage shown.
+
+use std::time::Duration;
+
+use crate::common::{WORKFLOW, alone, cli, emulator};
+
+const SUBCOMMANDS: [&str; 8] = [
+    "create",
+    "describe",
+    "cancel",
+    "list",
+    "wait",
+    "outcomes",
+    "rerun-failed",
+    "emulator",
+];
+
+#[test]
+fn the_tools_help_lists_every_subcommand_flag_variable_and_exit_status() {
+    let run = alone(&["--help"]);
+    assert_eq!((run.status, run.stderr.as_str()), (0, ""));
+    for subcommand in SUBCOMMANDS {
+        assert!(
+            run.stdout.contains(&format!("\n  {subcommand} ")),
+            "{subcommand}"
+        );
+    }
+    for needed in [
+        "--bucket",
+        "--region",
+        "--endpoint",
+        "--allow-http",
+        "--json",
+        "COS_BUCKET",
+        "COS_REGION",
+        "TENCENTCLOUD_SECRET_ID",
+        "TENCENTCLOUD_SECRET_KEY",
+        "TENCENTCLOUD_SESSION_TOKEN",
+        "  0  done",
+        "  1  error",
+        "  2  usage",
+        "  3  the job ended Failed",
+        "  4  the job was cancelled",
+        "  5  the --deadline passed",
+        "Example:",
+    ] {
+        assert!(run.stdout.contains(needed), "{needed}");
+    }
+    assert_eq!(alone(&["-h"]).stdout, run.stdout);
+}
+
+#[test]
+fn every_subcommands_help_has_its_usage_and_an_example_and_help_x_says_the_same() {
+    for subcommand in SUBCOMMANDS {
+        let run = alone(&[subcommand, "--help"]);
+        assert_eq!(run.status, 0, "{subcommand}");
+        assert!(
+            run.stdout
+                .starts_with(&format!("cos-ci-batch {subcommand}: ")),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout
+                .contains(&format!("\nUsage: cos-ci-batch {subcommand}")),
+            "{subcommand}"
+        );
+        assert!(run.stdout.contains("\nExample"), "{subcommand}");
+        assert!(
+            run.stdout
+                .contains(&format!("\n  cos-ci-batch {subcommand} "))
+                || run.stdout.contains(&format!(" {subcommand} b0")),
+            "{subcommand}: the example runs it"
+        );
+        assert_eq!(
+            alone(&["help", subcommand]).stdout,
+            run.stdout,
+            "{subcommand}"
+        );
+        // Help wins over whatever else is on the line, wrong or not.
+        assert_eq!(
+            alone(&[subcommand, "--no-such-flag", "-h"]).status,
+            2,
+            "{subcommand}"
+        );
+        assert_eq!(
+            alone(&[subcommand, "-h", "--no-such-flag"]).stdout,
+            run.stdout,
+            "{subcommand}"
+        );
+    }
+}
+
+#[test]
+fn the_version_is_the_crates() {
+    let run = alone(&["--version"]);
+    assert_eq!(
+        run.stdout,
+        format!("cos-ci-batch {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+/// Command lines that cannot work, and the first line of what the tool says.
+const REFUSED: &[(&[&str], &str)] = &[
+    (&[], "error: a subcommand is needed"),
+    (
+        &["launch"],
+        "error: unknown subcommand 'launch' (one of: create, describe, cancel, list, wait, outcomes, rerun-failed, emulator)",
+    ),
+    (&["create", "--nme", "x"], "error: invalid option '--nme'"),
+    (
+        &["create", "--prefix", "v/", "--workflow", WORKFLOW],
+        "error: --name is required",
+    ),
+    (
+        &["create", "--name", "n", "--workflow", WORKFLOW],
+        "error: an input is required: --prefix, --object, --manifest or --url-file",
+    ),
+    (
+        &["create", "--name", "n", "--prefix", "v/"],
+        "error: --workflow ID or --tag TAG is required",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "v/",
+            "--object",
+            "a",
+        ],
+        "error: --prefix and --object cannot be used together: give one input",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            WORKFLOW,
+            "--tag",
+            "Snapshot",
+            "--prefix",
+            "v/",
+        ],
+        "error: --workflow and --tag cannot be used together",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "v/",
+            "--template-id",
+            "t1",
+        ],
+        "error: --template-id needs --tag (a media job)",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            WORKFLOW,
+            "--object",
+            "a",
+            "--uploaded-after",
+            "2026-01-01T00:00:00Z",
+        ],
+        "error: --uploaded-after needs --prefix",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "v/",
+            "--uploaded-after",
+            "yesterday",
+        ],
+        "error: invalid value for --uploaded-after: 'yesterday' is not a time such as 2026-01-31T08:00:00+08:00",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "v/",
+            "--uploaded-after",
+            "2026-02-01T00:00:00Z",
+            "--uploaded-before",
+            "2026-01-01T00:00:00Z",
+        ],
+        "error: invalid value for --uploaded-after/--uploaded-before: the upload-time filter starts after it ends",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "night run",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "v/",
+        ],
+        "error: invalid value for --name: the batch job Name holds ' '; only letters, digits, '-' and '_' are allowed",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "",
+        ],
+        "error: invalid value for --prefix: Prefix is empty",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--name",
+            "m",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "v/",
+        ],
+        "error: --name was given twice",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "v/",
+            "--deadline",
+            "1h",
+        ],
+        "error: --deadline needs --wait",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--tag",
+            "Snapshot",
+            "--prefix",
+            "v/",
+            "--job-param",
+            "/no/such/file.xml",
+        ],
+        "error: --job-param /no/such/file.xml: No such file or directory (os error 2)",
+    ),
+    (
+        &["create", "--name"],
+        "error: missing argument for option '--name'",
+    ),
+    (&["wait"], "error: the batch job ID is required"),
+    (
+        &["wait", "b1", "--deadline", "soon"],
+        "error: invalid value for --deadline: 'soon' is not a duration such as 90s, 30m, 2h or 1h30m",
+    ),
+    (
+        &["wait", "b1", "--deadline", "0s"],
+        "error: invalid value for --deadline: '0s' is not a duration such as 90s, 30m, 2h or 1h30m",
+    ),
+    (&["wait", "b1", "b2"], "error: unexpected argument \"b2\""),
+    (
+        &["list", "--state", "Done"],
+        "error: invalid value for --state: 'Done' (one of: Submitted, Running, Success, Failed, Pause, Cancel)",
+    ),
+    (
+        &["list", "--type", "batch"],
+        "error: invalid value for --type: 'batch' (workflow or job)",
+    ),
+    (
+        &["list", "--json=yes"],
+        "error: unexpected argument for option '--json': \"yes\"",
+    ),
+    (
+        &["outcomes", "b1", "--dry-run"],
+        "error: invalid option '--dry-run'",
+    ),
+    (
+        &["rerun-failed", "b1", "--failed"],
+        "error: invalid option '--failed'",
+    ),
+    (
+        &["emulator", "--port", "70000"],
+        "error: invalid value for --port: '70000' is not a port number (0 to 65535)",
+    ),
+    (
+        &["describe", "b1/../../x"],
+        "error: invalid input: job id \"b1/../../x\" holds '/', '?', '#', '%', '\\', whitespace or a control character",
+    ),
+];
+
+#[test]
+fn refused_command_lines_exit_2_name_the_flag_and_send_nothing() {
+    let emulator = emulator(&[], Duration::from_secs(1));
+    for (args, first_line) in REFUSED {
+        let run = cli(&emulator, args);
+        assert_eq!(run.status, 2, "{args:?}: {run:?}");
+        assert_eq!(run.stderr.lines().next(), Some(*first_line), "{args:?}");
+        assert_eq!(run.stdout, "", "{args:?}");
+    }
+    assert_eq!(emulator.received_count(), 0);
+}
+
+#[test]
+fn a_usage_error_shows_the_subcommands_usage_line() {
+    let run = alone(&["list", "--stat", "Failed"]);
+    assert_eq!(
+        run.stderr,
+        "error: invalid option '--stat'\n\nUsage: cos-ci-batch list [--type workflow|job] [--state STATE]... [--name NAME] [--created-after TIME] [--created-before TIME] [--all]\nFor more, try 'cos-ci-batch list --help'.\n"
+    );
+}
+
+#[test]
+fn global_flags_go_before_or_after_the_subcommand_and_take_name_equals_value() {
+    let emulator = emulator(&["v/a.mp4"], Duration::from_millis(10));
+    let endpoint = emulator.endpoint();
+    let id = crate::common::create(&emulator, "g", "v/");
+    let after = crate::common::run(
+        crate::common::bare()
+            .args([
+                "describe",
+                &id,
+                "--allow-http",
+                &format!("--endpoint={endpoint}"),
+            ])
+            .args([
+                "--bucket=examplebucket-1250000000",
+                "--region",
+                "ap-guangzhou",
+                "--json",
+            ])
+            .env("TENCENTCLOUD_SECRET_ID", emulator.credentials().secret_id())
+            .env("TENCENTCLOUD_SECRET_KEY", emulator.secret_key()),
+    );
+    assert_eq!(after.status, 0, "{after:?}");
+    assert_eq!(after.json_lines()[0]["job_id"], id.as_str());
+}
+
+#[test]
+fn what_the_environment_lacks_is_a_usage_error_naming_the_variable() {
+    let no_bucket = alone(&["list"]);
+    assert_eq!(
+        (no_bucket.status, no_bucket.stderr.lines().next()),
+        (2, Some("error: --bucket (or COS_BUCKET) is required"))
+    );
+    let no_region = alone(&["list", "--bucket", "examplebucket-1250000000"]);
+    assert_eq!(
+        no_region.stderr.lines().next(),
+        Some("error: --region (or COS_REGION) is required")
+    );
+    let no_key = alone(&[
+        "list",
+        "--bucket",
+        "examplebucket-1250000000",
+        "--region",
+        "ap-guangzhou",
+    ]);
+    assert_eq!(
+        (no_key.status, no_key.stderr.lines().next()),
+        (
+            2,
+            Some("error: the environment variable TENCENTCLOUD_SECRET_ID is not set")
+        )
+    );
+    let http = crate::common::run(
+        crate::common::bare()
+            .args([
+                "list",
+                "--endpoint",
+                "http://127.0.0.1:9",
+                "--bucket",
+                "examplebucket-1250000000",
+                "--region",
+                "ap-guangzhou",
+            ])
+            .env("TENCENTCLOUD_SECRET_ID", "AKIDexample")
+            .env("TENCENTCLOUD_SECRET_KEY", "key"),
+    );
+    assert_eq!(http.status, 2, "{http:?}");
+    assert!(
+        http.stderr
+            .starts_with("error: --endpoint: an http:// endpoint needs --allow-http; "),
+        "{}",
+        http.stderr
+    );
+}
+
+#[test]
+fn a_usage_error_with_json_is_a_json_error_on_stderr() {
+    let run = alone(&["--json", "wait"]);
+    assert_eq!(run.status, 2);
+    assert_eq!(
+        run.stderr,
+        "{\"error\":{\"kind\":\"usage\",\"message\":\"the batch job ID is required\",\"code\":null,\"status\":null,\"request_id\":null,\"attempts\":null}}\n"
+    );
+}
