@@ -104,3 +104,16 @@ pub fn create(emulator: &Emulator, name: &str, prefix: &str) -> String {
     assert_eq!(run.status, 0, "{run:?}");
     run.stdout.trim_end().to_owned()
 }
+
+/// An emulator whose clock stands still until the test moves it, for exact output.
+pub fn still_emulator(objects: &[&str]) -> Emulator {
+    let emulator = Emulator::start().expect("the emulator starts");
+    emulator.add_workflow(WORKFLOW);
+    emulator.put_objects(objects.iter().copied(), emulator.now());
+    emulator
+}
+
+/// The emulator's clock as the service writes times.
+pub fn service_time(emulator: &Emulator) -> String {
+    cos_ci_batch::model::format_time(emulator.now()).expect("a representable time")
+}

@@ -3,5 +3,10 @@
 
 mod common;
 
+mod create;
 mod exit_status;
+mod hostile;
+mod output;
+mod readme;
+mod secrets;
 mod usage;

@@ -1,0 +1,134 @@
+//! A service that sends what a terminal would act on, a reader that goes away, a terminal
+//! that watches: the tool stays readable, quiet and alive.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::Duration;
+
+use cos_ci_batch::emulator::{Fault, Route};
+
+use crate::common::{against, cli, create, emulator, still_emulator};
+
+#[test]
+fn control_characters_from_the_service_are_shown_escaped_never_sent_to_the_terminal() {
+    let emulator = still_emulator(&["v/\u{9b}2Ja.mp4"]);
+    emulator.fail_objects("*", "Bad\u{202e}Code", "line one\rline\u{9b}31m two");
+    let id = create(&emulator, "hostile", "v/");
+    emulator.advance(Duration::from_secs(10));
+    let table = cli(&emulator, &["outcomes", &id]);
+    assert_eq!(table.status, 0, "{table:?}");
+    assert_eq!(
+        table.stdout.lines().nth(1),
+        Some("v/\\u{9b}2Ja.mp4  Failed  Bad\\u{202e}Code  line one\\u{d}line\\u{9b}31m two")
+    );
+    let json = cli(&emulator, &["--json", "outcomes", &id]);
+    assert!(
+        json.stdout.contains(r#""message":"line one\rline"#),
+        "{}",
+        json.stdout
+    );
+    assert_eq!(
+        json.json_lines()[0]["message"],
+        "line one\rline\u{9b}31m two",
+        "escaped, not altered"
+    );
+
+    // An answer that is all hostile text: a state and an error message.
+    let body = format!(
+        "<Response><JobsDetail><JobId>{id}</JobId><State>Run&#13;ning\u{9b}2J</State></JobsDetail></Response>"
+    );
+    emulator.inject(Route::Describe, Fault::body(200, body), 1);
+    let described = cli(&emulator, &["describe", &id]);
+    assert!(
+        described
+            .stdout
+            .contains("\nstate       Run\\u{d}ning\\u{9b}2J\n"),
+        "{}",
+        described.stdout
+    );
+    let error = "<Error><Code>Denied\u{9b}2J</Code><Message>a&#13;b</Message></Error>";
+    emulator.inject(Route::Describe, Fault::body(403, error), 1);
+    let refused = cli(&emulator, &["describe", &id]);
+    assert_eq!(refused.status, 1);
+    assert!(
+        refused
+            .stderr
+            .starts_with("error: service error Denied\\u{9b}2J (HTTP 403): a\\u{d}b"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_tool_quietly() {
+    let keys: Vec<String> = (0..3000).map(|i| format!("v/{i:05}.mp4")).collect();
+    let emulator = still_emulator(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+    let id = create(&emulator, "many", "v/");
+    emulator.advance(Duration::from_secs(10));
+    for format in [&[][..], &["--json"]] {
+        let mut child = against(&emulator)
+            .args(format)
+            .args(["outcomes", &id])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader is dropped here, as `| head -1` would.
+        let output = child.wait_with_output().unwrap();
+        assert!(!first.is_empty());
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "",
+            "no panic, no noise"
+        );
+    }
+}
+
+#[test]
+fn wait_redraws_one_status_line_on_a_terminal_and_writes_plain_lines_elsewhere() {
+    let emulator = emulator(&["v/a.mp4"], Duration::from_millis(1500));
+    let id = create(&emulator, "watched", "v/");
+    // `script` gives the tool a terminal (util-linux, on every Debian).
+    let command = format!(
+        "{} --endpoint {} --allow-http wait {id} --deadline 20s >/dev/null",
+        crate::common::BIN,
+        emulator.endpoint()
+    );
+    let tool = against(&emulator);
+    let terminal = crate::common::run(
+        std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .stdin(Stdio::null()),
+    );
+    assert_eq!(terminal.status, 0, "{terminal:?}");
+    assert!(
+        terminal.stdout.starts_with(&format!("\r\x1b[2K{id}: ")),
+        "{:?}",
+        terminal.stdout
+    );
+    assert!(
+        terminal
+            .stdout
+            .contains(&format!("\r\x1b[2K{id}: Running (")),
+        "{:?}",
+        terminal.stdout
+    );
+    assert!(
+        terminal.stdout.ends_with("\r\x1b[2K"),
+        "the line is cleared at the end: {:?}",
+        terminal.stdout
+    );
+
+    let plain = cli(&emulator, &["wait", &id]);
+    assert_eq!(
+        plain.stderr,
+        format!("{id}: Success\n"),
+        "one line per state, no escapes"
+    );
+}
