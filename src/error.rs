@@ -89,6 +89,12 @@ pub enum Error {
         /// What is missing, such as `Tag` or `WorkflowIds`.
         missing: &'static str,
     },
+    /// Only a workflow can be run again on an object ([`crate::Client::rerun_failed`]), and
+    /// this batch job ran media jobs (`Type=Job`).
+    NotAWorkflow {
+        /// The batch job.
+        batch_job_id: String,
+    },
     /// Listing stopped after this many pages in a row held no job but pointed to another.
     EmptyPages {
         /// How many empty pages were read.
@@ -192,6 +198,10 @@ impl fmt::Display for Error {
                 f,
                 "the outcomes of batch job {batch_job_id} cannot be listed: it does not say its {missing}, and OutcomeOptions does not give it"
             ),
+            Error::NotAWorkflow { batch_job_id } => write!(
+                f,
+                "batch job {batch_job_id} ran media jobs (Type=Job); only workflow runs can be triggered again"
+            ),
             Error::EmptyPages { pages } => write!(
                 f,
                 "the service returned {pages} pages in a row with no job and another NextToken"
@@ -274,8 +284,9 @@ pub enum InvalidInput {
         /// The element at which the limit was passed.
         element: String,
     },
-    /// XML given to [`crate::model::Element::from_xml`] cannot be read.
-    UnreadableXml(ResponseError),
+    /// XML given to [`crate::model::Element::from_xml`] cannot be read as an element tree:
+    /// why.
+    UnreadableXml(String),
 }
 
 impl fmt::Display for InvalidInput {
@@ -315,7 +326,9 @@ impl fmt::Display for InvalidInput {
                     crate::xml::MAX_ELEMENT_DEPTH
                 )
             }
-            InvalidInput::UnreadableXml(problem) => write!(f, "the XML is unreadable: {problem}"),
+            InvalidInput::UnreadableXml(problem) => {
+                write!(f, "the XML cannot be read as an element tree: {problem}")
+            }
         }
     }
 }

@@ -5,7 +5,10 @@
 #      clean debug build of the same program with reqwest (blocking, rustls) + quick-xml +
 #      serde (benches/footprint/baseline), alternating, three times each (median);
 #   3. the stripped size of that program's release build, and the peak memory of one run
-#      against the emulator (/usr/bin/time -v).
+#      against the emulator (/usr/bin/time -v);
+#   4. the command-line tool (feature `cli`): its stripped release binary, and a clean release
+#      build of it next to a clean release build of the library alone, alternating, three
+#      times each (median).
 # Usage: benches/footprint/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -49,16 +52,43 @@ BIN="$SCRATCH/t-release/release/cos-ci-batch-minimal"
 SIZE=$(stat -c %s "$BIN")
 echo "release binary, stripped (lto, codegen-units=1): $SIZE bytes = $(awk -v s="$SIZE" 'BEGIN { printf "%.2f", s / 1048576 }') MiB (target <= 3 MB)"
 
-cargo build --quiet --release --example emulator
+cargo build --quiet --release --features cli --bin cos-ci-batch
 LOG="$SCRATCH/emulator.log"
-target/release/examples/emulator >"$LOG" &
+target/release/cos-ci-batch emulator >"$LOG" &
 EMU_PID=$!
 trap 'kill $EMU_PID 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q "secret key" "$LOG" && break; sleep 0.1; done
-ENDPOINT=$(awk '/^endpoint:/ {print $2}' "$LOG")
-ID=$(awk '/^secret id:/ {print $3}' "$LOG")
-KEY=$(awk '/^secret key:/ {print $3}' "$LOG")
+ENDPOINT=$(awk '/^endpoint / {print $2}' "$LOG")
+ID=$(awk '/^secret id / {print $3}' "$LOG")
+KEY=$(awk '/^secret key / {print $3}' "$LOG")
 /usr/bin/time -v "$BIN" "$ENDPOINT" "$ID" "$KEY" 2>"$SCRATCH/time.txt"
 RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$SCRATCH/time.txt")
 echo "peak memory creating one batch job: ${RSS} KiB"
 cd "$ROOT"
+
+release_secs() {
+    local target=$1
+    shift
+    rm -rf "$target"
+    local start end
+    start=$(date +%s.%N)
+    CARGO_TARGET_DIR="$target" cargo build --quiet --release --offline "$@"
+    end=$(date +%s.%N)
+    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
+}
+
+cargo fetch --quiet
+LIB=()
+CLI=()
+for round in 1 2 3; do
+    LIB+=("$(release_secs "$SCRATCH/t-lib" --lib)")
+    CLI+=("$(release_secs "$SCRATCH/t-cli" --features cli --bin cos-ci-batch)")
+    echo "  round $round: library ${LIB[-1]} s, with the tool ${CLI[-1]} s"
+done
+ML=$(median "${LIB[@]}")
+MC=$(median "${CLI[@]}")
+echo "clean release build, median of 3: library ${ML} s, with --features cli ${MC} s, ratio $(awk -v a="$MC" -v b="$ML" 'BEGIN { printf "%.3f", a / b }') (target <= 1.3)"
+cp "$SCRATCH/t-cli/release/cos-ci-batch" "$SCRATCH/cos-ci-batch-stripped"
+strip "$SCRATCH/cos-ci-batch-stripped"
+TOOL=$(stat -c %s "$SCRATCH/cos-ci-batch-stripped")
+echo "command-line tool, release, stripped: $TOOL bytes = $(awk -v s="$TOOL" 'BEGIN { printf "%.2f", s / 1048576 }') MiB (target <= 3 MB)"

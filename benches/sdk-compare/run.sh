@@ -15,20 +15,20 @@ echo "scratch: $SCRATCH"
 pip install --quiet --disable-pip-version-check --target "$SCRATCH/py" cos-python-sdk-v5==1.9.44 >/dev/null
 npm install --silent --no-audit --no-fund --prefix "$SCRATCH/node" cos-nodejs-sdk-v5@3.0.0 >/dev/null
 
-cargo build --quiet --release --example emulator --features emulator
+cargo build --quiet --release --features cli --bin cos-ci-batch
 cargo bench --quiet --no-run --bench sdk_compare --features emulator 2>/dev/null
 RUST_BIN=$(ls -t target/release/deps/sdk_compare-* | grep -v '\.d$' | head -1)
 
 LOG="$SCRATCH/emulator.log"
-target/release/examples/emulator --workflow w0123456789abcdef0123456789abcdef >"$LOG" &
+target/release/cos-ci-batch emulator --workflow w0123456789abcdef0123456789abcdef >"$LOG" &
 EMU_PID=$!
 trap 'kill $EMU_PID 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q "secret key" "$LOG" && break; sleep 0.1; done
 
 export SDK_COMPARE_N="$N"
-export SDK_COMPARE_ENDPOINT=$(awk '/^endpoint:/ {print $2}' "$LOG")
-export SDK_COMPARE_SECRET_ID=$(awk '/^secret id:/ {print $3}' "$LOG")
-export SDK_COMPARE_SECRET_KEY=$(awk '/^secret key:/ {print $3}' "$LOG")
+export SDK_COMPARE_ENDPOINT=$(awk '/^endpoint / {print $2}' "$LOG")
+export SDK_COMPARE_SECRET_ID=$(awk '/^secret id / {print $3}' "$LOG")
+export SDK_COMPARE_SECRET_KEY=$(awk '/^secret key / {print $3}' "$LOG")
 export SDK_PY_PATH="$SCRATCH/py"
 export SDK_NODE_PATH="$SCRATCH/node/node_modules/cos-nodejs-sdk-v5"
 

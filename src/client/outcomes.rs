@@ -460,9 +460,8 @@ impl Client {
             .as_ref()
             .is_some_and(|t| *t != JobType::Workflow)
         {
-            return Err(Error::OutcomeSourceUnknown {
+            return Err(Error::NotAWorkflow {
                 batch_job_id: batch.job_id.clone(),
-                missing: "a Workflow type (only workflow runs can be triggered again)",
             });
         }
         let workflow_id = workflow_of(batch, options)?;

@@ -1,7 +1,7 @@
 //! A generic element tree, for the per-Tag `JobParam` containers and for anything else the
 //! typed model does not name.
 
-use crate::error::InvalidInput;
+use crate::error::{InvalidInput, ResponseError};
 use crate::xml::Document;
 
 /// An XML element with text or children (the API never mixes the two, nor uses attributes).
@@ -54,9 +54,9 @@ impl Element {
     }
 
     /// Reads an element tree from an XML document, such as a `JobParam` kept in a file, with
-    /// the limits answers are read with (no DTD, at most 64 levels). Text beside child
-    /// elements is taken as formatting and dropped, as are attributes, comments and
-    /// processing instructions, which the API does not use.
+    /// the limits answers are read with (no DTD, at most 64 levels). A document the tree
+    /// cannot hold whole is refused: attributes, or text beside child elements (whitespace
+    /// there is formatting). Comments and processing instructions are dropped.
     ///
     /// ```
     /// use cos_ci_batch::error::InvalidInput;
@@ -67,11 +67,25 @@ impl Element {
     /// assert_eq!(param.name, "JobParam");
     /// assert_eq!(param.children[0].child("Count").map(|c| c.text.as_str()), Some("3"));
     /// assert!(matches!(Element::from_xml("<JobParam>"), Err(InvalidInput::UnreadableXml(_))));
+    /// assert_eq!(
+    ///     Element::from_xml("<JobParam><Snapshot mode=\"x\"/></JobParam>"),
+    ///     Err(InvalidInput::UnreadableXml("<Snapshot> has attributes, which the API does not use".into()))
+    /// );
     /// # Ok::<(), InvalidInput>(())
     /// ```
     pub fn from_xml(xml: &str) -> Result<Element, InvalidInput> {
-        let document =
-            Document::parse(xml.as_bytes(), "an element").map_err(InvalidInput::UnreadableXml)?;
-        Ok(document.root().to_element())
+        let document = Document::parse(xml.as_bytes(), "element").map_err(|e| {
+            InvalidInput::UnreadableXml(match e {
+                ResponseError::Malformed { detail, .. } => detail,
+                ResponseError::DtdRefused => "a DTD is not accepted".to_owned(),
+                ResponseError::TooDeep => "it nests deeper than 64 levels".to_owned(),
+                other => other.to_string(),
+            })
+        })?;
+        let root = document.root();
+        if let Some(problem) = root.lossy_part() {
+            return Err(InvalidInput::UnreadableXml(problem));
+        }
+        Ok(root.to_element())
     }
 }

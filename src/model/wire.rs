@@ -239,6 +239,9 @@ macro_rules! wire_enum {
         }
 
         impl $name {
+            /// Every value, in the order declared.
+            pub const LISTED: &'static [$name] = &[$($name::$variant),+];
+
             /// The wire value.
             pub fn as_str(self) -> &'static str {
                 match self {
@@ -300,6 +303,9 @@ macro_rules! open_wire_enum {
         }
 
         impl $name {
+            /// The values this crate names, in the order declared (the fallback aside).
+            pub const LISTED: &'static [$name] = &[$($name::$variant),+];
+
             /// The wire value.
             pub fn as_str(&self) -> &str {
                 match self {

@@ -117,6 +117,28 @@ impl<'a, 'input> Node<'a, 'input> {
         self.0.descendants().filter(|n| n.is_element()).count()
     }
 
+    /// What [`Node::to_element`] would drop from this tree and an author could have meant:
+    /// an attribute, or text beside child elements. `None` when the tree converts whole.
+    pub(crate) fn lossy_part(&self) -> Option<String> {
+        self.0
+            .descendants()
+            .filter(|n| n.is_element())
+            .find_map(|n| {
+                let name = n.tag_name().name();
+                if n.attributes().len() > 0 {
+                    return Some(format!(
+                        "<{name}> has attributes, which the API does not use"
+                    ));
+                }
+                let has_elements = n.children().any(|c| c.is_element());
+                let has_text = n
+                    .children()
+                    .any(|c| c.is_text() && !c.text().unwrap_or("").trim().is_empty());
+                (has_elements && has_text)
+                    .then(|| format!("<{name}> holds text beside child elements"))
+            })
+    }
+
     /// This element as a generic tree. Text beside child elements is formatting whitespace
     /// in every response of the API, so it is dropped.
     pub(crate) fn to_element(self) -> Element {

@@ -80,9 +80,20 @@ fn a_job_param_file_is_sent_as_written_beside_the_template_and_output() {
         ),
         (
             "<!DOCTYPE x [<!ENTITY a \"b\">]><JobParam>&a;</JobParam>",
-            "the XML is unreadable: the body declares a DTD, which is refused",
+            "the XML cannot be read as an element tree: a DTD is not accepted",
         ),
-        ("<JobParam><Snapshot>", "the XML is unreadable:"),
+        (
+            "<JobParam><Snapshot>",
+            "the XML cannot be read as an element tree: the root node was opened but never closed",
+        ),
+        (
+            "<JobParam><Snapshot Mode=\"Interval\"/></JobParam>",
+            "the XML cannot be read as an element tree: <Snapshot> has attributes, which the API does not use",
+        ),
+        (
+            "<JobParam>Interval<Snapshot/></JobParam>",
+            "the XML cannot be read as an element tree: <JobParam> holds text beside child elements",
+        ),
     ] {
         std::fs::write(&file, content).unwrap();
         let run = cli(

@@ -62,7 +62,7 @@ fn a_cancelled_job_exits_4() {
     assert!(
         cancelled
             .stdout
-            .starts_with(&format!("job id      {id}\ncancelled   yes\n")),
+            .starts_with(&format!("job id      {id}\nrequest id  RU1VL")),
         "{}",
         cancelled.stdout
     );
@@ -131,7 +131,7 @@ fn a_service_error_exits_1_with_its_code_and_request_id() {
     let error: serde_json::Value = serde_json::from_str(json.stderr.trim_end()).unwrap();
     let error = &error["error"];
     assert_eq!(
-        (&error["kind"], &error["code"], &error["status"]),
+        (&error["kind"], &error["code"], &error["http_status"]),
         (&"service".into(), &"AccessDenied".into(), &403.into())
     );
     assert!(
@@ -165,7 +165,7 @@ fn a_rerun_whose_trigger_fails_exits_1_after_reporting_each_object() {
         run.stdout
     );
     let failed = format!(
-        "v/a.avi  failed     {:33}  service error InvalidArgument (HTTP 400)",
+        "v/a.avi  failed     {:33}  service error InvalidArgument (HTTP 400): injected fault [request id RU1VL",
         ""
     );
     assert!(lines[2].starts_with(&failed), "{}", run.stdout);

@@ -5,6 +5,7 @@ mod common;
 
 mod create;
 mod exit_status;
+mod flags;
 mod hostile;
 mod output;
 mod readme;

@@ -101,12 +101,19 @@ fn a_list_with_more_pages_says_so_on_stderr_and_all_reads_them() {
     for i in 0..12 {
         create(&emulator, &format!("job{i}"), "v/");
     }
-    let page = cli(&emulator, &["--json", "list"]);
-    assert_eq!(page.json_lines().len(), 10, "the service's default page");
+    let page = cli(&emulator, &["list"]);
+    assert_eq!(
+        page.stdout.lines().count(),
+        1 + 10,
+        "the header and the service's default page"
+    );
     assert_eq!(
         page.stderr,
         "more jobs are listed on the next pages: add --all\n"
     );
+    let json = cli(&emulator, &["--json", "list"]);
+    assert_eq!(json.json_lines().len(), 10);
+    assert_eq!(json.stderr, "", "with --json, stderr carries errors alone");
     let all = cli(&emulator, &["--json", "list", "--all"]);
     assert_eq!((all.json_lines().len(), all.stderr.as_str()), (12, ""));
 }

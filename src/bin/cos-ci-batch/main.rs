@@ -13,13 +13,15 @@ mod output;
 mod record;
 mod run;
 mod table;
+mod terminal;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use args::{Command, Usage};
+use args::{Invocation, Usage};
 use cos_ci_batch::Error;
 use run::{Ending, Failure};
+use terminal::{sanitize, tell};
 
 /// The exit statuses, as `--help` documents them.
 mod status {
@@ -33,60 +35,42 @@ mod status {
 
 fn main() -> ExitCode {
     let env = |name: &str| std::env::var(name).ok();
-    let invocation = match args::parse(std::env::args_os().skip(1), &env) {
-        Ok(invocation) => invocation,
-        Err(e) => return usage_error(&e, wants_json()),
-    };
-    let json = invocation.global.json;
-    let stdout = io::stdout().lock();
-    let result = match invocation.command {
-        Command::Help(topic) => {
-            let text = topic.map_or(help::TOOL, help::of);
-            write_all(stdout, text)
+    let (global, command) = match args::parse(std::env::args_os().skip(1), &env) {
+        Ok(Invocation::Run { global, command }) => (global, command),
+        Ok(Invocation::Help(topic)) => return print(topic.map_or(help::TOOL, help::of)),
+        Ok(Invocation::Version) => {
+            return print(concat!("cos-ci-batch ", env!("CARGO_PKG_VERSION"), "\n"));
         }
-        Command::Version => write_all(
-            stdout,
-            concat!("cos-ci-batch ", env!("CARGO_PKG_VERSION"), "\n"),
-        ),
-        command => run::run(&invocation.global, command, io::BufWriter::new(stdout)),
+        Err(e) => return usage_error(&e),
     };
-    match result {
+    let json = global.json;
+    match run::run(&global, command, io::BufWriter::new(io::stdout().lock())) {
         Ok(Ending::Done) => ExitCode::from(status::DONE),
         Ok(Ending::JobFailed) => ExitCode::from(status::JOB_FAILED),
         Ok(Ending::JobCancelled) => ExitCode::from(status::JOB_CANCELLED),
         Ok(Ending::PartlyFailed) => ExitCode::from(status::ERROR),
-        Err(Failure::Usage(e)) => usage_error(&e, json),
-        Err(Failure::Client(e)) => client_error(&e, json),
-        // The reader went away (`| head`): what it wanted was written.
-        Err(Failure::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-            ExitCode::from(status::DONE)
-        }
+        Err(Failure::Usage(e)) => usage_error(&Usage { json, ..e }),
+        Err(Failure::Client { error, job_id }) => client_error(&error, job_id.as_deref(), json),
         Err(Failure::Output(e)) => {
-            report(
-                json,
-                "output",
-                &format!("cannot write the results: {e}"),
-                None,
-            );
+            let message = format!("cannot write the results: {e}");
+            report(json, &message, None, None);
             ExitCode::from(status::ERROR)
         }
     }
 }
 
-fn write_all(mut out: impl Write, text: &str) -> Result<Ending, Failure> {
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(Ending::Done)
+/// Prints help or the version; a reader that went away is not an error.
+fn print(text: &str) -> ExitCode {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => ExitCode::from(status::ERROR),
+        _ => ExitCode::from(status::DONE),
+    }
 }
 
-/// Whether `--json` was asked for, for a command line that could not be read whole.
-fn wants_json() -> bool {
-    std::env::args_os().skip(1).any(|arg| arg == "--json")
-}
-
-fn usage_error(e: &Usage, json: bool) -> ExitCode {
-    if json {
-        report(true, "usage", &e.message, None);
+fn usage_error(e: &Usage) -> ExitCode {
+    if e.json {
+        report(true, &e.message, None, None);
     } else {
         let mut text = format!("error: {}\n", sanitize(&e.message));
         match e.subcommand {
@@ -97,41 +81,47 @@ fn usage_error(e: &Usage, json: bool) -> ExitCode {
             )),
             None => text.push_str("\nFor more, try 'cos-ci-batch --help'.\n"),
         }
-        let _ = io::stderr().write_all(text.as_bytes());
+        tell(&text);
     }
     ExitCode::from(status::USAGE)
 }
 
-fn client_error(e: &Error, json: bool) -> ExitCode {
-    let (kind, status) = match e {
-        Error::WaitDeadline { .. } => ("deadline", status::DEADLINE),
-        Error::CreateOutcomeUnknown { .. } => ("create_outcome_unknown", status::ERROR),
-        Error::Service(_) => ("service", status::ERROR),
-        Error::Transport(_) => ("transport", status::ERROR),
-        Error::Response(_) => ("response", status::ERROR),
-        Error::JobNotFound { .. } => ("not_found", status::ERROR),
-        Error::Credentials(_) => ("credentials", status::ERROR),
-        Error::OutcomeSourceUnknown { .. } => ("outcome_source_unknown", status::ERROR),
-        _ => ("other", status::ERROR),
+fn client_error(e: &Error, job_id: Option<&str>, json: bool) -> ExitCode {
+    let message = match e {
+        // The library names its own option; here the flags give what is missing.
+        Error::OutcomeSourceUnknown {
+            batch_job_id,
+            missing,
+        } => {
+            let flag = match *missing {
+                "Tag" => "--tag",
+                "Type" => "--tag (a media job) or --workflow",
+                _ => "--workflow",
+            };
+            format!(
+                "the outcomes of batch job {batch_job_id} cannot be listed: it does not say its {missing}; give it with {flag}"
+            )
+        }
+        other => other.to_string(),
     };
-    let mut message = e.to_string();
-    if let Error::OutcomeSourceUnknown { .. } = e {
-        message.push_str(" (give it with --tag, --queue-id or --workflow)");
-    }
-    report(json, kind, &message, Some(e));
-    ExitCode::from(status)
+    report(json, &message, Some(e), job_id);
+    ExitCode::from(match e {
+        Error::WaitDeadline { .. } => status::DEADLINE,
+        _ => status::ERROR,
+    })
 }
 
 /// Writes an error to stderr: a line for people, or `{"error":{...}}` with `--json`.
-fn report(json: bool, kind: &str, message: &str, error: Option<&Error>) {
+fn report(json: bool, message: &str, error: Option<&Error>, job_id: Option<&str>) {
     let line = if json {
         let mut line = String::new();
-        json::write_record(&mut line, &record::error(kind, message, error));
+        json::write_record(&mut line, &record::error(message, error, job_id));
         line
     } else {
-        format!("error: {}", sanitize(message))
+        match job_id {
+            Some(id) => format!("error: batch job {id}: {}", sanitize(message)),
+            None => format!("error: {}", sanitize(message)),
+        }
     };
-    let _ = writeln!(io::stderr(), "{line}");
+    tell(&format!("{line}\n"));
 }
-
-use table::sanitize;

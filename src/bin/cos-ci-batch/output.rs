@@ -4,11 +4,12 @@ use std::io::{self, Write};
 
 use crate::json;
 use crate::record::{Record, Value};
-use crate::table::{Table, sanitize, write_pairs};
+use crate::table::{Table, write_pairs};
+use crate::terminal::sanitize;
 
 /// Writes the results of one command.
 pub struct Printer<W: Write> {
-    out: W,
+    out: UntilClosed<W>,
     json: bool,
     table: Option<Table>,
     line: String,
@@ -17,11 +18,20 @@ pub struct Printer<W: Write> {
 impl<W: Write> Printer<W> {
     pub fn new(out: W, json: bool) -> Self {
         Printer {
-            out,
+            out: UntilClosed {
+                inner: out,
+                closed: false,
+            },
             json,
             table: None,
             line: String::new(),
         }
+    }
+
+    /// Whether the reader has gone (`| head`): a listing can stop, and what is printed after
+    /// is dropped, so that the command still ends with the status it earned.
+    pub fn reader_gone(&self) -> bool {
+        self.out.closed
     }
 
     /// One result on its own: a JSON document, or a two-column list of its fields that
@@ -45,7 +55,7 @@ impl<W: Write> Printer<W> {
             .get_or_insert_with(|| Table::new(columns.iter().map(|c| heading(c)).collect()));
         let row = columns
             .iter()
-            .map(|c| record.get(c).map_or_else(String::new, cell))
+            .map(|c| field(record, c).map_or_else(String::new, cell))
             .collect();
         table.push(&mut self.out, row)
     }
@@ -93,16 +103,64 @@ impl<W: Write> Printer<W> {
     }
 }
 
-/// `job_id` → `JOB ID`.
-fn heading(key: &str) -> String {
-    key.replace('_', " ").to_uppercase()
+/// A stream that takes a closed pipe as the end of reading rather than as an error.
+struct UntilClosed<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> UntilClosed<W> {
+    fn ended(&mut self, result: io::Result<()>) -> io::Result<()> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for UntilClosed<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.closed {
+            let written = self.inner.write_all(buf);
+            self.ended(written)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let flushed = self.inner.flush();
+        self.ended(flushed)
+    }
+}
+
+/// The field at `path`: a name, or names joined by dots into nested records
+/// (`error.message`).
+pub fn field<'r>(record: &'r Record, path: &str) -> Option<&'r Value> {
+    match path.split_once('.') {
+        None => record.get(path),
+        Some((outer, inner)) => match record.get(outer)? {
+            Value::Record(nested) => field(nested, inner),
+            _ => None,
+        },
+    }
+}
+
+/// A column's heading: `job_id` → `JOB ID`; `error.message` → `ERROR`.
+fn heading(path: &str) -> String {
+    let outer = path.split('.').next().unwrap_or(path);
+    outer.replace('_', " ").to_uppercase()
 }
 
 /// A value as a table cell: empty for null.
 fn cell(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
         Value::Count(n) => n.to_string(),
         Value::Text(text) => sanitize(text),
         Value::Record(record) => {

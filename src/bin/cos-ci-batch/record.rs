@@ -7,7 +7,6 @@ use cos_ci_batch::{Error, ObjectOutcome};
 /// A field value.
 pub enum Value {
     Null,
-    Bool(bool),
     Count(u64),
     Text(String),
     Record(Record),
@@ -46,10 +45,6 @@ impl Record {
             .push((key, value.map_or(Value::Null, Value::Count)));
     }
 
-    pub fn flag(&mut self, key: &'static str, value: bool) {
-        self.fields.push((key, Value::Bool(value)));
-    }
-
     pub fn record(&mut self, key: &'static str, value: Record) {
         self.fields.push((key, Value::Record(value)));
     }
@@ -59,8 +54,8 @@ impl Record {
     }
 }
 
-/// A batch job: `describe`, `create`, `wait`, and each line of `list`.
-pub fn job(job: &JobDetail, request_id: Option<&str>) -> Record {
+/// A batch job: each line of `list`, and with its request id `describe`, `create` and `wait`.
+pub fn job(job: &JobDetail) -> Record {
     let operation = job.operation.as_ref();
     let mut r = Record::new();
     r.text("job_id", &job.job_id);
@@ -93,7 +88,6 @@ pub fn job(job: &JobDetail, request_id: Option<&str>) -> Record {
         operation.and_then(|op| op.workflow_ids.as_deref()),
     );
     r.optional("queue_id", operation.and_then(|op| op.queue_id.as_deref()));
-    r.optional("request_id", request_id);
     r
 }
 
@@ -112,29 +106,70 @@ pub fn outcome(outcome: &ObjectOutcome) -> Record {
     r
 }
 
-/// One object of `rerun-failed`: `planned` (dry run), `triggered` or `failed`.
+/// One object of `rerun-failed`: `planned` (dry run), `triggered` or `failed`, with the
+/// failure as [`error_fields`] describe it.
 pub fn rerun(object: &str, result: &str, run_id: Option<&str>, error: Option<&Error>) -> Record {
     let mut r = Record::new();
     r.text("object", object);
     r.text("result", result);
     r.optional("run_id", run_id);
-    r.optional("error", error.map(Error::to_string));
+    match error {
+        Some(e) => r.record("error", error_fields(&e.to_string(), Some(e), None)),
+        None => r.optional("error", None::<String>),
+    }
     r
 }
 
 /// An error, as `--json` writes it to stderr: `{"error":{...}}`.
-pub fn error(kind: &str, message: &str, error: Option<&Error>) -> Record {
-    let service = error.and_then(Error::service_error);
-    let mut inner = Record::new();
-    inner.text("kind", kind);
-    inner.text("message", message);
-    inner.optional("code", service.map(|s| s.code.as_str()));
-    inner.optional_count("status", service.map(|s| u64::from(s.status)));
-    inner.optional("request_id", error.and_then(request_id));
-    inner.optional_count("attempts", error.map(|e| u64::from(e.attempts())));
+pub fn error(message: &str, error: Option<&Error>, job_id: Option<&str>) -> Record {
     let mut r = Record::new();
-    r.record("error", inner);
+    r.record("error", error_fields(message, error, job_id));
     r
+}
+
+/// What an error says, in fields: its kind, the service's code and request id, the job it
+/// is about when there is one.
+fn error_fields(message: &str, error: Option<&Error>, job_id: Option<&str>) -> Record {
+    let service = error.and_then(Error::service_error);
+    let mut r = Record::new();
+    r.text("kind", error.map_or("usage", kind));
+    r.text("message", message);
+    r.optional("code", service.map(|s| s.code.as_str()));
+    r.optional_count("http_status", error.and_then(http_status).map(u64::from));
+    r.optional("request_id", error.and_then(request_id));
+    let attempts = error.map(Error::attempts).filter(|n| *n > 0);
+    r.optional_count("attempts", attempts.map(u64::from));
+    r.optional("job_id", job_id.or_else(|| error.and_then(job_of)));
+    r
+}
+
+/// The `kind` of an error in `--json`: one word per variant of the library's error.
+pub fn kind(error: &Error) -> &'static str {
+    match error {
+        Error::InvalidInput(_) => "invalid_input",
+        Error::Config(_) => "config",
+        Error::Credentials(_) => "credentials",
+        Error::Service(_) => "service",
+        Error::Response(_) => "response",
+        Error::Transport(_) => "transport",
+        Error::JobNotFound { .. } => "not_found",
+        Error::CreateOutcomeUnknown { .. } => "create_outcome_unknown",
+        Error::WaitDeadline { .. } => "deadline",
+        Error::PagingLoop { .. } => "paging_loop",
+        Error::OutcomeSourceUnknown { .. } => "outcome_source_unknown",
+        Error::NotAWorkflow { .. } => "not_a_workflow",
+        Error::EmptyPages { .. } => "empty_pages",
+        _ => "other",
+    }
+}
+
+fn http_status(error: &Error) -> Option<u16> {
+    match error {
+        Error::Service(e) => Some(e.status),
+        Error::Response(e) => Some(e.status),
+        Error::CreateOutcomeUnknown { last, .. } => http_status(last),
+        _ => None,
+    }
 }
 
 /// The request id an error carries, looking through an unknown create outcome.
@@ -144,6 +179,17 @@ fn request_id(error: &Error) -> Option<&str> {
         Error::Response(e) => e.request_id.as_deref(),
         Error::JobNotFound { request_id, .. } => request_id.as_deref(),
         Error::CreateOutcomeUnknown { last, .. } => request_id(last),
+        _ => None,
+    }
+}
+
+/// The batch job an error is about, when it names one.
+fn job_of(error: &Error) -> Option<&str> {
+    match error {
+        Error::JobNotFound { job_id, .. } | Error::WaitDeadline { job_id, .. } => Some(job_id),
+        Error::OutcomeSourceUnknown { batch_job_id, .. } | Error::NotAWorkflow { batch_job_id } => {
+            Some(batch_job_id)
+        }
         _ => None,
     }
 }

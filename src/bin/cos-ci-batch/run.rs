@@ -10,8 +10,8 @@ use cos_ci_batch::{Client, Credentials, Error, OutcomeOptions, WaitOptions};
 
 use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, usage};
 use crate::output::Printer;
-use crate::record;
-use crate::table::sanitize;
+use crate::record::{self, Record};
+use crate::terminal::{sanitize, tell};
 
 /// How a command that ran ended, as an exit status.
 #[derive(Debug, PartialEq, Eq)]
@@ -30,8 +30,11 @@ pub enum Ending {
 pub enum Failure {
     /// Refused before anything was sent.
     Usage(Usage),
-    /// The library's error.
-    Client(Error),
+    /// The library's error, and the batch job it happened to when one was created first.
+    Client {
+        error: Box<Error>,
+        job_id: Option<String>,
+    },
     /// Writing the results failed.
     Output(io::Error),
 }
@@ -43,12 +46,10 @@ impl From<Usage> for Failure {
 }
 
 impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        match e {
-            // Refused by the library before sending: the command line's values.
-            Error::InvalidInput(e) => Failure::Usage(usage(format!("invalid input: {e}"))),
-            Error::Config(e) => Failure::Usage(config(&e)),
-            other => Failure::Client(other),
+    fn from(error: Error) -> Self {
+        Failure::Client {
+            error: Box::new(error),
+            job_id: None,
         }
     }
 }
@@ -59,11 +60,24 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// Runs `command`, printing its results to `out`.
+/// Runs `command`, printing its results to `out`. What was printed before a failure is
+/// flushed, so a listing that fails half-way shows its first half.
 pub fn run(global: &Global, command: Command, out: impl Write) -> Result<Ending, Failure> {
     let mut printer = Printer::new(out, global.json);
-    let ending = match command {
-        Command::Help(_) | Command::Version => unreachable!("answered before running"),
+    let ran = execute(global, command, &mut printer);
+    let flushed = printer.finish();
+    let ending = ran?;
+    flushed?;
+    Ok(ending)
+}
+
+fn execute(
+    global: &Global,
+    command: Command,
+    printer: &mut Printer<impl Write>,
+) -> Result<Ending, Failure> {
+    let human = !global.json;
+    Ok(match command {
         Command::Emulator {
             port,
             workflows,
@@ -73,44 +87,42 @@ pub fn run(global: &Global, command: Command, out: impl Write) -> Result<Ending,
         Command::Create { job, wait, quiet } => {
             let client = client(global)?;
             let created = client.create(&job)?;
-            let id = &created.job.job_id;
+            let id = created.job.job_id.clone();
             if quiet {
-                printer.raw_line(id)?;
+                printer.raw_line(&id)?;
             }
-            match wait {
-                None => {
-                    if !quiet {
-                        printer
-                            .document(&record::job(&created.job, created.request_id.as_deref()))?;
-                    }
-                    Ending::Done
+            let Some(options) = wait else {
+                if !quiet {
+                    let mut r = record::job(&created.job);
+                    r.optional("request_id", created.request_id);
+                    printer.document(&r)?;
                 }
-                Some(options) => {
-                    if !quiet {
-                        eprintln!("created batch job {id}; waiting for it to end");
-                    }
-                    printer.flush()?;
-                    let job = wait_for(&client, id, &options)?;
-                    if !quiet {
-                        printer.document(&record::job(&job, None))?;
-                    }
-                    ending_of(&job)
-                }
+                return Ok(Ending::Done);
+            };
+            if human && !quiet {
+                tell(&format!("created batch job {id}; waiting for it to end\n"));
             }
+            printer.flush()?;
+            let job = wait_for(&client, &id, &options, human).map_err(|error| Failure::Client {
+                error: Box::new(error),
+                job_id: Some(id.clone()),
+            })?;
+            if !quiet {
+                printer.document(&record::job(&job))?;
+            }
+            ending_of(&job)
         }
         Command::Describe { job_id } => {
             let described = client(global)?.describe(&job_id)?;
-            printer.document(&record::job(
-                &described.job,
-                described.request_id.as_deref(),
-            ))?;
+            let mut r = record::job(&described.job);
+            r.optional("request_id", described.request_id);
+            printer.document(&r)?;
             Ending::Done
         }
         Command::Cancel { job_id } => {
             let cancelled = client(global)?.cancel(&job_id)?;
-            let mut r = record::Record::new();
+            let mut r = Record::new();
             r.text("job_id", job_id);
-            r.flag("cancelled", true);
             r.optional("request_id", cancelled.request_id);
             printer.document(&r)?;
             Ending::Done
@@ -119,23 +131,26 @@ pub fn run(global: &Global, command: Command, out: impl Write) -> Result<Ending,
             let client = client(global)?;
             if all {
                 for job in client.list_all(&query) {
-                    printer.row(&record::job(&job?, None), JOB_COLUMNS)?;
+                    printer.row(&record::job(&job?), JOB_COLUMNS)?;
+                    if printer.reader_gone() {
+                        break;
+                    }
                 }
             } else {
                 let page = client.list(&query)?;
                 for job in &page.jobs {
-                    printer.row(&record::job(job, page.request_id.as_deref()), JOB_COLUMNS)?;
+                    printer.row(&record::job(job), JOB_COLUMNS)?;
                 }
-                if page.next_token.is_some() {
+                if human && page.next_token.is_some() {
                     printer.flush()?;
-                    eprintln!("more jobs are listed on the next pages: add --all");
+                    tell("more jobs are listed on the next pages: add --all\n");
                 }
             }
             Ending::Done
         }
         Command::Wait { job_id, options } => {
-            let job = wait_for(&client(global)?, &job_id, &options)?;
-            printer.document(&record::job(&job, None))?;
+            let job = wait_for(&client(global)?, &job_id, &options, human)?;
+            printer.document(&record::job(&job))?;
             ending_of(&job)
         }
         Command::Outcomes {
@@ -154,6 +169,9 @@ pub fn run(global: &Global, command: Command, out: impl Write) -> Result<Ending,
                 if is_failed || !failed_only {
                     printer.row(&record::outcome(&outcome), OUTCOME_COLUMNS)?;
                 }
+                if printer.reader_gone() {
+                    return Ok(Ending::Done);
+                }
             }
             printer.note(&format!("{listed} objects, {failed} failed"))?;
             Ending::Done
@@ -162,17 +180,16 @@ pub fn run(global: &Global, command: Command, out: impl Write) -> Result<Ending,
             job_id,
             dry_run,
             options,
-        } => rerun_failed(&client(global)?, &job_id, dry_run, &options, &mut printer)?,
-    };
-    printer.finish()?;
-    Ok(ending)
+        } => rerun_failed(&client(global)?, &job_id, dry_run, &options, printer)?,
+    })
 }
 
+/// The columns of the tables; each is a field name of the records printed.
 const JOB_COLUMNS: &[&str] = &["job_id", "name", "type", "state", "creation_time", "code"];
 const OUTCOME_COLUMNS: &[&str] = &["object", "state", "code", "message"];
-const RERUN_COLUMNS: &[&str] = &["object", "result", "run_id", "error"];
+const RERUN_COLUMNS: &[&str] = &["object", "result", "run_id", "error.message"];
 
-fn client(global: &Global) -> Result<Client, Failure> {
+fn client(global: &Global) -> Result<Client, Usage> {
     let bucket = global
         .bucket
         .clone()
@@ -189,7 +206,7 @@ fn client(global: &Global) -> Result<Client, Failure> {
     if global.allow_http {
         builder = builder.allow_http();
     }
-    builder.build().map_err(|e| Failure::Usage(config(&e)))
+    builder.build().map_err(|e| config(&e))
 }
 
 /// A configuration refused by the library, with the flag or variable to change.
@@ -212,8 +229,13 @@ fn ending_of(job: &JobDetail) -> Ending {
 }
 
 /// [`Client::wait`], showing the state on stderr: a status line redrawn in place on a
-/// terminal, one line per new state elsewhere.
-fn wait_for(client: &Client, job_id: &str, options: &WaitOptions) -> Result<JobDetail, Error> {
+/// terminal; one line per new state elsewhere, when the output is for people.
+fn wait_for(
+    client: &Client,
+    job_id: &str,
+    options: &WaitOptions,
+    human: bool,
+) -> Result<JobDetail, Error> {
     let terminal = io::stderr().is_terminal();
     let started = Instant::now();
     let mut last: Option<JobState> = None;
@@ -221,14 +243,14 @@ fn wait_for(client: &Client, job_id: &str, options: &WaitOptions) -> Result<JobD
         let state = sanitize(job.state.as_str());
         if terminal {
             let elapsed = started.elapsed().as_secs();
-            eprint!("\r\x1b[2K{job_id}: {state} ({elapsed} s)");
-        } else if last.as_ref() != Some(&job.state) {
-            eprintln!("{job_id}: {state}");
+            tell(&format!("\r\x1b[2K{job_id}: {state} ({elapsed} s)"));
+        } else if human && last.as_ref() != Some(&job.state) {
+            tell(&format!("{job_id}: {state}\n"));
         }
         last = Some(job.state.clone());
     });
     if terminal {
-        eprint!("\r\x1b[2K");
+        tell("\r\x1b[2K");
     }
     result
 }
@@ -274,7 +296,7 @@ fn emulator(
     workflows: &[String],
     objects: &[String],
     failing: &[String],
-    mut printer: Printer<impl Write>,
+    printer: &mut Printer<impl Write>,
 ) -> Result<Ending, Failure> {
     let emulator = Emulator::builder()
         .port(port)
@@ -296,7 +318,7 @@ fn emulator(
         );
     }
     let credentials = emulator.credentials();
-    let mut r = record::Record::new();
+    let mut r = Record::new();
     r.text("endpoint", emulator.endpoint());
     r.text("bucket", EMULATOR_BUCKET);
     r.text("region", EMULATOR_REGION);
@@ -317,6 +339,39 @@ fn emulator(
     }
 }
 
-/// The bucket and region the emulator's own clients use; it serves any.
+/// The bucket and region printed for the emulator's users; it serves any.
 const EMULATOR_BUCKET: &str = "emulator-1250000000";
 const EMULATOR_REGION: &str = "ap-emulator";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_every(record: &Record, columns: &[&str]) {
+        for column in columns {
+            assert!(crate::output::field(record, column).is_some(), "{column}");
+        }
+    }
+
+    #[test]
+    fn every_column_is_a_field_of_the_records_it_shows() {
+        let job: JobDetail = cos_ci_batch::ops::Action::parse(
+            &cos_ci_batch::ops::DescribeJob::new("b1").unwrap(),
+            &cos_ci_batch::ops::HttpResponse::new(
+                200,
+                b"<Response><JobsDetail><JobId>b1</JobId></JobsDetail></Response>".to_vec(),
+            ),
+        )
+        .unwrap()
+        .job;
+        // The outcome columns are checked by the golden tables of tests/cli.
+        has_every(&record::job(&job), JOB_COLUMNS);
+        let refused = Error::NotAWorkflow {
+            batch_job_id: "b1".into(),
+        };
+        has_every(
+            &record::rerun("o", "failed", None, Some(&refused)),
+            RERUN_COLUMNS,
+        );
+    }
+}

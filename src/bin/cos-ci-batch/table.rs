@@ -1,12 +1,15 @@
-//! Tables for people: aligned columns, and nothing a terminal would act on.
+//! Tables for people: columns aligned as a terminal draws them.
 
 use std::io::{self, Write};
+
+use crate::terminal::width;
 
 /// Rows are written in blocks of this many, so a listing of any length is printed in
 /// bounded memory; a later block's columns are at least as wide as an earlier one's.
 const BLOCK: usize = 1000;
 
-/// A table written to `out` block by block, its header first.
+/// A table written to `out` block by block, its header first. Cells are shown as given:
+/// the caller makes them safe for a terminal.
 pub struct Table {
     headers: Vec<String>,
     widths: Vec<usize>,
@@ -16,7 +19,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(headers: Vec<String>) -> Self {
-        let widths = headers.iter().map(|h| h.chars().count()).collect();
+        let widths = headers.iter().map(|h| width(h)).collect();
         Table {
             headers,
             widths,
@@ -36,8 +39,8 @@ impl Table {
     /// Writes the rows held (and the header, the first time).
     pub fn flush(&mut self, out: &mut impl Write) -> io::Result<()> {
         for row in &self.rows {
-            for (width, cell) in self.widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
+            for (column, cell) in self.widths.iter_mut().zip(row) {
+                *column = (*column).max(width(cell));
             }
         }
         if !self.header_written {
@@ -53,10 +56,10 @@ impl Table {
 
 fn write_row(out: &mut impl Write, widths: &[usize], cells: &[String]) -> io::Result<()> {
     let mut line = String::new();
-    for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+    for (i, (cell, column)) in cells.iter().zip(widths).enumerate() {
         line.push_str(cell);
         if i + 1 < cells.len() {
-            let pad = width.saturating_sub(cell.chars().count()) + 2;
+            let pad = column.saturating_sub(width(cell)) + 2;
             line.extend(std::iter::repeat_n(' ', pad));
         }
     }
@@ -65,72 +68,59 @@ fn write_row(out: &mut impl Write, widths: &[usize], cells: &[String]) -> io::Re
 
 /// Writes `(label, value)` pairs, labels aligned: one result, read top to bottom.
 pub fn write_pairs(out: &mut impl Write, pairs: &[(String, String)]) -> io::Result<()> {
-    let width = pairs
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
+    let column = pairs.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
     for (label, value) in pairs {
-        writeln!(out, "{label:width$}  {value}")?;
+        let pad = column - width(label) + 2;
+        writeln!(out, "{label}{}{value}", " ".repeat(pad))?;
     }
     Ok(())
-}
-
-/// `text` with every control character (C0, DEL, C1) and every bidirectional override
-/// written as a visible `\u{..}` escape, so that text from the service cannot move the
-/// cursor, recolor, retitle or reorder what the terminal shows.
-pub fn sanitize(text: &str) -> String {
-    let risky = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.chars().any(risky) {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if risky(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn columns_are_aligned_to_the_widest_cell_and_lines_have_no_trailing_space() {
+    fn table(rows: &[[&str; 3]]) -> String {
         let mut table = Table::new(vec!["OBJECT".into(), "STATE".into(), "CODE".into()]);
         let mut out = Vec::new();
-        table
-            .push(
-                &mut out,
-                vec!["a.mp4".into(), "Success".into(), String::new()],
-            )
-            .unwrap();
-        table
-            .push(
-                &mut out,
-                vec!["videos/b.avi".into(), "Failed".into(), "E1".into()],
-            )
-            .unwrap();
+        for row in rows {
+            table
+                .push(&mut out, row.iter().map(|c| c.to_string()).collect())
+                .unwrap();
+        }
         table.flush(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn columns_are_aligned_to_the_widest_cell_and_lines_have_no_trailing_space() {
         assert_eq!(
-            String::from_utf8(out).unwrap(),
+            table(&[["a.mp4", "Success", ""], ["videos/b.avi", "Failed", "E1"]]),
             "OBJECT        STATE    CODE\na.mp4         Success\nvideos/b.avi  Failed   E1\n"
         );
     }
 
     #[test]
-    fn escape_sequences_and_bidi_overrides_are_made_visible() {
+    fn wide_characters_are_aligned_by_the_columns_they_take() {
         assert_eq!(
-            sanitize("a\u{1b}[2Jb\r\u{9b}c\u{202e}d"),
-            "a\\u{1b}[2Jb\\u{d}\\u{9b}c\\u{202e}d"
+            table(&[["中文.mp4", "Failed", "E1"], ["a.mp4", "Success", ""]]),
+            "OBJECT    STATE    CODE\n中文.mp4  Failed   E1\na.mp4     Success\n"
         );
-        assert_eq!(sanitize("videos/中文.mp4"), "videos/中文.mp4");
+    }
+
+    #[test]
+    fn a_later_block_keeps_the_columns_at_least_as_wide() {
+        let mut table = Table::new(vec!["A".into(), "B".into()]);
+        let mut out = Vec::new();
+        table
+            .push(&mut out, vec!["wide cell".into(), "x".into()])
+            .unwrap();
+        table.flush(&mut out).unwrap();
+        table.push(&mut out, vec!["n".into(), "y".into()]).unwrap();
+        table.flush(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "A          B\nwide cell  x\nn          y\n"
+        );
     }
 }

@@ -1,0 +1,79 @@
+//! What reaches a person's terminal: text from the service made inert, widths as a terminal
+//! draws them, and messages on stderr that never stop the command.
+
+use std::io::{self, Write};
+
+use unicode_width::UnicodeWidthStr;
+
+/// `text` with every character that could act on a terminal or hide what it shows written as
+/// a visible `\u{..}` escape: controls (C0, DEL, C1), bidirectional marks and overrides,
+/// zero-width and invisible formatting characters, and line and paragraph separators. Text
+/// from the service goes through this before a table or a message shows it.
+pub fn sanitize(text: &str) -> String {
+    if !text.chars().any(acts_on_terminal) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts_on_terminal(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `c` is one `sanitize` escapes.
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
+}
+
+/// The columns `text` takes on a terminal: CJK ideographs take two.
+pub fn width(text: &str) -> usize {
+    text.width()
+}
+
+/// Writes to stderr what is said while a command runs. A stderr that cannot be written
+/// (closed, or a pipe nobody reads) silences it; it does not stop the command, as `eprint!`
+/// would.
+pub fn tell(text: &str) {
+    let _ = io::stderr().write_all(text.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_bidi_and_invisible_characters_are_made_visible() {
+        assert_eq!(
+            sanitize("a\u{1b}[2Jb\r\u{9b}c\u{202e}d\u{200b}e\u{2028}f\u{feff}"),
+            "a\\u{1b}[2Jb\\u{d}\\u{9b}c\\u{202e}d\\u{200b}e\\u{2028}f\\u{feff}"
+        );
+    }
+
+    #[test]
+    fn printable_text_of_any_script_is_kept() {
+        assert_eq!(sanitize("videos/中文 é.mp4 😀"), "videos/中文 é.mp4 😀");
+    }
+
+    #[test]
+    fn wide_characters_count_twice() {
+        assert_eq!((width("abc"), width("中文"), width("é")), (3, 4, 1));
+    }
+}
