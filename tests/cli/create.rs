@@ -117,6 +117,36 @@ fn a_job_param_file_is_sent_as_written_beside_the_template_and_output() {
             "{first}"
         );
     }
+    // A FIFO nobody writes would block an open: it is refused unopened, as a directory is.
+    let fifo = dir.join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for path in [&fifo, &dir] {
+        let run = cli(
+            &emulator,
+            &[
+                "create",
+                "--name",
+                "n",
+                "--tag",
+                "Snapshot",
+                "--job-param",
+                path.to_str().unwrap(),
+                "--object",
+                "v/a.mp4",
+            ],
+        );
+        assert_eq!(run.status, 2);
+        assert_eq!(
+            run.stderr.lines().next(),
+            Some(format!("error: --job-param {}: not a regular file", path.display()).as_str())
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
     // The valid create's listing (what existed before it) and the create; nothing after.
     let sent: Vec<String> = emulator.received().into_iter().map(|r| r.method).collect();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use cos_ci_batch::emulator::{Fault, Route};
 
-use crate::common::{against, cli, create, emulator, still_emulator};
+use crate::common::{WORKFLOW, against, cli, create, emulator, still_emulator};
 
 #[test]
 fn control_characters_from_the_service_are_shown_escaped_never_sent_to_the_terminal() {
@@ -131,4 +131,57 @@ fn wait_redraws_one_status_line_on_a_terminal_and_writes_plain_lines_elsewhere()
         format!("{id}: Success\n"),
         "one line per state, no escapes"
     );
+}
+
+#[test]
+fn a_new_job_id_no_request_can_use_is_an_error_shown_escaped() {
+    let emulator = still_emulator(&["v/a.mp4"]);
+    let now = crate::common::service_time(&emulator);
+    let answer = format!(
+        "<Response><JobsDetail><JobId>b&#x9b;2J/..</JobId><Name>odd</Name><Type>Workflow</Type>\
+         <State>Submitted</State><CreationTime>{now}</CreationTime><Input><Prefix>v/</Prefix></Input>\
+         <Operation><WorkflowIds>{WORKFLOW}</WorkflowIds></Operation></JobsDetail></Response>"
+    );
+    emulator.inject(Route::Create, Fault::body(200, answer), 1);
+    let run = cli(
+        &emulator,
+        &[
+            "create",
+            "--name",
+            "odd",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "v/",
+            "-q",
+            "--wait",
+        ],
+    );
+    assert_eq!(run.status, 1, "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: the service named the new batch job with an id no request can use (job id \"b\\u{9b}2J/..\" holds '/', '?', '#', '%', '\\', whitespace or a control character); list jobs by --name to find it\n"
+    );
+}
+
+#[test]
+fn a_stderr_that_cannot_be_written_silences_messages_not_the_command() {
+    let emulator = emulator(&["v/a.mp4"], Duration::from_millis(300));
+    let id = create(&emulator, "mute", "v/");
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let waited = crate::common::run(against(&emulator).args(["wait", &id]).stderr(full()));
+    assert_eq!(waited.status, 0, "no panic: {waited:?}");
+    assert!(
+        waited.stdout.contains("\nstate          Success\n"),
+        "{}",
+        waited.stdout
+    );
+    let refused = crate::common::run(against(&emulator).args(["wait"]).stderr(full()));
+    assert_eq!(refused.status, 2);
 }

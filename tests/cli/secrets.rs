@@ -128,3 +128,49 @@ fn a_password_in_the_endpoint_is_refused_without_being_echoed() {
         );
     }
 }
+
+#[test]
+fn a_secret_the_service_echoes_back_is_redacted_in_every_stream() {
+    let emulator = still_emulator(&[]);
+    let key = emulator.secret_key().to_owned();
+    let id = "b0123456789abcdef0123456789abcdef";
+    let echo = format!(
+        "<Response><JobsDetail><JobId>{id}</JobId><Name>{key}</Name><State>Failed</State>\
+         <Message>token {TOKEN} refused</Message></JobsDetail></Response>"
+    );
+    for format in [&[][..], &["--json"]] {
+        emulator.inject(Route::Describe, Fault::body(200, echo.clone()), 1);
+        let described = run(with_token(&emulator).args(format).args(["describe", id]));
+        assert_eq!(described.status, 0, "{described:?}");
+        assert!(
+            described.stdout.contains("[redacted]"),
+            "{}",
+            described.stdout
+        );
+        emulator.inject(
+            Route::Describe,
+            Fault::body(
+                403,
+                format!(
+                    "<Error><Code>Denied</Code><Message>got {TOKEN} and {key}</Message></Error>"
+                ),
+            ),
+            1,
+        );
+        let refused = run(with_token(&emulator).args(format).args(["describe", id]));
+        assert_eq!(refused.status, 1, "{refused:?}");
+        assert!(
+            refused.stderr.contains("got [redacted] and [redacted]"),
+            "{}",
+            refused.stderr
+        );
+        for output in [&described, &refused] {
+            for secret in [key.as_str(), TOKEN] {
+                assert!(
+                    !output.stdout.contains(secret) && !output.stderr.contains(secret),
+                    "{output:?}"
+                );
+            }
+        }
+    }
+}

@@ -451,6 +451,12 @@ fn finish_create(
 fn read_job_param(path: &str) -> Result<JobParam, Usage> {
     // A JobParam is a few kilobytes; more is not one, and is not read into memory whole.
     const LONGEST: u64 = 1 << 20;
+    // Checked before opening: opening a FIFO nobody writes would wait forever.
+    let metadata =
+        std::fs::metadata(path).map_err(|e| usage(format!("--job-param {path}: {e}")))?;
+    if !metadata.is_file() {
+        return Err(usage(format!("--job-param {path}: not a regular file")));
+    }
     let file = std::fs::File::open(path).map_err(|e| usage(format!("--job-param {path}: {e}")))?;
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut std::io::Read::take(file, LONGEST + 1), &mut xml)

@@ -5,6 +5,7 @@
 //! and build time to write the same bytes; see the README's performance table.
 
 use crate::record::{Record, Value};
+use crate::terminal::acts_on_terminal;
 
 /// Appends `record` to `out` as one JSON object, without a line break.
 pub fn write_record(out: &mut String, record: &Record) {
@@ -29,10 +30,10 @@ fn write_value(out: &mut String, value: &Value) {
     }
 }
 
-/// Writes `text` as a JSON string (RFC 8259). Beyond what the RFC requires, DEL, the C1
-/// controls and the line and paragraph separators are escaped too, so that a line of output
-/// stays one line for every reader and no control character reaches a terminal that shows
-/// it raw.
+/// Writes `text` as a JSON string (RFC 8259). Beyond what the RFC requires, every character
+/// a table would show escaped is escaped too (DEL, C1 controls, bidi and invisible
+/// formatting characters, line and paragraph separators), so that a line of output stays one
+/// line for every reader and nothing in it acts on a terminal that shows it raw.
 fn write_string(out: &mut String, text: &str) {
     out.push('"');
     let mut plain = 0;
@@ -43,7 +44,7 @@ fn write_string(out: &mut String, text: &str) {
             '\n' => "\\n",
             '\r' => "\\r",
             '\t' => "\\t",
-            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' => "",
+            c if acts_on_terminal(c) => "",
             _ => continue,
         };
         out.push_str(&text[plain..i]);
@@ -76,8 +77,8 @@ mod tests {
     #[test]
     fn control_characters_are_escaped_and_nothing_else_is() {
         assert_eq!(
-            string("\u{1}\u{1b}[2J\n\t\u{7f}\u{9b}é中\u{2028}😀"),
-            "\"\\u0001\\u001b[2J\\n\\t\\u007f\\u009bé中\\u2028😀\""
+            string("\u{1}\u{1b}[2J\n\t\u{7f}\u{9b}é中\u{2028}\u{202e}😀"),
+            "\"\\u0001\\u001b[2J\\n\\t\\u007f\\u009bé中\\u2028\\u202e😀\""
         );
     }
 

@@ -20,6 +20,7 @@ use std::process::ExitCode;
 
 use args::{Invocation, Usage};
 use cos_ci_batch::Error;
+use cos_ci_batch::credentials::{ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN};
 use run::{Ending, Failure};
 use terminal::{sanitize, tell};
 
@@ -35,6 +36,11 @@ mod status {
 
 fn main() -> ExitCode {
     let env = |name: &str| std::env::var(name).ok();
+    terminal::keep_secret(
+        [ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN]
+            .into_iter()
+            .filter_map(env),
+    );
     let (global, command) = match args::parse(std::env::args_os().skip(1), &env) {
         Ok(Invocation::Run { global, command }) => (global, command),
         Ok(Invocation::Help(topic)) => return print(topic.map_or(help::TOOL, help::of)),
@@ -51,9 +57,13 @@ fn main() -> ExitCode {
         Ok(Ending::PartlyFailed) => ExitCode::from(status::ERROR),
         Err(Failure::Usage(e)) => usage_error(&Usage { json, ..e }),
         Err(Failure::Client { error, job_id }) => client_error(&error, job_id.as_deref(), json),
+        Err(Failure::Answer(message)) => {
+            report(json, "response", &message, None, None);
+            ExitCode::from(status::ERROR)
+        }
         Err(Failure::Output(e)) => {
             let message = format!("cannot write the results: {e}");
-            report(json, &message, None, None);
+            report(json, "output", &message, None, None);
             ExitCode::from(status::ERROR)
         }
     }
@@ -70,7 +80,7 @@ fn print(text: &str) -> ExitCode {
 
 fn usage_error(e: &Usage) -> ExitCode {
     if e.json {
-        report(true, &e.message, None, None);
+        report(true, "usage", &e.message, None, None);
     } else {
         let mut text = format!("error: {}\n", sanitize(&e.message));
         match e.subcommand {
@@ -104,7 +114,7 @@ fn client_error(e: &Error, job_id: Option<&str>, json: bool) -> ExitCode {
         }
         other => other.to_string(),
     };
-    report(json, &message, Some(e), job_id);
+    report(json, record::kind(e), &message, Some(e), job_id);
     ExitCode::from(match e {
         Error::WaitDeadline { .. } => status::DEADLINE,
         _ => status::ERROR,
@@ -112,14 +122,14 @@ fn client_error(e: &Error, job_id: Option<&str>, json: bool) -> ExitCode {
 }
 
 /// Writes an error to stderr: a line for people, or `{"error":{...}}` with `--json`.
-fn report(json: bool, message: &str, error: Option<&Error>, job_id: Option<&str>) {
+fn report(json: bool, kind: &str, message: &str, error: Option<&Error>, job_id: Option<&str>) {
     let line = if json {
         let mut line = String::new();
-        json::write_record(&mut line, &record::error(message, error, job_id));
+        json::write_record(&mut line, &record::error(kind, message, error, job_id));
         line
     } else {
         match job_id {
-            Some(id) => format!("error: batch job {id}: {}", sanitize(message)),
+            Some(id) => format!("error: batch job {}: {}", sanitize(id), sanitize(message)),
             None => format!("error: {}", sanitize(message)),
         }
     };

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use crate::json;
 use crate::record::{Record, Value};
 use crate::table::{Table, write_pairs};
-use crate::terminal::sanitize;
+use crate::terminal::{redact, sanitize};
 
 /// Writes the results of one command.
 pub struct Printer<W: Write> {
@@ -122,9 +122,12 @@ impl<W: Write> UntilClosed<W> {
 }
 
 impl<W: Write> Write for UntilClosed<W> {
+    /// Writes `buf` whole, secrets taken out. The printer writes each value in one piece, so
+    /// a secret is never split between two calls.
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if !self.closed {
-            let written = self.inner.write_all(buf);
+            let text = String::from_utf8_lossy(buf);
+            let written = self.inner.write_all(redact(&text).as_bytes());
             self.ended(written)?;
         }
         Ok(buf.len())

@@ -114,25 +114,28 @@ pub fn rerun(object: &str, result: &str, run_id: Option<&str>, error: Option<&Er
     r.text("result", result);
     r.optional("run_id", run_id);
     match error {
-        Some(e) => r.record("error", error_fields(&e.to_string(), Some(e), None)),
+        Some(e) => r.record(
+            "error",
+            error_fields(kind(e), &e.to_string(), Some(e), None),
+        ),
         None => r.optional("error", None::<String>),
     }
     r
 }
 
 /// An error, as `--json` writes it to stderr: `{"error":{...}}`.
-pub fn error(message: &str, error: Option<&Error>, job_id: Option<&str>) -> Record {
+pub fn error(kind: &str, message: &str, error: Option<&Error>, job_id: Option<&str>) -> Record {
     let mut r = Record::new();
-    r.record("error", error_fields(message, error, job_id));
+    r.record("error", error_fields(kind, message, error, job_id));
     r
 }
 
 /// What an error says, in fields: its kind, the service's code and request id, the job it
 /// is about when there is one.
-fn error_fields(message: &str, error: Option<&Error>, job_id: Option<&str>) -> Record {
+fn error_fields(kind: &str, message: &str, error: Option<&Error>, job_id: Option<&str>) -> Record {
     let service = error.and_then(Error::service_error);
     let mut r = Record::new();
-    r.text("kind", error.map_or("usage", kind));
+    r.text("kind", kind);
     r.text("message", message);
     r.optional("code", service.map(|s| s.code.as_str()));
     r.optional_count("http_status", error.and_then(http_status).map(u64::from));

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::error::ConfigError;
 use cos_ci_batch::model::{JobDetail, JobState};
+use cos_ci_batch::ops::DescribeJob;
 use cos_ci_batch::{Client, Credentials, Error, OutcomeOptions, WaitOptions};
 
 use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, usage};
@@ -35,6 +36,8 @@ pub enum Failure {
         error: Box<Error>,
         job_id: Option<String>,
     },
+    /// The service answered something the tool cannot go on with.
+    Answer(String),
     /// Writing the results failed.
     Output(io::Error),
 }
@@ -88,6 +91,11 @@ fn execute(
             let client = client(global)?;
             let created = client.create(&job)?;
             let id = created.job.job_id.clone();
+            if let Err(e) = DescribeJob::new(&id) {
+                return Err(Failure::Answer(format!(
+                    "the service named the new batch job with an id no request can use ({e}); list jobs by --name to find it"
+                )));
+            }
             if quiet {
                 printer.raw_line(&id)?;
             }
@@ -100,7 +108,10 @@ fn execute(
                 return Ok(Ending::Done);
             };
             if human && !quiet {
-                tell(&format!("created batch job {id}; waiting for it to end\n"));
+                let shown = sanitize(&id);
+                tell(&format!(
+                    "created batch job {shown}; waiting for it to end\n"
+                ));
             }
             printer.flush()?;
             let job = wait_for(&client, &id, &options, human).map_err(|error| Failure::Client {

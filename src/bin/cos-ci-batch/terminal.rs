@@ -1,7 +1,10 @@
-//! What reaches a person's terminal: text from the service made inert, widths as a terminal
-//! draws them, and messages on stderr that never stop the command.
+//! What reaches a person's terminal: text from the service made inert, secrets the service
+//! may echo taken out, widths as a terminal draws them, and messages on stderr that never
+//! stop the command.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 use unicode_width::UnicodeWidthStr;
 
@@ -24,8 +27,8 @@ pub fn sanitize(text: &str) -> String {
     out
 }
 
-/// Whether `c` is one `sanitize` escapes.
-fn acts_on_terminal(c: char) -> bool {
+/// Whether `c` is one `sanitize` escapes (and the JSON writer too).
+pub fn acts_on_terminal(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -48,11 +51,41 @@ pub fn width(text: &str) -> usize {
     text.width()
 }
 
-/// Writes to stderr what is said while a command runs. A stderr that cannot be written
-/// (closed, or a pipe nobody reads) silences it; it does not stop the command, as `eprint!`
-/// would.
+/// Writes to stderr what is said while a command runs, secrets taken out. A stderr that
+/// cannot be written (closed, full, or a pipe nobody reads) silences it; it does not stop
+/// the command, as `eprint!` would.
 pub fn tell(text: &str) {
-    let _ = io::stderr().write_all(text.as_bytes());
+    let _ = io::stderr().write_all(redact(text).as_bytes());
+}
+
+/// What is never printed, whoever sends it: the secret key and the session token the tool
+/// signs with. A service that echoes a request (a token in an error message) cannot make
+/// the tool print them.
+static SECRETS: OnceLock<Vec<String>> = OnceLock::new();
+
+/// Values shorter than this are not looked for: they would blank out ordinary words, and no
+/// real key or token is that short.
+const SHORTEST_SECRET: usize = 8;
+
+/// Sets the secrets [`redact`] takes out; the first call wins.
+pub fn keep_secret(values: impl IntoIterator<Item = String>) {
+    let values = values
+        .into_iter()
+        .filter(|v| v.len() >= SHORTEST_SECRET)
+        .collect();
+    let _ = SECRETS.set(values);
+}
+
+/// `text` with every secret replaced by `[redacted]`.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let secrets = SECRETS.get().map_or(&[][..], Vec::as_slice);
+    let mut text = Cow::Borrowed(text);
+    for secret in secrets {
+        if text.contains(secret.as_str()) {
+            text = Cow::Owned(text.replace(secret.as_str(), "[redacted]"));
+        }
+    }
+    text
 }
 
 #[cfg(test)]
