@@ -28,8 +28,9 @@ Global flags (before or after the subcommand):
   -V, --version      Show the version
 
 Credentials come from TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, and
-TENCENTCLOUD_SESSION_TOKEN (or TENCENTCLOUD_TOKEN) for temporary ones. They are
-never printed.
+TENCENTCLOUD_SESSION_TOKEN (or TENCENTCLOUD_TOKEN) for temporary ones. The key and
+the token are never printed, even where the service echoes them: they show as
+[redacted]. With --json, stderr holds only errors, as {\"error\":{...}}.
 
 Exit status:
   0  done (for wait and create --wait: the job succeeded)
@@ -75,7 +76,7 @@ What to run (one):
   --tag TAG                Run one media job on each object (Type=Job): Transcode, Snapshot, ...
 Media job flags (with --tag):
   --template-id ID         The job's template
-  --job-param FILE         A <JobParam> element in an XML file, sent as written
+  --job-param FILE         A <JobParam> element in an XML file, its children sent in order
   --output-bucket BUCKET   Where results go [default: the job's bucket]
   --output-region REGION   The output bucket's region [default: the job's region]
   --output-object PATTERN  The output object key, such as out/${InputName}.mp4
@@ -90,7 +91,7 @@ Then:
   --name NAME              The job's name: letters, digits, - and _; at most 128
   --wait                   Wait until the job ends; the exit status says how
   --deadline DURATION      With --wait: give up after DURATION (90s, 30m, 2h) [default: 1h]
-  -q, --quiet              Print the job id alone, as soon as the job exists
+  -q, --quiet              Print the job id alone (with --json too), as soon as the job exists
 
 A create is sent once. When its answer is lost, the job is searched for, never created
 twice; if it stays unknown, the error says so: list by --name before creating again.
