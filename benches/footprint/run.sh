@@ -25,12 +25,14 @@ for dir in minimal baseline; do
     (cd "benches/footprint/$dir" && cargo fetch --quiet)
 done
 
+# Seconds for a clean build in $2 of the package in $1, with cargo's further arguments.
 build_secs() {
     local dir=$1 target=$2
+    shift 2
     rm -rf "$target"
     local start end
     start=$(date +%s.%N)
-    (cd "benches/footprint/$dir" && CARGO_TARGET_DIR="$target" cargo build --quiet --offline)
+    (cd "$dir" && CARGO_TARGET_DIR="$target" cargo build --quiet --offline "$@")
     end=$(date +%s.%N)
     awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
 }
@@ -38,8 +40,8 @@ build_secs() {
 OURS=()
 THEIRS=()
 for round in 1 2 3; do
-    OURS+=("$(build_secs minimal "$SCRATCH/t-ours")")
-    THEIRS+=("$(build_secs baseline "$SCRATCH/t-baseline")")
+    OURS+=("$(build_secs benches/footprint/minimal "$SCRATCH/t-ours")")
+    THEIRS+=("$(build_secs benches/footprint/baseline "$SCRATCH/t-baseline")")
     echo "  round $round: cos-ci-batch ${OURS[-1]} s, reqwest+quick-xml+serde ${THEIRS[-1]} s"
 done
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
@@ -66,29 +68,16 @@ RSS=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$SCRATCH/time.txt")
 echo "peak memory creating one batch job: ${RSS} KiB"
 cd "$ROOT"
 
-release_secs() {
-    local target=$1
-    shift
-    rm -rf "$target"
-    local start end
-    start=$(date +%s.%N)
-    CARGO_TARGET_DIR="$target" cargo build --quiet --release --offline "$@"
-    end=$(date +%s.%N)
-    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
-}
-
 cargo fetch --quiet
 LIB=()
 CLI=()
 for round in 1 2 3; do
-    LIB+=("$(release_secs "$SCRATCH/t-lib" --lib)")
-    CLI+=("$(release_secs "$SCRATCH/t-cli" --features cli --bin cos-ci-batch)")
+    LIB+=("$(build_secs . "$SCRATCH/t-lib" --release --lib)")
+    CLI+=("$(build_secs . "$SCRATCH/t-cli" --release --features cli --bin cos-ci-batch)")
     echo "  round $round: library ${LIB[-1]} s, with the tool ${CLI[-1]} s"
 done
 ML=$(median "${LIB[@]}")
 MC=$(median "${CLI[@]}")
 echo "clean release build, median of 3: library ${ML} s, with --features cli ${MC} s, ratio $(awk -v a="$MC" -v b="$ML" 'BEGIN { printf "%.3f", a / b }') (target <= 1.3)"
-cp "$SCRATCH/t-cli/release/cos-ci-batch" "$SCRATCH/cos-ci-batch-stripped"
-strip "$SCRATCH/cos-ci-batch-stripped"
-TOOL=$(stat -c %s "$SCRATCH/cos-ci-batch-stripped")
-echo "command-line tool, release, stripped: $TOOL bytes = $(awk -v s="$TOOL" 'BEGIN { printf "%.2f", s / 1048576 }') MiB (target <= 3 MB)"
+TOOL=$(stat -c %s "$SCRATCH/t-cli/release/cos-ci-batch")
+echo "command-line tool, release (the profile strips it): $TOOL bytes = $(awk -v s="$TOOL" 'BEGIN { printf "%.2f", s / 1048576 }') MiB (target <= 3 MB)"

@@ -43,6 +43,14 @@ pub fn bare() -> Command {
     command
 }
 
+/// The first line a running tool prints, reading no further (the pipe is dropped after).
+pub fn first_line(child: &mut std::process::Child) -> String {
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout piped");
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+    line
+}
+
 pub fn run(command: &mut Command) -> Run {
     Run::from(command.output().expect("the tool starts"))
 }

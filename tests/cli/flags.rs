@@ -1,12 +1,11 @@
 //! What each flag puts in the request, read from what the emulator received.
 
-use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
 use cos_ci_batch::emulator::{Emulator, Fault, Route};
 
-use crate::common::{WORKFLOW, against, bare, cli, run, still_emulator};
+use crate::common::{WORKFLOW, against, bare, cli, first_line, run, still_emulator};
 
 /// The query of the last request the emulator received on `path`.
 fn last_query(emulator: &Emulator, path: &str) -> Vec<(String, String)> {
@@ -263,11 +262,7 @@ fn the_emulator_subcommand_serves_what_its_flags_say() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let served: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let served: serde_json::Value = serde_json::from_str(&first_line(&mut server)).unwrap();
     let field = |name: &str| served[name].as_str().unwrap().to_owned();
     let tool = |args: &[&str]| {
         run(bare()

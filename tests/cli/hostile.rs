@@ -1,13 +1,12 @@
 //! A service that sends what a terminal would act on, a reader that goes away, a terminal
 //! that watches: the tool stays readable, quiet and alive.
 
-use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
 use cos_ci_batch::emulator::{Fault, Route};
 
-use crate::common::{WORKFLOW, against, cli, create, emulator, still_emulator};
+use crate::common::{WORKFLOW, against, cli, create, emulator, first_line, still_emulator};
 
 #[test]
 fn control_characters_from_the_service_are_shown_escaped_never_sent_to_the_terminal() {
@@ -73,11 +72,8 @@ fn a_reader_that_stops_reading_ends_the_tool_quietly() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        // The reader is dropped here, as `| head -1` would.
+        // The reader is dropped after one line, as `| head -1` would.
+        let first = first_line(&mut child);
         let output = child.wait_with_output().unwrap();
         assert!(!first.is_empty());
         assert_eq!(output.status.code(), Some(0), "{output:?}");
