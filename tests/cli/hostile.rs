@@ -181,3 +181,19 @@ fn a_stderr_that_cannot_be_written_silences_messages_not_the_command() {
     let refused = crate::common::run(against(&emulator).args(["wait"]).stderr(full()));
     assert_eq!(refused.status, 2);
 }
+
+#[test]
+fn wait_off_a_terminal_writes_a_state_once_however_many_polls_see_it() {
+    // Running for 2.5 s: polls at about 0, 1 and 3 s see Running twice, then Success.
+    let emulator = emulator(&["v/a.mp4"], Duration::from_millis(2500));
+    let id = create(&emulator, "polled", "v/");
+    let run = cli(&emulator, &["wait", &id, "--deadline", "20s"]);
+    assert_eq!(run.status, 0, "{run:?}");
+    assert_eq!(run.stderr, format!("{id}: Running\n{id}: Success\n"));
+    let polls = emulator
+        .received()
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    assert!(polls >= 3, "{polls} polls");
+}
