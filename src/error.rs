@@ -121,6 +121,38 @@ impl Error {
         }
     }
 
+    /// The request id of the answer this error came from, looking through an unknown create
+    /// outcome: what to quote to Tencent Cloud support.
+    ///
+    /// ```
+    /// use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
+    ///
+    /// let body = b"<Error><Code>AccessDenied</Code><RequestId>NjQ1</RequestId></Error>".to_vec();
+    /// let err = DescribeJob::new("b1")?.parse(&HttpResponse::new(403, body)).unwrap_err();
+    /// assert_eq!((err.request_id(), err.http_status()), (Some("NjQ1"), Some(403)));
+    /// # Ok::<(), cos_ci_batch::Error>(())
+    /// ```
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.request_id.as_deref(),
+            Error::Response(e) => e.request_id.as_deref(),
+            Error::JobNotFound { request_id, .. } => request_id.as_deref(),
+            Error::CreateOutcomeUnknown { last, .. } => last.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer this error came from, looking through an unknown create
+    /// outcome; `None` when no answer was read. Example: [`Error::request_id`].
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Service(e) => Some(e.status),
+            Error::Response(e) => Some(e.status),
+            Error::CreateOutcomeUnknown { last, .. } => last.http_status(),
+            _ => None,
+        }
+    }
+
     /// How many attempts the call made before it failed (0 when it failed before trying:
     /// bad input, configuration, credentials). Attempts that failed before anything was
     /// sent count too.

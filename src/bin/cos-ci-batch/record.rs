@@ -138,8 +138,11 @@ fn error_fields(kind: &str, message: &str, error: Option<&Error>, job_id: Option
     r.text("kind", kind);
     r.text("message", message);
     r.optional("code", service.map(|s| s.code.as_str()));
-    r.optional_count("http_status", error.and_then(http_status).map(u64::from));
-    r.optional("request_id", error.and_then(request_id));
+    r.optional_count(
+        "http_status",
+        error.and_then(Error::http_status).map(u64::from),
+    );
+    r.optional("request_id", error.and_then(Error::request_id));
     let attempts = error.map(Error::attempts).filter(|n| *n > 0);
     r.optional_count("attempts", attempts.map(u64::from));
     r.optional("job_id", job_id.or_else(|| error.and_then(job_of)));
@@ -163,26 +166,6 @@ pub fn kind(error: &Error) -> &'static str {
         Error::NotAWorkflow { .. } => "not_a_workflow",
         Error::EmptyPages { .. } => "empty_pages",
         _ => "other",
-    }
-}
-
-fn http_status(error: &Error) -> Option<u16> {
-    match error {
-        Error::Service(e) => Some(e.status),
-        Error::Response(e) => Some(e.status),
-        Error::CreateOutcomeUnknown { last, .. } => http_status(last),
-        _ => None,
-    }
-}
-
-/// The request id an error carries, looking through an unknown create outcome.
-fn request_id(error: &Error) -> Option<&str> {
-    match error {
-        Error::Service(e) => e.request_id.as_deref(),
-        Error::Response(e) => e.request_id.as_deref(),
-        Error::JobNotFound { request_id, .. } => request_id.as_deref(),
-        Error::CreateOutcomeUnknown { last, .. } => request_id(last),
-        _ => None,
     }
 }
 
