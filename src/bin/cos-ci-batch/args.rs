@@ -339,33 +339,33 @@ fn create(
         Long("quiet") | Short('q') => quiet = true,
     });
     let name = name.ok_or_else(|| usage("--name is required"))?;
-    let input = match inputs.as_slice() {
-        [] => {
+    let uploaded = match (uploaded_after, uploaded_before) {
+        (None, None) => None,
+        (Some(after), Some(before)) => Some(TimeInterval::between(after, before)),
+        (Some(after), None) => Some(TimeInterval::since(after)),
+        (None, Some(before)) => Some(TimeInterval::until(before)),
+    }
+    .transpose()
+    .map_err(|e| invalid(&e))?;
+    let input = match (inputs.as_slice(), uploaded) {
+        ([], _) => {
             return Err(usage(
                 "an input is required: --prefix, --object, --manifest or --url-file",
             ));
         }
-        [(flag, value)] => match (*flag, uploaded_after, uploaded_before) {
-            ("--prefix", None, None) => Input::prefix(value),
-            ("--prefix", Some(after), Some(before)) => {
-                let interval = TimeInterval::between(after, before).map_err(|e| invalid(&e))?;
-                Input::prefix_uploaded(value, interval)
-            }
-            ("--prefix", Some(after), None) => {
-                let interval = TimeInterval::since(after).map_err(|e| invalid(&e))?;
-                Input::prefix_uploaded(value, interval)
-            }
-            ("--prefix", None, Some(before)) => {
-                let interval = TimeInterval::until(before).map_err(|e| invalid(&e))?;
-                Input::prefix_uploaded(value, interval)
-            }
-            (_, Some(_), _) => return Err(usage("--uploaded-after needs --prefix")),
-            (_, _, Some(_)) => return Err(usage("--uploaded-before needs --prefix")),
-            ("--object", ..) => Input::object(value),
-            ("--manifest", ..) => Input::manifest(value),
-            _ => Input::url_file(value),
-        },
-        [(first, _), (second, _), ..] => {
+        ([("--prefix", prefix)], None) => Input::prefix(prefix),
+        ([("--prefix", prefix)], Some(interval)) => Input::prefix_uploaded(prefix, interval),
+        ([_], Some(_)) => {
+            let flag = match uploaded_after {
+                Some(_) => "--uploaded-after",
+                None => "--uploaded-before",
+            };
+            return Err(usage(format!("{flag} needs --prefix")));
+        }
+        ([("--object", key)], None) => Input::object(key),
+        ([("--manifest", key)], None) => Input::manifest(key),
+        ([(_, key)], None) => Input::url_file(key),
+        ([(first, _), (second, _), ..], _) => {
             return Err(usage(format!(
                 "{first} and {second} cannot be used together: give one input"
             )));
