@@ -18,8 +18,15 @@ use crate::xml::{Document, Writer};
 const FIRST_SEARCH_PAUSE: Duration = Duration::from_millis(500);
 const LONGEST_SEARCH_PAUSE: Duration = Duration::from_secs(8);
 
-/// Same-named jobs read per search: the job looked for is among the newest.
+/// Pages of same-named jobs read per look. A look decides only when it has seen every job
+/// new enough to be the one created, so this bounds how many same-named jobs (100 a page)
+/// may be created by others during the search before it cannot decide.
 const SEARCH_PAGES: usize = 5;
+
+/// How far the service's `Date` may run ahead of the clock that stamps `CreationTime`
+/// (a front end and a back end, a `Date` rounded up): a job stamped up to this long before
+/// the first listing's `Date` may still be the one created.
+pub(crate) const STAMP_TOLERANCE_SECS: i64 = 5;
 
 /// The Operation elements this crate knows (those `ReportedOperation` names): an echo must
 /// hold exactly what the request said of them, no more and no less. Other elements the
@@ -28,6 +35,7 @@ const KNOWN_OPERATION: &[&str] = crate::model::ReportedOperation::WIRE_NAMES;
 
 pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobResponse, Error> {
     let op = CreateJob::new(job)?;
+    let said = request_elements(op.body());
     let before = if client.inner.reconcile {
         Some(Existing::list(client, job)?)
     } else {
@@ -39,27 +47,33 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobRespons
         last: Box::new(error),
     };
     let error = match client.execute(&op, RetryRule::Create, None) {
-        Ok(created) => match &before {
-            // The service answered with a job that is not this one: nothing it lists can be
-            // trusted to settle the question.
-            Some(before) if !before.may_be_ours(&created.job, job) => {
-                return Err(unknown(mismatch(created)));
-            }
-            _ => return Ok(created),
-        },
+        // A success is taken only when it is about this request: a job not listed before
+        // that echoes what was sent, as the search requires of a listed job.
+        Ok(created)
+            if before
+                .as_ref()
+                .is_none_or(|b| !b.ids.contains(&created.job.job_id))
+                && said.as_ref().is_some_and(|s| carries(&created.job, job, s)) =>
+        {
+            return Ok(created);
+        }
+        // A success about another job says nothing of this one: it may exist or not.
+        Ok(created) => mismatch(created),
         Err(e) => e,
     };
     if classify_create_failure(&error) != CreateFailure::OutcomeUnknown {
         return Err(error);
     }
-    let found = before.and_then(|before| search(client, job, &op, &before));
+    let found = match (&before, &said) {
+        (Some(before), Some(said)) if before.can_tell_new() => search(client, job, said, before),
+        _ => None,
+    };
     found
         .map(CreateJobResponse::found)
         .ok_or_else(|| unknown(error))
 }
 
-/// A success answer about another job (one that existed before, or of another name) is no
-/// answer: the create's outcome is unknown.
+/// A success answer about another job is no answer: the create's outcome is unknown.
 fn mismatch(created: CreateJobResponse) -> Error {
     Error::Response(UnreadableResponse {
         status: 200,
@@ -73,8 +87,9 @@ fn mismatch(created: CreateJobResponse) -> Error {
 /// jobs can be the one this call creates, and no job created before that listing either.
 struct Existing {
     ids: HashSet<String>,
-    /// The service's clock at the listing (its `Date`): a job created before it is not new.
-    listed_at: Option<OffsetDateTime>,
+    /// The earliest creation time the job created can have: the listing's `Date` less the
+    /// stamp tolerance; `None` when the listing had no believable `Date`.
+    earliest: Option<OffsetDateTime>,
     /// When the listing had more pages: the oldest creation time it showed. Jobs that old or
     /// older may exist unlisted.
     cut_off: Option<OffsetDateTime>,
@@ -98,35 +113,52 @@ impl Existing {
             .min();
         Ok(Existing {
             ids: page.jobs.into_iter().map(|j| j.job_id).collect(),
-            listed_at: service_now.and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok()),
+            earliest: service_now
+                .and_then(|t| t.checked_sub(STAMP_TOLERANCE_SECS))
+                .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok()),
             cut_off: oldest.filter(|_| more),
             unbounded: more && oldest.is_none(),
         })
     }
 
-    /// Whether `detail` can be a job created after this listing by `job`.
-    fn may_be_ours(&self, detail: &JobDetail, job: &BatchJob) -> bool {
-        if self.ids.contains(&detail.job_id) {
-            return false;
-        }
-        detail.name.as_deref().is_none_or(|name| name == job.name)
+    /// Whether any listed job can be shown to be new: without the service's time, or with
+    /// unlisted jobs of unknown age, none can, and a search would only wait.
+    fn can_tell_new(&self) -> bool {
+        self.earliest.is_some() && !self.unbounded
+    }
+
+    /// Whether a job created at `created` is too old to be the one created: stamped before
+    /// the listing (less the tolerance), or no later than the oldest job of a listing that
+    /// had more pages.
+    fn too_old(&self, created: OffsetDateTime) -> bool {
+        self.earliest.is_none_or(|earliest| created < earliest)
+            || self.cut_off.is_some_and(|cut_off| created <= cut_off)
     }
 
     /// Whether a listed `detail` can be a job created after this listing: never listed
-    /// before, and stamped no earlier than the listing (and than the oldest job shown, when
-    /// the listing had more pages).
+    /// before, and not too old by its creation time.
     fn may_be_new(&self, detail: &JobDetail) -> bool {
-        if self.unbounded || self.ids.contains(&detail.job_id) {
+        if !self.can_tell_new() || self.ids.contains(&detail.job_id) {
             return false;
         }
-        let Some(created) = detail.creation_time.as_ref().and_then(|t| t.time()) else {
-            return false;
-        };
-        let Some(listed_at) = self.listed_at else {
-            return false;
-        };
-        created >= listed_at && self.cut_off.is_none_or(|cut_off| created > cut_off)
+        created(detail).is_some_and(|t| !self.too_old(t))
     }
+
+    /// Whether a page listed newest first shows that every later page holds only jobs too
+    /// old to be new: its creation times are all readable and never rise, and its last is
+    /// too old.
+    fn ends_the_window(&self, page: &[JobDetail]) -> bool {
+        let times: Option<Vec<OffsetDateTime>> = page.iter().map(created).collect();
+        let Some(times) = times else {
+            return false;
+        };
+        times.windows(2).all(|pair| pair[0] >= pair[1])
+            && times.last().is_some_and(|&last| self.too_old(last))
+    }
+}
+
+fn created(detail: &JobDetail) -> Option<OffsetDateTime> {
+    detail.creation_time.as_ref()?.time()
 }
 
 fn same_named(job: &BatchJob) -> ListQuery {
@@ -142,9 +174,8 @@ fn same_named(job: &BatchJob) -> ListQuery {
 
 /// Lists same-named jobs until the one created is found or the search time is over. Each
 /// listing is tried once (a failed one finds nothing this time) and may take the client's
-/// timeout, so the search ends within `create_search` and one timeout.
-fn search(client: &Client, job: &BatchJob, op: &CreateJob, before: &Existing) -> Option<JobDetail> {
-    let said = request_elements(op.body())?;
+/// timeout, so the search ends within `create_search` and one timeout per page.
+fn search(client: &Client, job: &BatchJob, said: &Said, before: &Existing) -> Option<JobDetail> {
     let ends = Instant::now().checked_add(client.inner.create_search);
     let mut pause = FIRST_SEARCH_PAUSE;
     loop {
@@ -155,12 +186,12 @@ fn search(client: &Client, job: &BatchJob, op: &CreateJob, before: &Existing) ->
             .into_iter()
             .flatten()
             .max();
-        match find_once(client, job, &said, before, listing_deadline) {
+        match find_once(client, job, said, before, listing_deadline) {
             Sighting::One(found) => return Some(*found),
             // Two new jobs that both carry the request: another caller sent the same one,
             // and nothing says which is ours.
             Sighting::Several => return None,
-            Sighting::Nothing => {}
+            Sighting::Undecided => {}
         }
         if ends.is_none_or(|ends| Instant::now() >= ends) {
             return None;
@@ -171,13 +202,16 @@ fn search(client: &Client, job: &BatchJob, op: &CreateJob, before: &Existing) ->
 
 /// What one look through the listings saw.
 enum Sighting {
-    Nothing,
+    /// No new job carries the request, or not every job new enough was seen.
+    Undecided,
     One(Box<JobDetail>),
     Several,
 }
 
-/// One look through the newest same-named jobs, newest first: the first page holding a new
-/// job that carries the request decides. A failed listing sees nothing this time.
+/// One look through the same-named jobs, newest first. A job carrying the request is the
+/// only one only when every job new enough to be ours has been seen: the look reads on
+/// until the listing ends or a page shows that the rest are too old. A second match decides
+/// at once; a failed listing, or pages that run out first, decide nothing this time.
 fn find_once(
     client: &Client,
     job: &BatchJob,
@@ -186,28 +220,29 @@ fn find_once(
     deadline: Option<Instant>,
 ) -> Sighting {
     let mut query = same_named(job);
+    let mut found = None;
     for _ in 0..SEARCH_PAGES {
         let Ok(list) = ListJobs::new(&query) else {
-            return Sighting::Nothing;
+            return Sighting::Undecided;
         };
         let Ok(page) = client.execute(&list, RetryRule::Never, deadline) else {
-            return Sighting::Nothing;
+            return Sighting::Undecided;
         };
-        let mut found = page
-            .jobs
-            .into_iter()
-            .filter(|detail| before.may_be_new(detail) && carries(detail, job, said));
-        match (found.next(), found.next()) {
-            (Some(one), None) => return Sighting::One(Box::new(one)),
-            (Some(_), Some(_)) => return Sighting::Several,
-            (None, _) => {}
+        let seen_all = page.next_token.is_none() || before.ends_the_window(&page.jobs);
+        for detail in page.jobs {
+            if before.may_be_new(&detail) && carries(&detail, job, said) {
+                if found.is_some() {
+                    return Sighting::Several;
+                }
+                found = Some(Box::new(detail));
+            }
         }
-        let Some(token) = page.next_token else {
-            return Sighting::Nothing;
-        };
-        query.filters.next_token = Some(token);
+        if seen_all {
+            return found.map_or(Sighting::Undecided, Sighting::One);
+        }
+        query.filters.next_token = page.next_token;
     }
-    Sighting::Nothing
+    Sighting::Undecided
 }
 
 /// The `Input` and `Operation` elements of a request body.

@@ -122,27 +122,43 @@ impl Client {
     ///
     /// 1. Before sending, the client lists the jobs that already have this name and type
     ///    (one page of up to 100, newest first): none of them can be the one it creates.
-    ///    (With [`ClientBuilder::reconcile_creates`]`(false)` it skips this and step 3.)
+    ///    (With [`ClientBuilder::reconcile_creates`]`(false)` it skips this and step 4.)
     /// 2. A failure that happened before the request could reach the service (the host did
     ///    not resolve, no connection could be made, the request was not sent whole) is sent
     ///    again under the [`RetryPolicy`]. A TLS failure, a refusal or a 4xx is returned.
-    /// 3. After a failure that may have reached the service (a timeout or lost connection
+    /// 3. A success answer is taken only when it is about this request: its job was not
+    ///    listed in step 1 and echoes what the request said (the rule of step 4). A success
+    ///    about another job is an outcome that may have reached the service.
+    /// 4. After a failure that may have reached the service (a timeout or lost connection
     ///    after sending, a 5xx, an unreadable success, a success about another job) the
     ///    client never sends the create again: it only searches. It lists jobs by name and
     ///    type, newest first, after 0.5 s and then at doubling intervals of at most 8 s, for
     ///    [`ClientBuilder::create_search`] (30 s by default), each listing tried once. A
-    ///    listed job is the one it created only if it was not listed in step 1, was stamped
-    ///    no earlier than that listing's `Date` (and later than the oldest job it showed,
-    ///    when it had more pages), and echoes exactly what the request said: the name, the
-    ///    type, the same Input, and exactly the Operation elements sent (elements the
-    ///    service adds are allowed). The answer then has no request id.
-    /// 4. When the search ends without such a job, when one listing shows two of them
-    ///    (another caller sent the same request), or when reconciliation is off, the error is
-    ///    [`Error::CreateOutcomeUnknown`]: the job may exist, and was not created twice.
+    ///    listed job is new when it was not listed in step 1, and was stamped no earlier
+    ///    than 5 s before that listing's `Date` (and later than the oldest job it showed,
+    ///    when it had more pages). A new job is the one created when it echoes exactly what
+    ///    the request said: the name, the type, the same Input, and exactly the Operation
+    ///    elements sent (elements the service adds are allowed); and when it is the only
+    ///    such job: a look reads on, page after page (at most 5), until it has seen every job
+    ///    new enough, that is until the listing ends or a page in newest-first order ends
+    ///    with a job too old. A look that could not see them all decides nothing. The answer
+    ///    then has no request id.
+    /// 5. When the search ends without such a job, when one look shows two of them (another
+    ///    caller sent the same request), when step 1's `Date` was missing or more than 7
+    ///    days from the local clock (the rule by which any `Date` is believed), or when
+    ///    reconciliation is off, the error is [`Error::CreateOutcomeUnknown`]: the job may
+    ///    exist, and was not created twice.
     ///
-    /// Two callers creating identical jobs (same name, type, input and Operation) at the
-    /// same moment cannot always be told apart by the service's answers; give concurrent
-    /// creates distinct names.
+    /// The 5 s tolerance is for a service whose `Date` (stamped at its front end) runs ahead
+    /// of its `CreationTime` (stamped behind it). It cannot let an older job in: every job
+    /// created before step 1's listing was in it (or, when it had more pages, is no newer
+    /// than the oldest it showed), and the creation time is only a second guard, against a
+    /// listing that leaves out a job it should show. That guard is 5 s weaker: an identical
+    /// job that such a listing left out and that was created at most 5 s before it could be
+    /// taken. Two callers creating identical jobs (same name, type, input and Operation)
+    /// at the same moment cannot always be told apart by the service's answers: when both
+    /// jobs are listed, the outcome is unknown; when only one is listed yet, it may be taken
+    /// by either caller. Give concurrent creates distinct names.
     ///
     /// ```
     /// use cos_ci_batch::emulator::{Emulator, Fault, Route};
@@ -277,16 +293,19 @@ impl Client {
     }
 
     /// [`Client::execute`], also giving the service's clock (the `Date` of the answer read,
-    /// in Unix seconds) when it sent one.
+    /// in Unix seconds) when it sent a believable one: within [`retry::MAX_SKEW_SECS`] of the
+    /// local clock, the one rule by which a `Date` is taken as the service's time.
     ///
     /// One loop for every action: after each failure, a time refusal whose `Date` shows the
-    /// clock the request was signed with was off is sent again at once, re-signed with the
+    /// time the request was signed with was off is sent again at once, re-signed with the
     /// corrected clock (once per call: a refused signature was not processed, so this is safe
     /// for a create too); any other failure is tried again only when `rule` allows it, after
     /// the policy's backoff. Every try is counted in the error's attempts. The refusal is
-    /// judged against the skew that request used, not the one stored since (another thread
-    /// may have changed it), and a stored skew is replaced, so a local clock that gets fixed
-    /// is followed back.
+    /// judged against the time that request was signed with (the local clock then and the
+    /// skew it used), not against the clock or skew since: another thread may have changed
+    /// the skew, and the local clock may have been fixed while the answer was on its way. A
+    /// stored skew is replaced by the offset from the local clock as it is now, so a local
+    /// clock that gets fixed is followed back.
     pub(crate) fn exchange<A: Action>(
         &self,
         action: &A,
@@ -298,12 +317,14 @@ impl Client {
         let mut attempt = 1;
         let mut skew_corrected = false;
         loop {
-            let skew = self.clock_skew();
+            let signed_at = self.local_now().saturating_add(self.clock_skew());
             tries = tries.saturating_add(1);
             let (error, service_now) =
-                match self.send_once(action.request(), tries > 1, skew, deadline) {
+                match self.send_once(action.request(), tries > 1, signed_at, deadline) {
                     Ok(response) => {
-                        let service_now = response.date();
+                        let service_now = response.date().filter(|&date| {
+                            retry::service_offset(date, self.local_now()).is_some()
+                        });
                         match action.parse(&response) {
                             Ok(parsed) => return Ok((parsed, service_now)),
                             Err(e) => (e, service_now),
@@ -312,11 +333,11 @@ impl Client {
                     Err(e) => (e, None),
                 };
             if !skew_corrected && retry::is_time_refusal(&error) {
+                let signed_off = service_now
+                    .filter(|&now| now.abs_diff(signed_at) >= retry::MIN_SKEW_SECS.unsigned_abs());
                 let offset =
-                    service_now.and_then(|now| retry::service_offset(now, self.local_now()));
-                if let Some(offset) =
-                    offset.filter(|o| o.abs_diff(skew) >= retry::MIN_SKEW_SECS.unsigned_abs())
-                {
+                    signed_off.and_then(|now| retry::service_offset(now, self.local_now()));
+                if let Some(offset) = offset {
                     self.inner.skew.store(offset, Ordering::Relaxed);
                     skew_corrected = true;
                     continue;
@@ -342,11 +363,13 @@ impl Client {
         }
     }
 
+    /// Signs `request` for `signed_at` (Unix seconds on the service's clock as the client
+    /// knows it) and sends it.
     fn send_once(
         &self,
         mut request: HttpRequest,
         is_retry: bool,
-        skew: i64,
+        signed_at: i64,
         deadline: Option<Instant>,
     ) -> Result<HttpResponse, Error> {
         let timeout = match deadline {
@@ -366,7 +389,7 @@ impl Client {
         if is_retry {
             request.set_header("x-cos-sdk-retry", "true");
         }
-        let now = self.local_now().saturating_add(skew).max(0) as u64;
+        let now = signed_at.max(0) as u64;
         let credentials = self
             .inner
             .credentials

@@ -4,6 +4,7 @@
 mod common;
 
 mod client;
+mod create_holes;
 mod create_safety;
 mod credentials;
 mod emulator;
