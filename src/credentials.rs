@@ -8,7 +8,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use crate::error::ConfigError;
@@ -214,6 +214,13 @@ pub type ProvideError = Box<dyn StdError + Send + Sync>;
 pub trait ProvideCredentials: fmt::Debug + Send + Sync + 'static {
     /// Credentials valid at `now`.
     fn credentials(&self, now: SystemTime) -> Result<Credentials, ProvideError>;
+
+    /// The service refused `refused` as an expired or unknown temporary token although the
+    /// provider held them valid: the next call should not return them. The client then asks
+    /// again and sends once more. The default does nothing.
+    fn invalidate(&self, refused: &Credentials) {
+        let _ = refused;
+    }
 }
 
 impl ProvideCredentials for Credentials {
@@ -227,10 +234,15 @@ impl ProvideCredentials for Credentials {
 /// that arrive with less than `margin` left are kept for half of what they have left, so
 /// that a margin longer than the tokens' life does not call the function on every request.
 ///
-/// One refresh runs at a time: threads that need credentials meanwhile wait for it and then
-/// share its result. A failed refresh does not throw away cached credentials that are still
-/// valid: they are used, and the next caller tries again; with none left, the failure is
-/// returned.
+/// Refreshing never stalls callers that can still sign: while the cached credentials are
+/// valid for longer than the hard margin ([`RefreshingCredentials::hard_margin`], 5 s by
+/// default), the refresh runs on a thread of its own and every caller signs with what is
+/// cached meanwhile. Only without credentials, or inside the hard margin, do callers wait for a
+/// refresh in progress, and then share its result. A refresh that fails while the cached
+/// credentials are still good is not reported: they are used, and the refresh is tried
+/// again one second later (by the next caller after that); with nothing valid left, the
+/// failure is returned. A refresh that hangs holds up no caller until the cache enters the
+/// hard margin; callers waiting then give up when the cache expires.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -246,15 +258,35 @@ impl ProvideCredentials for Credentials {
 /// let first = sts.credentials(now)?;
 /// // Still valid for far longer than the margin: the same credentials.
 /// assert_eq!(sts.credentials(now)?, first);
-/// // Within five minutes of expiring: refreshed.
-/// let later = now + Duration::from_secs(1600);
+/// // Within five minutes of expiring: refreshed on a thread of its own, and signed with
+/// // meanwhile.
+/// assert_eq!(sts.credentials(now + Duration::from_secs(1600))?, first);
+/// // Within the hard margin (5 s): refreshed before anything is signed.
+/// let later = now + Duration::from_secs(1798);
 /// assert_ne!(sts.credentials(later)?.expiration(), first.expiration());
 /// # Ok::<(), cos_ci_batch::credentials::ProvideError>(())
 /// ```
 pub struct RefreshingCredentials<F> {
+    shared: Arc<Refresher<F>>,
+    hard_margin: Duration,
+}
+
+/// What a refresh running on another thread shares with the callers.
+struct Refresher<F> {
     refresh: F,
     margin: Duration,
-    cached: Mutex<Option<Cached>>,
+    cache: Mutex<Cache>,
+    refreshed: Condvar,
+}
+
+/// What the provider holds between calls.
+#[derive(Default)]
+struct Cache {
+    cached: Option<Cached>,
+    /// A refresh is running.
+    refreshing: bool,
+    /// After a failed refresh with good credentials cached: no new try before this.
+    retry_at: Option<SystemTime>,
 }
 
 /// Credentials and when to ask for new ones (`None`: never).
@@ -262,6 +294,9 @@ struct Cached {
     credentials: Credentials,
     refresh_at: Option<SystemTime>,
 }
+
+/// How long a failed refresh is left alone while the cache is still good.
+const REFRESH_RETRY: Duration = Duration::from_secs(1);
 
 impl<F> RefreshingCredentials<F>
 where
@@ -271,71 +306,205 @@ where
     /// (5 minutes is a common choice for STS tokens).
     pub fn new(margin: Duration, refresh: F) -> Self {
         RefreshingCredentials {
-            refresh,
-            margin,
-            cached: Mutex::new(None),
+            shared: Arc::new(Refresher {
+                refresh,
+                margin,
+                cache: Mutex::new(Cache::default()),
+                refreshed: Condvar::new(),
+            }),
+            hard_margin: Duration::from_secs(5),
         }
     }
+
+    /// Sets how close to their expiration cached credentials stop being signed with while
+    /// a refresh runs (default 5 s, never more than the margin): a request signed then must
+    /// still reach the service before they expire.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cos_ci_batch::credentials::RefreshingCredentials;
+    /// use cos_ci_batch::Credentials;
+    ///
+    /// let sts = RefreshingCredentials::new(Duration::from_secs(300), || Ok(Credentials::new("id", "key")))
+    ///     .hard_margin(Duration::from_secs(20));
+    /// # let _ = sts;
+    /// ```
+    pub fn hard_margin(mut self, hard_margin: Duration) -> Self {
+        self.hard_margin = hard_margin;
+        self
+    }
 }
+
+impl<F> Refresher<F>
+where
+    F: Fn() -> Result<Credentials, ProvideError> + Send + Sync + 'static,
+{
+    fn lock(&self) -> MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs the refresh function (a panic in it is an error) and records the outcome for
+    /// every caller: new credentials, or a failure that leaves still-valid ones in use.
+    fn run(&self, now: SystemTime) -> Result<Credentials, ProvideError> {
+        let fetched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.fetch(now)))
+            .unwrap_or_else(|_| Err("the credentials refresh panicked".into()));
+        let mut cache = self.lock();
+        cache.refreshing = false;
+        self.refreshed.notify_all();
+        match fetched {
+            Ok(credentials) => {
+                cache.retry_at = None;
+                cache.cached = Some(Cached {
+                    refresh_at: self.refresh_at(&credentials, now),
+                    credentials: credentials.clone(),
+                });
+                Ok(credentials)
+            }
+            Err(e) => {
+                let still_valid = cache
+                    .cached
+                    .as_ref()
+                    .filter(|c| valid_for(&c.credentials, now).is_none_or(|left| !left.is_zero()));
+                match still_valid {
+                    Some(c) => {
+                        let credentials = c.credentials.clone();
+                        cache.retry_at = Some(now + REFRESH_RETRY);
+                        Ok(credentials)
+                    }
+                    None => Err(e),
+                }
+            }
+        }
+    }
+
+    /// Calls the refresh function and checks what it returns.
+    fn fetch(&self, now: SystemTime) -> Result<Credentials, ProvideError> {
+        let credentials = (self.refresh)()?;
+        credentials.validate()?;
+        match credentials.expiration {
+            Some(expiration) if expiration <= now => {
+                Err("the refreshed credentials have already expired".into())
+            }
+            _ => Ok(credentials),
+        }
+    }
+
+    /// When credentials that arrived at `now` are to be refreshed.
+    fn refresh_at(&self, credentials: &Credentials, now: SystemTime) -> Option<SystemTime> {
+        credentials.expiration.map(|expiration| {
+            let left = expiration.duration_since(now).unwrap_or_default();
+            match left.checked_sub(self.margin) {
+                Some(until_margin) if !until_margin.is_zero() => now + until_margin,
+                _ => now + left / 2,
+            }
+        })
+    }
+}
+
+/// How long credentials stay valid after `now`: `None` when they never expire, zero when
+/// they have.
+fn valid_for(credentials: &Credentials, now: SystemTime) -> Option<Duration> {
+    let expiration = credentials.expiration?;
+    Some(expiration.duration_since(now).unwrap_or_default())
+}
+
+const EXPIRED_WHILE_REFRESHING: &str =
+    "the credentials have expired and their refresh has not finished";
 
 impl<F> ProvideCredentials for RefreshingCredentials<F>
 where
     F: Fn() -> Result<Credentials, ProvideError> + Send + Sync + 'static,
 {
     fn credentials(&self, now: SystemTime) -> Result<Credentials, ProvideError> {
-        // Holding the lock through the refresh is what makes it one refresh at a time.
-        let mut cached = self.cached.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(c) = cached.as_ref() {
-            if c.refresh_at.is_none_or(|at| now < at) {
-                return Ok(c.credentials.clone());
+        let shared = &self.shared;
+        let hard_margin = self.hard_margin.min(shared.margin);
+        let mut cache = shared.lock();
+        loop {
+            // Credentials that may still be signed with, and whether they are due a refresh.
+            let usable = cache.cached.as_ref().and_then(|c| {
+                let signable = valid_for(&c.credentials, now).is_none_or(|left| left > hard_margin);
+                let due = c.refresh_at.is_some_and(|at| now >= at);
+                signable.then(|| (c.credentials.clone(), due))
+            });
+            match usable {
+                Some((credentials, false)) => return Ok(credentials),
+                Some((credentials, true)) => {
+                    if cache.refreshing || cache.retry_at.is_some_and(|at| now < at) {
+                        return Ok(credentials);
+                    }
+                    // Refresh on a thread of its own; this caller signs with the cache.
+                    cache.refreshing = true;
+                    drop(cache);
+                    let background = Arc::clone(shared);
+                    let spawned = std::thread::Builder::new()
+                        .name("cos-ci-batch-credentials".into())
+                        .spawn(move || background.run(now));
+                    if spawned.is_ok() {
+                        return Ok(credentials);
+                    }
+                    // No thread to be had: refresh here.
+                    return shared.run(now);
+                }
+                None if cache.refreshing => {
+                    // Nothing to sign with: wait for the refresh in progress, no longer
+                    // than what is cached stays valid (without bound when nothing is).
+                    let left = cache
+                        .cached
+                        .as_ref()
+                        .and_then(|c| valid_for(&c.credentials, now));
+                    cache = match left {
+                        Some(left) if left.is_zero() => return Err(EXPIRED_WHILE_REFRESHING.into()),
+                        Some(left) => {
+                            let (cache, timeout) = shared
+                                .refreshed
+                                .wait_timeout(cache, left)
+                                .unwrap_or_else(PoisonError::into_inner);
+                            if timeout.timed_out() && cache.refreshing {
+                                return Err(EXPIRED_WHILE_REFRESHING.into());
+                            }
+                            cache
+                        }
+                        None => shared
+                            .refreshed
+                            .wait(cache)
+                            .unwrap_or_else(PoisonError::into_inner),
+                    };
+                }
+                None => {
+                    cache.refreshing = true;
+                    drop(cache);
+                    return shared.run(now);
+                }
             }
         }
-        let refreshed = (self.refresh)().and_then(|credentials| {
-            credentials.validate()?;
-            match credentials.expiration {
-                Some(expiration) if expiration <= now => {
-                    Err("the refreshed credentials have already expired".into())
-                }
-                _ => Ok(credentials),
-            }
-        });
-        let credentials = match refreshed {
-            Ok(credentials) => credentials,
-            // Still valid: better than nothing, and the next caller asks again.
-            Err(e) => match cached.as_ref() {
-                Some(c) if c.credentials.expiration.is_none_or(|e| now < e) => {
-                    return Ok(c.credentials.clone());
-                }
-                _ => return Err(e),
-            },
-        };
-        let refresh_at = credentials.expiration.map(|expiration| {
-            let left = expiration.duration_since(now).unwrap_or_default();
-            match left.checked_sub(self.margin) {
-                Some(until_margin) if !until_margin.is_zero() => now + until_margin,
-                _ => now + left / 2,
-            }
-        });
-        *cached = Some(Cached {
-            credentials: credentials.clone(),
-            refresh_at,
-        });
-        Ok(credentials)
+    }
+
+    fn invalidate(&self, refused: &Credentials) {
+        let mut cache = self.shared.lock();
+        if cache
+            .cached
+            .as_ref()
+            .is_some_and(|c| c.credentials == *refused)
+        {
+            cache.cached = None;
+            cache.retry_at = None;
+        }
     }
 }
 
 impl<F> fmt::Debug for RefreshingCredentials<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut debug = f.debug_struct("RefreshingCredentials");
-        debug.field("margin", &self.margin);
-        // Never wait on a refresh in progress (it may be what is being logged).
-        match self.cached.try_lock() {
-            Ok(cached) => debug.field("cached", &cached.as_ref().map(|c| &c.credentials)),
-            Err(std::sync::TryLockError::Poisoned(cached)) => debug.field(
+        debug.field("margin", &self.shared.margin);
+        debug.field("hard_margin", &self.hard_margin);
+        // Never wait on the lock (its holder may be what is being logged).
+        match self.shared.cache.try_lock() {
+            Ok(cache) => debug.field("cached", &cache.cached.as_ref().map(|c| &c.credentials)),
+            Err(std::sync::TryLockError::Poisoned(cache)) => debug.field(
                 "cached",
-                &cached.into_inner().as_ref().map(|c| &c.credentials),
+                &cache.into_inner().cached.as_ref().map(|c| &c.credentials),
             ),
-            Err(std::sync::TryLockError::WouldBlock) => debug.field("cached", &"<refreshing>"),
+            Err(std::sync::TryLockError::WouldBlock) => debug.field("cached", &"<locked>"),
         };
         debug.finish_non_exhaustive()
     }

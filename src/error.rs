@@ -294,6 +294,8 @@ pub enum InvalidInput {
     TimeIntervalReversed,
     /// A list page size is outside `1..=100`.
     PageSizeOutOfRange(u32),
+    /// A describe of several media jobs asks for none, or for more than 10.
+    JobIdCount(usize),
     /// A job id is empty or holds a character that could change the request path.
     BadJobId {
         /// The id given.
@@ -338,6 +340,9 @@ impl fmt::Display for InvalidInput {
             }
             InvalidInput::PageSizeOutOfRange(size) => {
                 write!(f, "page size {size} is outside 1..=100")
+            }
+            InvalidInput::JobIdCount(count) => {
+                write!(f, "{count} job ids asked for; one describe takes 1 to 10")
             }
             InvalidInput::BadJobId { id, reason } => write!(f, "job id {id:?} {reason}"),
             InvalidInput::UnrepresentableText { element } => write!(

@@ -209,6 +209,7 @@ impl ClientBuilder {
                 create_search: self.create_search.min(LONGEST_WAIT),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
                 skew: AtomicI64::new(0),
+                observed_offset: AtomicI64::new(super::NOT_OBSERVED),
             }),
         })
     }

@@ -19,8 +19,8 @@ const FIRST_SEARCH_PAUSE: Duration = Duration::from_millis(500);
 const LONGEST_SEARCH_PAUSE: Duration = Duration::from_secs(8);
 
 /// Pages of same-named jobs read per look. A look decides only when it has seen every job
-/// new enough to be the one created, so this bounds how many same-named jobs (100 a page)
-/// may be created by others during the search before it cannot decide.
+/// created since the window opened, so this bounds how many same-named jobs (100 a page)
+/// others may create around the same time before the search cannot decide.
 const SEARCH_PAGES: usize = 5;
 
 /// How far the service's `Date` may run ahead of the clock that stamps `CreationTime`
@@ -52,7 +52,7 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobRespons
         Ok(created)
             if before
                 .as_ref()
-                .is_none_or(|b| !b.ids.contains(&created.job.job_id))
+                .is_none_or(|b| b.may_be_answer(&created.job))
                 && said.as_ref().is_some_and(|s| carries(&created.job, job, s)) =>
         {
             return Ok(created);
@@ -131,12 +131,12 @@ impl Existing {
     /// the listing (less the tolerance), or no later than the oldest job of a listing that
     /// had more pages.
     fn too_old(&self, created: OffsetDateTime) -> bool {
-        self.earliest.is_none_or(|earliest| created < earliest)
+        self.earliest.is_some_and(|earliest| created < earliest)
             || self.cut_off.is_some_and(|cut_off| created <= cut_off)
     }
 
     /// Whether a listed `detail` can be a job created after this listing: never listed
-    /// before, and not too old by its creation time.
+    /// before, and not too old by its creation time, which must be readable.
     fn may_be_new(&self, detail: &JobDetail) -> bool {
         if !self.can_tell_new() || self.ids.contains(&detail.job_id) {
             return false;
@@ -144,16 +144,18 @@ impl Existing {
         created(detail).is_some_and(|t| !self.too_old(t))
     }
 
-    /// Whether a page listed newest first shows that every later page holds only jobs too
-    /// old to be new: its creation times are all readable and never rise, and its last is
-    /// too old.
-    fn ends_the_window(&self, page: &[JobDetail]) -> bool {
-        let times: Option<Vec<OffsetDateTime>> = page.iter().map(created).collect();
-        let Some(times) = times else {
-            return false;
-        };
-        times.windows(2).all(|pair| pair[0] >= pair[1])
-            && times.last().is_some_and(|&last| self.too_old(last))
+    /// Whether the job a success answer names can be the one created: never listed before,
+    /// and not too old when its creation time can be told.
+    fn may_be_answer(&self, detail: &JobDetail) -> bool {
+        !self.ids.contains(&detail.job_id) && created(detail).is_none_or(|t| !self.too_old(t))
+    }
+
+    /// The search's listing: same-named jobs created no earlier than the job created can
+    /// have been, so the pages to read are few and no order has to be trusted.
+    fn window(&self, job: &BatchJob) -> ListQuery {
+        let mut query = same_named(job);
+        query.filters.created_after = self.earliest;
+        query
     }
 }
 
@@ -173,8 +175,9 @@ fn same_named(job: &BatchJob) -> ListQuery {
 }
 
 /// Lists same-named jobs until the one created is found or the search time is over. Each
-/// listing is tried once (a failed one finds nothing this time) and may take the client's
-/// timeout, so the search ends within `create_search` and one timeout per page.
+/// listing is tried once (a failed one finds nothing this time; one refused for its clock
+/// is re-signed once) and no listing starts after `create_search` or outlasts the later of
+/// its end and one client timeout.
 fn search(client: &Client, job: &BatchJob, said: &Said, before: &Existing) -> Option<JobDetail> {
     let ends = Instant::now().checked_add(client.inner.create_search);
     let mut pause = FIRST_SEARCH_PAUSE;
@@ -208,10 +211,10 @@ enum Sighting {
     Several,
 }
 
-/// One look through the same-named jobs, newest first. A job carrying the request is the
-/// only one only when every job new enough to be ours has been seen: the look reads on
-/// until the listing ends or a page shows that the rest are too old. A second match decides
-/// at once; a failed listing, or pages that run out first, decide nothing this time.
+/// One look through the same-named jobs created since the window opened. A job carrying
+/// the request is the only one only when every job new enough to be ours has been seen: the
+/// look reads every page, and decides only when the listing ends. A second match decides
+/// at once; a failed listing, or more pages than a look reads, decide nothing this time.
 fn find_once(
     client: &Client,
     job: &BatchJob,
@@ -219,7 +222,7 @@ fn find_once(
     before: &Existing,
     deadline: Option<Instant>,
 ) -> Sighting {
-    let mut query = same_named(job);
+    let mut query = before.window(job);
     let mut found = None;
     for _ in 0..SEARCH_PAGES {
         let Ok(list) = ListJobs::new(&query) else {
@@ -228,7 +231,6 @@ fn find_once(
         let Ok(page) = client.execute(&list, RetryRule::Never, deadline) else {
             return Sighting::Undecided;
         };
-        let seen_all = page.next_token.is_none() || before.ends_the_window(&page.jobs);
         for detail in page.jobs {
             if before.may_be_new(&detail) && carries(&detail, job, said) {
                 if found.is_some() {
@@ -237,10 +239,10 @@ fn find_once(
                 found = Some(Box::new(detail));
             }
         }
-        if seen_all {
+        let Some(token) = page.next_token else {
             return found.map_or(Sighting::Undecided, Sighting::One);
-        }
-        query.filters.next_token = page.next_token;
+        };
+        query.filters.next_token = Some(token);
     }
     Sighting::Undecided
 }
@@ -309,43 +311,63 @@ fn same_operation(echoed: &Element, said: &Element) -> bool {
         .collect();
     let said_unknown: Vec<&Element> = said.children.iter().filter(|e| !known(e)).collect();
     same_multiset(&echoed_known, &said_known)
-        && contains_all(&echoed.children.iter().collect::<Vec<_>>(), &said_unknown)
+        && contains_all(
+            &echoed.children.iter().collect::<Vec<_>>(),
+            &said_unknown,
+            false,
+        )
 }
 
 /// Same name, equivalent text, and the same children in any order.
 fn same_tree(a: &Element, b: &Element) -> bool {
+    same_tree_in(a, b, false)
+}
+
+/// [`same_tree`], inside a `JobParam` or not: typed parameters may come back as other
+/// spellings of the same boolean, and nothing else may.
+fn same_tree_in(a: &Element, b: &Element, in_job_param: bool) -> bool {
+    let in_job_param = in_job_param || a.name == "JobParam";
     a.name == b.name
-        && same_text(&a.text, &b.text)
-        && same_multiset(
-            &a.children.iter().collect::<Vec<_>>(),
-            &b.children.iter().collect::<Vec<_>>(),
+        && same_text(&a.name, &a.text, &b.text, in_job_param)
+        && same_children(&a.children, &b.children, in_job_param)
+}
+
+fn same_children(a: &[Element], b: &[Element], in_job_param: bool) -> bool {
+    a.len() == b.len()
+        && contains_all(
+            &a.iter().collect::<Vec<_>>(),
+            &b.iter().collect::<Vec<_>>(),
+            in_job_param,
         )
 }
 
 fn same_multiset(a: &[&Element], b: &[&Element]) -> bool {
-    a.len() == b.len() && contains_all(a, b)
+    a.len() == b.len() && contains_all(a, b, false)
 }
 
 /// Whether every element of `wanted` has its own match in `pool`.
-fn contains_all(pool: &[&Element], wanted: &[&Element]) -> bool {
+fn contains_all(pool: &[&Element], wanted: &[&Element], in_job_param: bool) -> bool {
     let mut used = vec![false; pool.len()];
     wanted.iter().all(|w| {
-        let found = (0..pool.len()).find(|&i| !used[i] && same_tree(pool[i], w));
+        let found = (0..pool.len()).find(|&i| !used[i] && same_tree_in(pool[i], w, in_job_param));
         found.map(|i| used[i] = true).is_some()
     })
 }
 
-/// Texts match when equal, when both are the same instant written differently, or when both
-/// are the same boolean (`true`/`1`, `false`/`0`).
-fn same_text(a: &str, b: &str) -> bool {
+/// Texts match when equal; the `Start` and `End` of a time interval also when both are the
+/// same instant written differently; a `JobParam` value also when both are the same boolean
+/// (`true`/`1`, `false`/`0`). Keys, prefixes, user data and names match byte for byte: an
+/// object named `1` is not one named `true`.
+fn same_text(element: &str, a: &str, b: &str, in_job_param: bool) -> bool {
     let boolean = |t: &str| match t {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,
     };
+    let is_time = matches!(element, "Start" | "End");
     a == b
-        || matches!((parse_time(a), parse_time(b)), (Some(x), Some(y)) if x == y)
-        || matches!((boolean(a), boolean(b)), (Some(x), Some(y)) if x == y)
+        || (is_time && matches!((parse_time(a), parse_time(b)), (Some(x), Some(y)) if x == y))
+        || (in_job_param && matches!((boolean(a), boolean(b)), (Some(x), Some(y)) if x == y))
 }
 
 #[cfg(test)]
@@ -394,11 +416,33 @@ mod tests {
 
     #[test]
     fn trees_match_in_any_order_with_equivalent_texts() {
-        let a = tree("<P><A>1</A><B><C>true</C></B><T>2024-01-01T00:00:00+0800</T></P>");
-        let b = tree("<P><T>2023-12-31T16:00:00Z</T><B><C>1</C></B><A>1</A></P>");
+        let a = tree(
+            "<P><A>1</A><JobParam><C>true</C></JobParam><Start>2024-01-01T00:00:00+0800</Start></P>",
+        );
+        let b =
+            tree("<P><Start>2023-12-31T16:00:00Z</Start><JobParam><C>1</C></JobParam><A>1</A></P>");
         assert!(same_tree(&a, &b));
-        let c = tree("<P><A> 1</A><B><C>true</C></B><T>2024-01-01T00:00:00+0800</T></P>");
+        let c = tree(
+            "<P><A> 1</A><JobParam><C>true</C></JobParam><Start>2024-01-01T00:00:00+0800</Start></P>",
+        );
         assert!(!same_tree(&a, &c), "text is not trimmed");
+        // Keys and other texts are compared byte for byte, whatever they look like.
+        for (x, y) in [
+            (
+                "<Input><Prefix>1</Prefix></Input>",
+                "<Input><Prefix>true</Prefix></Input>",
+            ),
+            (
+                "<Input><Object>2024-01-01T00:00:00+0800</Object></Input>",
+                "<Input><Object>2023-12-31T16:00:00Z</Object></Input>",
+            ),
+            (
+                "<Op><UserData>0</UserData></Op>",
+                "<Op><UserData>false</UserData></Op>",
+            ),
+        ] {
+            assert!(!same_tree(&tree(x), &tree(y)), "{x} ~ {y}");
+        }
         let d = tree("<P><A>1</A><A>1</A></P>");
         let e = tree("<P><A>1</A></P>");
         assert!(!same_tree(&d, &e), "repeated elements count");

@@ -25,10 +25,11 @@ use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::model::{BatchJob, JobDetail};
 use crate::ops::{
     Action, CancelJob, CancelJobResponse, CreateJobResponse, DescribeJob, DescribeJobResponse,
-    DescribeMediaJob, DescribeMediaJobResponse, DescribeWorkflowExecution,
-    DescribeWorkflowExecutionResponse, ExecutionQuery, HttpRequest, HttpResponse, ListJobs,
-    ListJobsResponse, ListMediaJobs, ListMediaJobsResponse, ListQuery, ListWorkflowExecutions,
-    ListWorkflowExecutionsResponse, MediaJobQuery, TriggerWorkflow, TriggerWorkflowResponse,
+    DescribeMediaJob, DescribeMediaJobResponse, DescribeMediaJobs, DescribeMediaJobsResponse,
+    DescribeWorkflowExecution, DescribeWorkflowExecutionResponse, ExecutionQuery, HttpRequest,
+    HttpResponse, ListJobs, ListJobsResponse, ListMediaJobs, ListMediaJobsResponse, ListQuery,
+    ListWorkflowExecutions, ListWorkflowExecutionsResponse, MediaJobQuery, TriggerWorkflow,
+    TriggerWorkflowResponse,
 };
 use crate::sign::KeyTime;
 use crate::unix_time;
@@ -45,6 +46,9 @@ const SIGN_AHEAD: u64 = 900;
 pub(crate) const LONGEST_WAIT: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// `observed_offset` before any answer had a believable `Date`.
+const NOT_OBSERVED: i64 = i64::MIN;
 
 /// A blocking client for one bucket's batch jobs. Cheap to clone; one client may be shared by
 /// many threads (connections are pooled).
@@ -83,8 +87,11 @@ struct Inner {
     reconcile: bool,
     create_search: Duration,
     clock: Clock,
-    /// Seconds to add to the local clock, learnt from the service's `Date`.
+    /// Seconds to add to the local clock to sign, learnt from time refusals.
     skew: AtomicI64,
+    /// Seconds to add to the local clock to judge expirations: the service's `Date` of the
+    /// last believable answer less the local time then ([`NOT_OBSERVED`] before any).
+    observed_offset: AtomicI64,
 }
 
 impl fmt::Debug for Client {
@@ -117,37 +124,44 @@ impl Client {
 
     /// Starts a batch job and returns it as the service stored it.
     ///
-    /// A create is never sent twice for one call unless the first request certainly never
-    /// reached the service, and never returns another job as its own. The rule:
+    /// A create is never sent twice for one call unless the service certainly did not
+    /// process the first request, and never returns another job as its own. The rule:
     ///
     /// 1. Before sending, the client lists the jobs that already have this name and type
     ///    (one page of up to 100, newest first): none of them can be the one it creates.
     ///    (With [`ClientBuilder::reconcile_creates`]`(false)` it skips this and step 4.)
     /// 2. A failure that happened before the request could reach the service (the host did
     ///    not resolve, no connection could be made, the request was not sent whole) is sent
-    ///    again under the [`RetryPolicy`]. A TLS failure, a refusal or a 4xx is returned.
+    ///    again under the [`RetryPolicy`]. So is, once, a request the service refused for
+    ///    its signature's time (401 or 403 `RequestTimeTooSkewed` or `SignatureExpired`,
+    ///    with a `Date` at least 30 s from the time it was signed with): a refused signature
+    ///    is not processed. Any other refusal, a 4xx or a TLS failure is returned.
     /// 3. A success answer is taken only when it is about this request: its job was not
-    ///    listed in step 1 and echoes what the request said (the rule of step 4). A success
-    ///    about another job is an outcome that may have reached the service.
+    ///    listed in step 1, is not too old by its creation time when it has a readable one
+    ///    (as in step 4), and echoes what the request said (as in step 4). A success about
+    ///    another job is an outcome that may have reached the service.
     /// 4. After a failure that may have reached the service (a timeout or lost connection
     ///    after sending, a 5xx, an unreadable success, a success about another job) the
     ///    client never sends the create again: it only searches. It lists jobs by name and
-    ///    type, newest first, after 0.5 s and then at doubling intervals of at most 8 s, for
-    ///    [`ClientBuilder::create_search`] (30 s by default), each listing tried once. A
-    ///    listed job is new when it was not listed in step 1, and was stamped no earlier
-    ///    than 5 s before that listing's `Date` (and later than the oldest job it showed,
-    ///    when it had more pages). A new job is the one created when it echoes exactly what
-    ///    the request said: the name, the type, the same Input, and exactly the Operation
-    ///    elements sent (elements the service adds are allowed); and when it is the only
-    ///    such job: a look reads on, page after page (at most 5), until it has seen every job
-    ///    new enough, that is until the listing ends or a page in newest-first order ends
-    ///    with a job too old. A look that could not see them all decides nothing. The answer
-    ///    then has no request id.
-    /// 5. When the search ends without such a job, when one look shows two of them (another
-    ///    caller sent the same request), when step 1's `Date` was missing or more than 7
-    ///    days from the local clock (the rule by which any `Date` is believed), or when
-    ///    reconciliation is off, the error is [`Error::CreateOutcomeUnknown`]: the job may
-    ///    exist, and was not created twice.
+    ///    type created since the window opened (`startCreationTime`: 5 s before step 1's
+    ///    `Date`), after 0.5 s and then at doubling intervals of at most 8 s, for
+    ///    [`ClientBuilder::create_search`] (30 s by default), each listing tried once (or
+    ///    twice, after a refusal for its clock). A listed job is new when it was not listed
+    ///    in step 1 and its creation time is readable, no earlier than the window's start
+    ///    and, when step 1 had more pages, later than the oldest job it showed. A new job is
+    ///    the one created when it echoes exactly what the request said: the name, the type,
+    ///    the same Input, and exactly the Operation elements sent (elements the service adds
+    ///    are allowed). Texts are compared byte for byte, except a time interval's `Start`
+    ///    and `End` (the same instant in another spelling) and `JobParam` values (`1` for
+    ///    `true`, `0` for `false`). It must also be the only such job: a look reads every
+    ///    page of the window (at most 5) and decides only when the listing ends, whatever
+    ///    order the service lists in. The answer then has no request id.
+    /// 5. The error is [`Error::CreateOutcomeUnknown`] (the job may exist, and was not
+    ///    created twice) when the search ends without such a job; when one look shows two
+    ///    of them (another caller sent the same request); when nothing could be shown new,
+    ///    so there is no search: step 1's `Date` was missing or more than 7 days from the
+    ///    local clock (the rule by which any `Date` is believed), or step 1 had more pages
+    ///    and no readable creation time; and when reconciliation is off.
     ///
     /// The 5 s tolerance is for a service whose `Date` (stamped at its front end) runs ahead
     /// of its `CreationTime` (stamped behind it). It cannot let an older job in: every job
@@ -158,7 +172,8 @@ impl Client {
     /// taken. Two callers creating identical jobs (same name, type, input and Operation)
     /// at the same moment cannot always be told apart by the service's answers: when both
     /// jobs are listed, the outcome is unknown; when only one is listed yet, it may be taken
-    /// by either caller. Give concurrent creates distinct names.
+    /// by either caller. Give concurrent creates distinct names. Elements the service adds
+    /// to the Operation cannot be told from another caller's unknown elements either.
     ///
     /// ```
     /// use cos_ci_batch::emulator::{Emulator, Fault, Route};
@@ -209,6 +224,37 @@ impl Client {
     /// Describes one media job; [`Error::JobNotFound`] when it does not exist.
     pub fn describe_media_job(&self, job_id: &str) -> Result<DescribeMediaJobResponse, Error> {
         self.execute(&DescribeMediaJob::new(job_id)?, RetryRule::Idempotent, None)
+    }
+
+    /// Describes up to 10 media jobs in one request (see [`DescribeMediaJobs`]): the ones
+    /// that exist, and the ids the service says do not.
+    ///
+    /// ```
+    /// use cos_ci_batch::emulator::Emulator;
+    /// use cos_ci_batch::ops::TriggerWorkflow;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.add_workflow("w0123456789abcdef0123456789abcdef");
+    /// emulator.put_object("v/a.mp4", emulator.now());
+    /// let client = emulator.client_builder().build()?;
+    /// let trigger = TriggerWorkflow::new("w0123456789abcdef0123456789abcdef", "v/a.mp4")?;
+    /// let run = client.trigger_workflow(&trigger)?.run_id;
+    /// // The media job the run's task started.
+    /// let task = client.describe_workflow_execution(&run)?.execution.tasks[0].job_id.clone().unwrap();
+    /// let described = client.describe_media_jobs(&[task.as_str(), "j-gone"])?;
+    /// assert_eq!(described.jobs[0].job_id, task);
+    /// assert_eq!(described.missing, ["j-gone"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn describe_media_jobs<S: AsRef<str>>(
+        &self,
+        job_ids: &[S],
+    ) -> Result<DescribeMediaJobsResponse, Error> {
+        self.execute(
+            &DescribeMediaJobs::new(job_ids)?,
+            RetryRule::Idempotent,
+            None,
+        )
     }
 
     /// Lists one page of workflow runs (`GET /workflowexecution`).
@@ -316,22 +362,47 @@ impl Client {
         let mut tries = 0u32;
         let mut attempt = 1;
         let mut skew_corrected = false;
+        let mut token_renewed = false;
         loop {
-            let signed_at = self.local_now().saturating_add(self.clock_skew());
+            let local = self.local_now();
+            let signed_at = local.saturating_add(self.clock_skew());
             tries = tries.saturating_add(1);
-            let (error, service_now) =
-                match self.send_once(action.request(), tries > 1, signed_at, deadline) {
-                    Ok(response) => {
-                        let service_now = response.date().filter(|&date| {
-                            retry::service_offset(date, self.local_now()).is_some()
-                        });
-                        match action.parse(&response) {
-                            Ok(parsed) => return Ok((parsed, service_now)),
-                            Err(e) => (e, service_now),
+            let credentials = match self.credentials_at(self.service_now_estimate(local)) {
+                Ok(credentials) => credentials,
+                Err(e) => return Err(e.after_attempts(tries)),
+            };
+            let sent = self.send_once(
+                action.request(),
+                tries > 1,
+                signed_at,
+                &credentials,
+                deadline,
+            );
+            let (error, service_now) = match sent {
+                Ok(response) => {
+                    let service_now = response.date().filter(|&date| {
+                        let offset = retry::service_offset(date, self.local_now());
+                        if let Some(offset) = offset {
+                            self.inner.observed_offset.store(offset, Ordering::Relaxed);
                         }
+                        offset.is_some()
+                    });
+                    match action.parse(&response) {
+                        Ok(parsed) => return Ok((parsed, service_now)),
+                        Err(e) => (e, service_now),
                     }
-                    Err(e) => (e, None),
-                };
+                }
+                Err(e) => (e, None),
+            };
+            if !token_renewed
+                && credentials.has_session_token()
+                && retry::is_expired_token_refusal(&error)
+            {
+                // Refused unprocessed: safe to send once more, with new credentials.
+                self.inner.credentials.invalidate(&credentials);
+                token_renewed = true;
+                continue;
+            }
             if !skew_corrected && retry::is_time_refusal(&error) {
                 let signed_off = service_now
                     .filter(|&now| now.abs_diff(signed_at) >= retry::MIN_SKEW_SECS.unsigned_abs());
@@ -363,13 +434,45 @@ impl Client {
         }
     }
 
-    /// Signs `request` for `signed_at` (Unix seconds on the service's clock as the client
-    /// knows it) and sends it.
+    /// "Now" on the service's clock as the answers show it, from the local time `local`:
+    /// what expirations are judged by. Before any answer, the signing skew's view.
+    fn service_now_estimate(&self, local: i64) -> i64 {
+        let offset = match self.inner.observed_offset.load(Ordering::Relaxed) {
+            NOT_OBSERVED => self.clock_skew(),
+            observed => observed,
+        };
+        local.saturating_add(offset)
+    }
+
+    /// The provider's credentials for `service_now` (Unix seconds), checked, and not expired
+    /// then.
+    fn credentials_at(&self, service_now: i64) -> Result<Credentials, Error> {
+        let now = UNIX_EPOCH + Duration::from_secs(service_now.max(0) as u64);
+        let credentials = self
+            .inner
+            .credentials
+            .credentials(now)
+            .map_err(Error::Credentials)?;
+        // Whatever the provider, a padded or empty value is not signed with.
+        credentials
+            .validate()
+            .map_err(|e| Error::Credentials(e.into()))?;
+        if credentials.expiration().is_some_and(|e| e <= now) {
+            return Err(Error::Credentials(
+                "the credentials have expired; use a provider that refreshes them".into(),
+            ));
+        }
+        Ok(credentials)
+    }
+
+    /// Signs `request` with `credentials` for `signed_at` (Unix seconds on the service's
+    /// clock as the client knows it) and sends it.
     fn send_once(
         &self,
         mut request: HttpRequest,
         is_retry: bool,
         signed_at: i64,
+        credentials: &Credentials,
         deadline: Option<Instant>,
     ) -> Result<HttpResponse, Error> {
         let timeout = match deadline {
@@ -390,16 +493,7 @@ impl Client {
             request.set_header("x-cos-sdk-retry", "true");
         }
         let now = signed_at.max(0) as u64;
-        let credentials = self
-            .inner
-            .credentials
-            .credentials(UNIX_EPOCH + Duration::from_secs(now))
-            .map_err(Error::Credentials)?;
-        // Whatever the provider, a padded or empty value is not signed with.
-        credentials
-            .validate()
-            .map_err(|e| Error::Credentials(e.into()))?;
-        request.sign(&self.inner.host, &credentials, key_time(now, &credentials)?);
+        request.sign(&self.inner.host, credentials, key_time(now, credentials));
         self.inner
             .transport
             .send(&self.inner.base_url, &request, timeout)
@@ -412,21 +506,18 @@ impl Client {
     }
 }
 
-/// The signature's validity window around `now` (on the service's clock), never beyond the
-/// credentials' expiration.
-fn key_time(now: u64, credentials: &Credentials) -> Result<KeyTime, Error> {
+/// The signature's validity window around `now` (on the service's clock as signing knows
+/// it), never beyond the credentials' expiration, and never empty.
+fn key_time(now: u64, credentials: &Credentials) -> KeyTime {
     let window = KeyTime::around(now, SIGN_BACK, SIGN_AHEAD);
     let Some(expiration) = credentials.expiration() else {
-        return Ok(window);
+        return window;
     };
-    let expires = unix_time::unix_seconds(expiration);
-    if expires <= now as i64 {
-        return Err(Error::Credentials(
-            "the credentials have expired; use a provider that refreshes them".into(),
-        ));
-    }
-    Ok(KeyTime::new(
+    let expires = u64::try_from(unix_time::unix_seconds(expiration)).unwrap_or(0);
+    KeyTime::new(
         window.start(),
-        window.end().min(expires as u64),
-    ))
+        window
+            .end()
+            .min(expires.max(window.start().saturating_add(1))),
+    )
 }

@@ -191,6 +191,16 @@ pub(crate) fn is_time_refusal(error: &Error) -> bool {
         && matches!(s.code.as_str(), "RequestTimeTooSkewed" | "SignatureExpired")
 }
 
+/// Whether the service refused the request's temporary token as expired: `ExpiredToken`
+/// (400 in the COS error-code list, product/436/7730; CI documents no code of its own for
+/// it, so 401 and 403 are taken too). Such a request was not processed.
+pub(crate) fn is_expired_token_refusal(error: &Error) -> bool {
+    let Error::Service(s) = error else {
+        return false;
+    };
+    matches!(s.status, 400 | 401 | 403) && s.code == "ExpiredToken"
+}
+
 /// A refusal is put down to the clock only when the service's `Date` is at least this far
 /// from the time the request was signed with: the signature starts a minute early anyway.
 pub(crate) const MIN_SKEW_SECS: i64 = 30;

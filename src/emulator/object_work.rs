@@ -3,27 +3,40 @@
 //! `GET /workflowexecution/<runId>` for the runs of `Type=Workflow` ones, and
 //! `POST /triggerworkflow`.
 //!
-//! Where the documents are silent, these are the emulator's guesses: a media job's `Operation`
-//! echoes its batch job's `JobParam` and `Output` and, once it succeeded, adds a
-//! `MediaResult` whose `ObjectName` is the `Output.Object` with `${InputName}`,
-//! `${InputNameNotWithSuffix}`, `${InventoryTriggerJobId}` and `${ext}` filled in; a workflow
-//! run has one task, `Transcode_1`, whose media job is the run's; `tag` is required on
-//! `GET /jobs` and `workflowId` on `GET /workflowexecution`; a trigger on an unknown
-//! workflow is `InvalidArgument`, and one on a missing object runs and fails with
+//! Where the documents are silent, these are the emulator's guesses: a media job of a
+//! `Type=Job` batch job has under `Operation` its batch job's `JobParam` children
+//! (`TemplateId` first, no `TemplateName`: the emulator knows no templates), then `Output`,
+//! `UserData` and `JobLevel`, and once it succeeded a `MediaResult` whose `ObjectName` is the
+//! `Output.Object` with `${InputName}`, `${InputNameNotWithSuffix}`,
+//! `${InventoryTriggerJobId}` and `${ext}` filled in. A workflow run has one task,
+//! `Transcode_1`, whose media job (tag `Transcode`, its run's state and times, a `Workflow`
+//! element and no `Operation`: the emulator knows no workflow's nodes) is listed and
+//! described like any other; it is listed under its batch job's `inventoryTriggerJobId`
+//! too. `tag` is required on `GET /jobs` and `workflowId` on `GET /workflowexecution`;
+//! `GET /jobs/<ids>` takes up to 10 ids joined by `,` (more is `InvalidArgument`) and names
+//! the missing ones in one `NonExistJobIds`, joined by `,`; a trigger on an unknown workflow
+//! is `InvalidArgument`, and one on a missing object runs and fails with
 //! `ResourceNotFound`.
 
 use super::listing::{ListParams, Segments, param};
 use super::service::{
-    self, Answer, ReceivedRequest, code_and_message, error_answer, missing_answer, representable,
-    response_answer, time_text, write_status,
+    self, Answer, ReceivedRequest, StatusText, bare_response_answer, code_and_message,
+    error_answer, missing_answer, representable, response_answer, time_text,
 };
-use super::state::{Snapshot, State, StoredJob, Work, WorkRef};
+use super::state::{Snapshot, State, StoredJob, Work, WorkRef, task_job_id};
 use crate::model::{Element, JobState, JobType};
 use crate::xml::Writer;
 
 /// The bucket and region the emulator answers as (those of `Emulator::client_builder`).
 const BUCKET: &str = "emulator-1250000000";
 const REGION: &str = "ap-emulator";
+
+/// The node, and the tag of the media job, of a run's one task.
+const TASK_NODE: &str = "Transcode_1";
+const TASK_TAG: &str = "Transcode";
+
+/// The most ids one `GET /jobs/<ids>` takes (DOC-JOB1).
+const MAX_DESCRIBED: usize = 10;
 
 /// Where a candidate of a listing comes from.
 #[derive(Clone, Copy)]
@@ -56,34 +69,21 @@ pub(super) fn list_media_jobs(
         Err(refusal) => return refusal,
     };
     let param = |name: &str| param(&request.query, name);
-    // Only Type=Job batch jobs start media jobs the emulator lists.
-    let batches = batches_of(state, JobType::Job, param("inventoryTriggerJobId"));
-    let segments = Segments::new(
-        batches
-            .iter()
-            .map(|&b| (Source::Batch(b), state.jobs[b].work.len())),
-    );
+    let segments = candidates(state, param("inventoryTriggerJobId"), None);
     // Read once, not once per media job looked at.
-    let (queue, input_object) = (param("queueId"), param("inputObject"));
-    // Media jobs a workflow started: the emulator's batch jobs start none.
-    let by_workflow = param("workflowId").is_some();
+    let (queue, input_object, workflow) =
+        (param("queueId"), param("inputObject"), param("workflowId"));
     let (taken, token) = params.page(segments.len(), |n| {
-        let (Source::Batch(b), i) = segments.locate(n) else {
-            return false;
-        };
-        let job = &state.jobs[b];
-        let work = &job.work[i];
-        job.job.tag.as_deref() == Some(tag)
-            && queue.is_none_or(|q| operation_text(job, "QueueId") == Some(q))
-            && !by_workflow
-            && input_object.is_none_or(|o| o == work.object)
-            && params.admits(&state.work_snapshot(job, work).state, job.creation_stamp())
+        let job = MediaJob::of(state, segments.locate(n));
+        job.tag == tag
+            && queue.is_none_or(|q| job.queue_id() == Some(q))
+            && workflow.is_none_or(|w| job.workflow_id == Some(w))
+            && input_object.is_none_or(|o| o == job.work.object)
+            && params.admits(&job.snapshot.state, job.created)
     });
-    response_answer(request_id, |w| {
+    bare_response_answer(|w| {
         for n in taken {
-            if let (Source::Batch(b), i) = segments.locate(n) {
-                write_media_job(w, state, &state.jobs[b], &state.jobs[b].work[i]);
-            }
+            write_media_job(w, &MediaJob::of(state, segments.locate(n)));
         }
         if let Some(token) = &token {
             let _ = w.text("NextToken", token);
@@ -91,15 +91,41 @@ pub(super) fn list_media_jobs(
     })
 }
 
-pub(super) fn describe_media_job(state: &State, id: &str, request_id: &str) -> Answer {
-    match state.find_work(id) {
-        Some(WorkRef::Batch(b, i)) if state.jobs[b].job.job_type == JobType::Job => {
-            response_answer(request_id, |w| {
-                write_media_job(w, state, &state.jobs[b], &state.jobs[b].work[i]);
-            })
-        }
-        _ => missing_answer(request_id, id),
+/// `GET /jobs/<ids>`: up to 10 ids joined by `,`, each a batch job's media job or a run's
+/// task; the ones that exist in the order asked, then the others in one `NonExistJobIds`.
+pub(super) fn describe_media_jobs(state: &State, ids: &str, request_id: &str) -> Answer {
+    let ids: Vec<&str> = ids.split(',').collect();
+    if ids.len() > MAX_DESCRIBED {
+        return error_answer(
+            400,
+            "InvalidArgument",
+            &format!("at most {MAX_DESCRIBED} job ids at a time"),
+            request_id,
+        );
     }
+    let found = |id: &str| match state.find_work(id) {
+        Some(WorkRef::Batch(b, i)) if state.jobs[b].job.job_type == JobType::Job => {
+            Some((Source::Batch(b), i))
+        }
+        Some(_) => None,
+        None => match state.find_task(id)? {
+            WorkRef::Batch(b, i) => Some((Source::Batch(b), i)),
+            WorkRef::Triggered(i) => Some((Source::Triggered, i)),
+        },
+    };
+    let missing: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| found(id).is_none())
+        .collect();
+    bare_response_answer(|w| {
+        for at in ids.iter().filter_map(|id| found(id)) {
+            write_media_job(w, &MediaJob::of(state, at));
+        }
+        if !missing.is_empty() {
+            let _ = w.text("NonExistJobIds", &representable(&missing.join(",")));
+        }
+    })
 }
 
 pub(super) fn list_executions(
@@ -112,19 +138,7 @@ pub(super) fn list_executions(
         Err(refusal) => return refusal,
     };
     let param = |name: &str| param(&request.query, name);
-    let batch_filter = param("jobId");
-    let batches = batches_of(state, JobType::Workflow, batch_filter);
-    let triggered = if batch_filter.is_some() {
-        0
-    } else {
-        state.triggered.len()
-    };
-    let segments = Segments::new(
-        batches
-            .iter()
-            .map(|&b| (Source::Batch(b), state.jobs[b].work.len()))
-            .chain([(Source::Triggered, triggered)]),
-    );
+    let segments = candidates(state, param("jobId"), Some(&JobType::Workflow));
     let object = param("name");
     let (taken, token) = params.page(segments.len(), |n| {
         let run = Run::of(state, segments.locate(n));
@@ -158,22 +172,34 @@ pub(super) fn describe_execution(state: &State, id: &str, request_id: &str) -> A
         _ => return missing_answer(request_id, id),
     };
     let run = Run::of(state, source);
+    let status = StatusText::new(&run.snapshot, &run.work.failure, run.created);
+    // The order of the DOC-WE sample (object-results-api.md 5.2).
     response_answer(request_id, |w| {
         w.open("WorkflowExecution");
         let _ = w.text("WorkflowId", run.workflow_id);
-        let _ = w.text("Name", &format!("workflow-{}", run.workflow_id));
+        let _ = w.text("Name", &workflow_name(run.workflow_id));
         let _ = w.text("RunId", &run.work.id);
-        let _ = w.text("CreateTime", &time_text(run.created));
+        let _ = w.text("CreateTime", &status.created);
         let _ = w.text("Object", &representable(&run.work.object));
-        let _ = w.text("State", run.snapshot.state.as_str());
+        let _ = w.text("State", &status.state);
         w.open("Tasks");
-        let _ = w.text("Type", "Transcode");
-        let _ = w.text("Name", "Transcode_1");
-        let _ = w.text("JobId", run.work.task_job_id.as_deref().unwrap_or_default());
-        write_status(w, &run.snapshot, &run.work.failure, run.created);
+        let _ = w.text("Type", TASK_TAG);
+        let _ = w.text("JobId", &task_job_id(&run.work.id));
+        let _ = w.text("CreateTime", &status.created);
+        let _ = w.text("Name", TASK_NODE);
+        let _ = w.text("State", &status.state);
+        let _ = w.text("StartTime", &status.start);
+        let _ = w.text("EndTime", &status.end);
+        let _ = w.text("Code", status.code);
+        let _ = w.text("Message", &status.message);
         w.close("Tasks");
         w.close("WorkflowExecution");
     })
+}
+
+/// The name the emulator gives workflow `id`.
+fn workflow_name(id: &str) -> String {
+    format!("workflow-{id}")
 }
 
 pub(super) fn trigger(state: &mut State, request: &ReceivedRequest, request_id: &str) -> Answer {
@@ -195,12 +221,20 @@ pub(super) fn trigger(state: &mut State, request: &ReceivedRequest, request_id: 
     }
 }
 
-/// The batch jobs of `job_type`, oldest first: all of them, or the one with `id`.
-fn batches_of(state: &State, job_type: JobType, id: Option<&str>) -> Vec<usize> {
-    (0..state.jobs.len())
-        .filter(|&b| state.jobs[b].job.job_type == job_type)
-        .filter(|&b| id.is_none_or(|id| state.jobs[b].id == id))
-        .collect()
+/// The work a listing looks through, oldest first: the batch jobs (of `job_type`, when
+/// given), all of them or the one with id `batch`; then, without `batch`, the triggered
+/// runs when runs are listed.
+fn candidates(state: &State, batch: Option<&str>, job_type: Option<&JobType>) -> Segments<Source> {
+    let batches = (0..state.jobs.len())
+        .filter(|&b| job_type.is_none_or(|t| state.jobs[b].job.job_type == *t))
+        .filter(|&b| batch.is_none_or(|id| state.jobs[b].id == id))
+        .map(|b| (Source::Batch(b), state.jobs[b].work.len()));
+    let triggered = if batch.is_some() || job_type == Some(&JobType::Job) {
+        0
+    } else {
+        state.triggered.len()
+    };
+    Segments::new(batches.chain([(Source::Triggered, triggered)]))
 }
 
 /// The text of a child of a batch job's Operation.
@@ -245,40 +279,122 @@ impl<'a> Run<'a> {
     }
 }
 
-fn write_media_job(w: &mut Writer, state: &State, job: &StoredJob, work: &Work) {
-    let snapshot = state.work_snapshot(job, work);
-    let progress = match snapshot.state {
+/// A media job, wherever it comes from: the work of a `Type=Job` batch job on one object,
+/// or the one task of a workflow run.
+struct MediaJob<'a> {
+    work: &'a Work,
+    tag: &'a str,
+    /// The `Type=Job` batch job whose Operation the job echoes.
+    batch: Option<&'a StoredJob>,
+    /// The workflow of a run's task.
+    workflow_id: Option<&'a str>,
+    created: time::OffsetDateTime,
+    snapshot: Snapshot,
+}
+
+impl<'a> MediaJob<'a> {
+    fn of(state: &'a State, (source, i): (Source, usize)) -> Self {
+        if let Source::Batch(b) = source {
+            let job = &state.jobs[b];
+            if job.job.job_type == JobType::Job {
+                return MediaJob {
+                    work: &job.work[i],
+                    tag: job.job.tag.as_deref().unwrap_or_default(),
+                    batch: Some(job),
+                    workflow_id: None,
+                    created: job.creation_stamp(),
+                    snapshot: state.work_snapshot(job, &job.work[i]),
+                };
+            }
+        }
+        let run = Run::of(state, (source, i));
+        MediaJob {
+            work: run.work,
+            tag: TASK_TAG,
+            batch: None,
+            workflow_id: Some(run.workflow_id),
+            created: run.created,
+            snapshot: run.snapshot,
+        }
+    }
+
+    fn id(&self) -> String {
+        match self.workflow_id {
+            Some(_) => task_job_id(&self.work.id),
+            None => self.work.id.clone(),
+        }
+    }
+
+    fn queue_id(&self) -> Option<&'a str> {
+        operation_text(self.batch?, "QueueId")
+    }
+}
+
+/// A media job in the order of the DOC-MJOBS and DOC-JOB1 samples (object-results-api.md
+/// 2.5 and 3).
+fn write_media_job(w: &mut Writer, job: &MediaJob<'_>) {
+    let status = StatusText::new(&job.snapshot, &job.work.failure, job.created);
+    let progress = match job.snapshot.state {
         JobState::Success => "100",
         JobState::Running => "50",
         _ => "0",
     };
     w.open("JobsDetail");
-    let _ = w.text("JobId", &work.id);
-    let _ = w.text("Tag", job.job.tag.as_deref().unwrap_or_default());
-    write_status(w, &snapshot, &work.failure, job.creation_stamp());
+    let _ = w.text("Code", status.code);
+    let _ = w.text("Message", &status.message);
+    let _ = w.text("JobId", &job.id());
+    let _ = w.text("State", &status.state);
     let _ = w.text("Progress", progress);
-    if let Some(queue) = operation_text(job, "QueueId") {
+    let _ = w.text("CreationTime", &status.created);
+    let _ = w.text("StartTime", &status.start);
+    let _ = w.text("EndTime", &status.end);
+    if let Some(queue) = job.queue_id() {
         let _ = w.text("QueueId", queue);
     }
+    let _ = w.text("Tag", job.tag);
     w.open("Input");
     let _ = w.text("BucketId", BUCKET);
-    let _ = w.text("Object", &representable(&work.object));
+    let _ = w.text("Object", &representable(&job.work.object));
     let _ = w.text("Region", REGION);
     w.close("Input");
+    if let Some(batch) = job.batch {
+        write_media_operation(w, batch, job);
+    }
+    if let Some(workflow_id) = job.workflow_id {
+        w.open("Workflow");
+        let _ = w.text("RunId", &job.work.id);
+        let _ = w.text("WorkflowId", workflow_id);
+        let _ = w.text("WorkflowName", &workflow_name(workflow_id));
+        let _ = w.text("Name", TASK_NODE);
+        w.close("Workflow");
+    }
+    w.close("JobsDetail");
+}
+
+/// A `Type=Job` media job's `Operation`: its batch job's `JobParam` children unwrapped
+/// (`TemplateId` first), `Output`, `UserData`, `JobLevel`, and `MediaResult` once done.
+fn write_media_operation(w: &mut Writer, batch: &StoredJob, job: &MediaJob<'_>) {
+    let operation = &batch.job.operation;
     w.open("Operation");
-    for name in ["JobParam", "Output", "UserData", "JobLevel"] {
-        if let Some(element) = job.job.operation.child(name) {
+    if let Some(param) = operation.child("JobParam") {
+        let template = param.children.iter().filter(|c| c.name == "TemplateId");
+        let rest = param.children.iter().filter(|c| c.name != "TemplateId");
+        for element in template.chain(rest) {
             let _ = w.element(element);
         }
     }
-    let (code, _) = code_and_message(&snapshot.state, &work.failure);
-    if snapshot.state == JobState::Success && code == "Success" {
-        if let Some(result) = media_result(job, work) {
+    for name in ["Output", "UserData", "JobLevel"] {
+        if let Some(element) = operation.child(name) {
+            let _ = w.element(element);
+        }
+    }
+    let (code, _) = code_and_message(&job.snapshot.state, &job.work.failure);
+    if job.snapshot.state == JobState::Success && code == "Success" {
+        if let Some(result) = media_result(batch, job.work) {
             let _ = w.element(&result);
         }
     }
     w.close("Operation");
-    w.close("JobsDetail");
 }
 
 /// `MediaResult` of a media job that succeeded: the output key its template names.

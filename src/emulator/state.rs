@@ -90,8 +90,6 @@ pub(crate) struct TemporaryCredentials {
 /// `Type=Job` batch job, a workflow run (`i…`) with one task and its media job otherwise.
 pub(crate) struct Work {
     pub(crate) id: String,
-    /// The media job of a run's one task.
-    pub(crate) task_job_id: Option<String>,
     pub(crate) object: String,
     pub(crate) failure: Option<(String, String)>,
 }
@@ -101,6 +99,13 @@ pub(crate) struct TriggeredRun {
     pub(crate) work: Work,
     pub(crate) workflow_id: String,
     pub(crate) created: OffsetDateTime,
+}
+
+/// The id of the media job that run `run_id`'s one task started: the run's id with `j` for
+/// `i`. Derived rather than stored, so a run costs no second id; ids of both kinds come from
+/// one counter, so a derived id never equals a media job's own.
+pub(crate) fn task_job_id(run_id: &str) -> String {
+    format!("j{}", run_id.strip_prefix('i').unwrap_or(run_id))
 }
 
 /// Where a piece of work is: in batch job `n`, or among the triggered runs.
@@ -209,15 +214,10 @@ impl State {
 
     /// New work on `object`: a media job, or a run with one task.
     fn new_work(&mut self, object: String, run: bool) -> Work {
-        let (id, task_job_id) = if run {
-            (self.new_id('i'), Some(self.new_id('j')))
-        } else {
-            (self.new_id('j'), None)
-        };
+        let id = self.new_id(if run { 'i' } else { 'j' });
         Work {
             failure: self.failure_of(&object),
             id,
-            task_job_id,
             object,
         }
     }
@@ -248,6 +248,12 @@ impl State {
     /// Where the work with this media job or run id is.
     pub(crate) fn find_work(&self, id: &str) -> Option<WorkRef> {
         self.work_index.get(id).copied()
+    }
+
+    /// Where the run is whose one task started the media job `id` (see [`task_job_id`]).
+    pub(crate) fn find_task(&self, id: &str) -> Option<WorkRef> {
+        let run_id = format!("i{}", id.strip_prefix('j')?);
+        self.work_index.get(&run_id).copied()
     }
 
     /// The state of a triggered run, on the same schedule as a batch job.

@@ -6,7 +6,7 @@ use super::{
     Action, HttpRequest, HttpResponse, ListFilters, Method, read_answer, read_described,
     validate_job_id,
 };
-use crate::error::{Error, InvalidInput};
+use crate::error::{Error, InvalidInput, ResponseError};
 use crate::model::{Element, MediaJobDetail, Tag};
 
 /// The path of the media-job actions.
@@ -184,19 +184,26 @@ pub struct DescribeMediaJob {
 
 impl DescribeMediaJob {
     /// Refuses the ids [`super::DescribeJob::new`] refuses (a `,` is allowed by the service
-    /// for several ids, but this action asks for one: it is refused too).
+    /// for several ids, but this action asks for one: it is refused too; see
+    /// [`DescribeMediaJobs`]).
     pub fn new(job_id: &str) -> Result<Self, InvalidInput> {
-        validate_job_id(job_id)?;
-        if job_id.contains(',') {
-            return Err(InvalidInput::BadJobId {
-                id: job_id.to_owned(),
-                reason: "holds ',' (one id at a time)",
-            });
-        }
+        validate_one_id(job_id)?;
         Ok(DescribeMediaJob {
             job_id: job_id.to_owned(),
         })
     }
+}
+
+/// A job id that can stand alone in a path or in a `,`-joined list.
+fn validate_one_id(job_id: &str) -> Result<(), InvalidInput> {
+    validate_job_id(job_id)?;
+    if job_id.contains(',') {
+        return Err(InvalidInput::BadJobId {
+            id: job_id.to_owned(),
+            reason: "holds ',' (one id at a time)",
+        });
+    }
+    Ok(())
 }
 
 /// The answer to a media-job describe. A job that does not exist is
@@ -240,6 +247,111 @@ impl Action for DescribeMediaJob {
             request_id: described.request_id,
             job: described.entry,
             extra: described.extra,
+        })
+    }
+}
+
+/// Describes up to [`DescribeMediaJobs::MAX_IDS`] media jobs in one request
+/// (`GET /jobs/<id>,<id>,...`, DOC-JOB1): the failures of a batch job in tens rather than one
+/// at a time.
+///
+/// ```
+/// use cos_ci_batch::ops::{Action, DescribeMediaJobs, HttpResponse};
+///
+/// let describe = DescribeMediaJobs::new(["j1", "j2", "j3"])?;
+/// assert_eq!(describe.request().path(), "/jobs/j1,j2,j3");
+/// let body = b"<Response><JobsDetail><JobId>j2</JobId><State>Failed</State></JobsDetail>\
+///              <NonExistJobIds>j1,j3</NonExistJobIds></Response>";
+/// let answer = describe.parse(&HttpResponse::new(200, body))?;
+/// assert_eq!(answer.jobs[0].job_id, "j2");
+/// assert_eq!(answer.missing, ["j1", "j3"]);
+/// assert!(DescribeMediaJobs::new(["j1"; 11]).is_err());
+/// # Ok::<(), cos_ci_batch::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct DescribeMediaJobs {
+    job_ids: Vec<String>,
+}
+
+impl DescribeMediaJobs {
+    /// The most ids one request takes.
+    pub const MAX_IDS: usize = 10;
+
+    /// Refuses no ids, more than [`Self::MAX_IDS`], and any id [`DescribeMediaJob::new`]
+    /// refuses.
+    pub fn new<I, S>(job_ids: I) -> Result<Self, InvalidInput>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut ids = Vec::new();
+        for id in job_ids {
+            if ids.len() == Self::MAX_IDS {
+                return Err(InvalidInput::JobIdCount(Self::MAX_IDS + 1));
+            }
+            validate_one_id(id.as_ref())?;
+            ids.push(id.as_ref().to_owned());
+        }
+        if ids.is_empty() {
+            return Err(InvalidInput::JobIdCount(0));
+        }
+        Ok(DescribeMediaJobs { job_ids: ids })
+    }
+}
+
+/// The answer to [`DescribeMediaJobs`]: the jobs that exist, in the service's order, and the
+/// ids it says do not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DescribeMediaJobsResponse {
+    /// The request id.
+    pub request_id: Option<String>,
+    /// The jobs found; each is one of the ids asked for.
+    pub jobs: Vec<MediaJobDetail>,
+    /// `NonExistJobIds`, split on `,` (one element or several: the docs and the SDKs differ).
+    pub missing: Vec<String>,
+    /// Children of `<Response>` this crate does not name.
+    pub extra: Vec<Element>,
+}
+
+impl Action for DescribeMediaJobs {
+    type Response = DescribeMediaJobsResponse;
+
+    fn request(&self) -> HttpRequest {
+        HttpRequest::new(
+            Method::Get,
+            format!("{MEDIA_JOBS_PATH}/{}", self.job_ids.join(",")),
+        )
+    }
+
+    fn parse(&self, response: &HttpResponse) -> Result<DescribeMediaJobsResponse, Error> {
+        read_answer(response, |answer| {
+            let jobs = answer
+                .entries("JobsDetail")
+                .map(|d| MediaJobDetail::read(&d))
+                .collect::<Result<Vec<_>, _>>()?;
+            if jobs.iter().any(|job| !self.job_ids.contains(&job.job_id)) {
+                return Err(ResponseError::Mismatch("JobId"));
+            }
+            let missing = answer
+                .root
+                .children()
+                .filter(|c| c.name() == "NonExistJobIds")
+                .flat_map(|c| {
+                    c.text()
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|id| !id.is_empty())
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            Ok(DescribeMediaJobsResponse {
+                jobs,
+                missing,
+                extra: answer.extra(&["JobsDetail", "NonExistJobIds"]),
+                request_id: answer.request_id,
+            })
         })
     }
 }

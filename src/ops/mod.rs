@@ -51,8 +51,8 @@ pub use filters::{ListFilters, Order, StateFilter, TypeFilter};
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use list::{ListJobs, ListJobsResponse, ListQuery};
 pub use media_jobs::{
-    DescribeMediaJob, DescribeMediaJobResponse, ListMediaJobs, ListMediaJobsResponse,
-    MEDIA_JOBS_PATH, MediaJobQuery,
+    DescribeMediaJob, DescribeMediaJobResponse, DescribeMediaJobs, DescribeMediaJobsResponse,
+    ListMediaJobs, ListMediaJobsResponse, MEDIA_JOBS_PATH, MediaJobQuery,
 };
 pub use trigger::{TRIGGER_PATH, TriggerWorkflow, TriggerWorkflowResponse};
 

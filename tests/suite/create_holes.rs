@@ -7,27 +7,17 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use crate::common::raw_server::{RawServer, Reply, http_date, response, response_with};
+use crate::create_safety::lying_service::client_for as lying_client_for;
 use crate::create_safety::{W1, nightly};
 use cos_ci_batch::emulator::{Emulator, Fault, Route};
 use cos_ci_batch::model::{BatchJob, Input};
 use cos_ci_batch::ops::CreateJobResponse;
-use cos_ci_batch::{Client, ClientBuilder, Credentials, Error, RetryPolicy};
+use cos_ci_batch::{Client, ClientBuilder, Error, RetryPolicy};
 
 fn client_for(endpoint: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
-    configure(
-        Client::builder("b-1250000000", "ap-guangzhou")
-            .endpoint(endpoint)
-            .allow_http()
-            .credentials(Credentials::new("AKIDexample", "secret"))
-            .retry_policy(
-                RetryPolicy::default()
-                    .initial_backoff(Duration::from_millis(5))
-                    .max_backoff(Duration::from_millis(20)),
-            )
-            .create_search(Duration::from_secs(1)),
-    )
-    .build()
-    .unwrap()
+    lying_client_for(endpoint, |b| {
+        configure(b.create_search(Duration::from_secs(1)))
+    })
 }
 
 /// A `nightly` Workflow job as listed, created at `created` over `prefix` with `workflow`.
@@ -116,6 +106,18 @@ impl Scripted {
     }
 }
 
+/// An emulator that knows `W1`, and a client of it that searches for `search`.
+fn emulator_searching_for(search: Duration) -> (Emulator, Client) {
+    let emulator = Emulator::start().unwrap();
+    emulator.add_workflow(W1);
+    let client = emulator
+        .client_builder()
+        .create_search(search)
+        .build()
+        .unwrap();
+    (emulator, client)
+}
+
 fn assert_unknown(result: Result<CreateJobResponse, Error>) {
     match result {
         Err(Error::CreateOutcomeUnknown { .. }) => {}
@@ -162,19 +164,44 @@ fn a_match_on_the_first_page_is_taken_once_the_next_page_shows_only_older_jobs()
 }
 
 #[test]
-fn a_page_that_ends_with_a_job_too_old_ends_the_look() {
+fn a_look_reads_every_page_of_its_window_whatever_the_order() {
+    // Newest first within each page but not across them: a job too old ends page one, and
+    // ours is on page two. The twin on page one is not taken.
     let now = stamp(SystemTime::now() + Duration::from_secs(1));
     let service = Scripted::start(unavailable, SystemTime::now(), move |token| match token {
         None => {
-            job("b-ours", &now, "videos/", W1)
-                + &job("b-old", "2023-01-01T00:00:00+0800", "videos/", W1)
+            job("b-twin", &now, "videos/", W1)
+                + &job("b-old", "2020-01-01T00:00:00+0000", "videos/", W1)
                 + "<NextToken>p2</NextToken>"
         }
-        Some(_) => job("b-never-read", &now, "videos/", W1),
+        Some(_) => job("b-ours", &now, "videos/", W1),
     });
-    let created = service.client().create(&nightly(W1)).unwrap();
-    assert_eq!(created.job.job_id, "b-ours");
-    assert_eq!(service.counts(), (1, 2), "page 2 is not read");
+    assert_unknown(service.client().create(&nightly(W1)));
+    assert_eq!(service.counts(), (1, 3), "one look read both pages");
+}
+
+#[test]
+fn the_search_asks_only_for_jobs_created_since_its_window_opened() {
+    let emulator = Emulator::start().unwrap();
+    emulator.add_workflow(W1);
+    let client = emulator.client_builder().build().unwrap();
+    emulator.inject(
+        Route::Create,
+        Fault::close_connection().after_processing(),
+        1,
+    );
+    client.create(&nightly(W1)).unwrap();
+    let received = emulator.received();
+    let listings: Vec<bool> = received
+        .iter()
+        .filter(|r| r.route() == Some(Route::List))
+        .map(|r| r.query.iter().any(|(name, _)| name == "startCreationTime"))
+        .collect();
+    assert_eq!(
+        listings,
+        [false, true],
+        "the first listing, then the window"
+    );
 }
 
 #[test]
@@ -194,13 +221,7 @@ fn a_twin_created_by_another_caller_during_the_search_is_never_taken() {
     // The emulator version: our answer is lost; while our first search listing is held,
     // another caller creates 99 same-named jobs over another prefix and one identical to
     // ours, so page one holds the twin and page two ours.
-    let emulator = Emulator::start().unwrap();
-    emulator.add_workflow(W1);
-    let client = emulator
-        .client_builder()
-        .create_search(Duration::from_secs(3))
-        .build()
-        .unwrap();
+    let (emulator, client) = emulator_searching_for(Duration::from_secs(3));
     let other_caller = emulator
         .client_builder()
         .reconcile_creates(false)
@@ -306,17 +327,77 @@ fn without_reconciliation_a_success_about_another_request_is_an_unknown_outcome(
     assert_eq!(service.counts(), (1, 0));
 }
 
+#[test]
+fn a_success_about_a_job_too_old_to_be_ours_is_not_taken() {
+    // The first listing had more pages; the answer names an identical job from 2020 that sat
+    // on one of them.
+    let old = job("b-old-page2", "2020-01-01T00:00:00+0000", "videos/", W1);
+    let listed_at = SystemTime::now();
+    let first: String = (0..100)
+        .map(|i| {
+            job(
+                &format!("b-{i:03}"),
+                "2024-06-01T00:00:00+0000",
+                "other/",
+                W1,
+            )
+        })
+        .collect::<String>()
+        + "<NextToken>p2</NextToken>";
+    let posts = Arc::new(AtomicUsize::new(0));
+    let counted = posts.clone();
+    let lists = Arc::new(AtomicUsize::new(0));
+    let server = RawServer::start(move |_, request| {
+        if request.line.starts_with("POST") {
+            counted.fetch_add(1, Ordering::SeqCst);
+            return answer_at(SystemTime::now(), &old);
+        }
+        if lists.fetch_add(1, Ordering::SeqCst) == 0 {
+            answer_at(listed_at, &first)
+        } else {
+            answer_at(SystemTime::now(), "")
+        }
+    });
+    let client = client_for(&server.endpoint(), |b| b);
+    assert_unknown(client.create(&nightly(W1)));
+    assert_eq!(posts.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_job_over_another_input_that_reads_as_the_same_boolean_or_time_is_not_ours() {
+    // Our create never reaches the service; meanwhile another caller creates the same name
+    // over prefix "true" where ours said "1". Keys are compared byte for byte.
+    let emulator = Emulator::start().unwrap();
+    emulator.add_workflow(W1);
+    let client = emulator.client_builder().build().unwrap();
+    let other = emulator.client_builder().build().unwrap();
+    emulator.inject(Route::Create, Fault::status(503, "ServiceUnavailable"), 1);
+    let creates = || {
+        emulator
+            .received()
+            .iter()
+            .filter(|r| r.route() == Some(Route::Create))
+            .count()
+    };
+    std::thread::scope(|scope| {
+        let ours =
+            scope.spawn(|| client.create(&BatchJob::workflow("nightly", W1, Input::prefix("1"))));
+        while creates() == 0 {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let theirs = other
+            .create(&BatchJob::workflow("nightly", W1, Input::prefix("true")))
+            .unwrap();
+        assert_unknown(ours.join().unwrap());
+        assert_eq!(emulator.job_ids(), [theirs.job.job_id]);
+    });
+}
+
 // --- 3. The service's clocks a few seconds apart -----------------------------------------
 
 #[test]
 fn a_listing_date_three_seconds_ahead_of_the_stamps_still_finds_the_job() {
-    let emulator = Emulator::start().unwrap();
-    emulator.add_workflow(W1);
-    let client = emulator
-        .client_builder()
-        .create_search(Duration::from_secs(2))
-        .build()
-        .unwrap();
+    let (emulator, client) = emulator_searching_for(Duration::from_secs(2));
     emulator.inject(Route::List, Fault::date_offset(3), 1);
     emulator.inject(
         Route::Create,

@@ -285,7 +285,7 @@ fn a_create_that_never_connected_is_sent_again_and_known_not_to_exist() {
 
 // --- A service that lies (attacks from the second review) ------------------------------
 
-mod lying_service {
+pub(super) mod lying_service {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::{Duration, Instant, SystemTime};
@@ -298,7 +298,7 @@ mod lying_service {
 
     use super::{W1, nightly};
 
-    fn client_for(
+    pub(crate) fn client_for(
         endpoint: &str,
         configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
     ) -> Client {

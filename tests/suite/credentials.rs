@@ -9,7 +9,8 @@ use std::time::{Duration, SystemTime};
 use cos_ci_batch::credentials::{ProvideCredentials, ProvideError, RefreshingCredentials};
 use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::model::{BatchJob, Input, JobState};
-use cos_ci_batch::ops::ListQuery;
+use cos_ci_batch::ops::{Action, ListJobs, ListQuery};
+use cos_ci_batch::sign::KeyTime;
 use cos_ci_batch::{Credentials, Error, RetryPolicy, WaitOptions};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
@@ -91,12 +92,27 @@ fn the_emulator_refuses_a_request_signed_with_an_expired_token() {
         .unwrap();
     client.list(&ListQuery::new()).unwrap();
     emulator.advance(Duration::from_secs(61));
-    let err = client.list(&ListQuery::new()).unwrap_err();
-    let service = err.service_error().unwrap();
-    assert_eq!(
-        (service.status, service.code.as_str()),
-        (403, "ExpiredToken")
+    // The service refuses the token with the COS code (400 ExpiredToken).
+    let mut request = ListJobs::new(&ListQuery::new()).unwrap().request();
+    let now = emulator.now().unix_timestamp() as u64;
+    request.sign(
+        &emulator.addr().to_string(),
+        &sts,
+        KeyTime::around(now, 60, 600),
     );
+    let (status, body) = crate::emulator::send_raw(&emulator, &request, |_, _| {});
+    assert_eq!(status, 400);
+    assert!(body.contains("<Code>ExpiredToken</Code>"), "{body}");
+    // The client's request is refused alike; the refusal's Date shows the service's clock,
+    // by which the client then judges the token expired: it asks its provider again (which
+    // has nothing newer) and sends nothing more.
+    let before = emulator.received_count();
+    let err = client.list(&ListQuery::new()).unwrap_err();
+    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+    assert_eq!(emulator.received_count(), before + 1);
+    let err = client.list(&ListQuery::new()).unwrap_err();
+    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+    assert_eq!(emulator.received_count(), before + 1, "nothing sent");
     // A wrong token for that SecretId is refused too.
     let forged =
         Credentials::new(sts.secret_id(), emulator.secret_key()).with_session_token("forged");
@@ -253,18 +269,19 @@ fn a_failed_refresh_keeps_credentials_that_are_still_valid() {
         }
     });
     let first = sts.credentials(t0).unwrap();
-    // 200 s left, inside the margin: the refresh fails, the cached credentials still serve.
+    // 200 s left, inside the margin: the refresh (on a thread of its own) fails, the cached
+    // credentials still serve.
     assert_eq!(
         sts.credentials(t0 + Duration::from_secs(1600)).unwrap(),
         first
     );
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-    // And each caller asks again.
+    settle(&calls, 2);
+    // A caller after the pause asks again.
     assert_eq!(
         sts.credentials(t0 + Duration::from_secs(1700)).unwrap(),
         first
     );
-    assert_eq!(calls.load(Ordering::SeqCst), 3);
+    settle(&calls, 3);
     // Expired: the failure is all there is.
     let err = sts.credentials(t0 + Duration::from_secs(1800)).unwrap_err();
     assert_eq!(err.to_string(), "sts: connection reset");
@@ -287,5 +304,110 @@ fn a_margin_longer_than_the_tokens_life_does_not_refresh_on_every_request() {
     sts.credentials(t0 + Duration::from_secs(299)).unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     sts.credentials(t0 + Duration::from_secs(300)).unwrap();
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    settle(&calls, 2);
+}
+
+/// Waits (at most 10 s) until a refresh running on its own thread has been called `n` times
+/// in all, and checks it is not called more.
+fn settle(calls: &AtomicUsize, n: usize) {
+    let started = std::time::Instant::now();
+    while calls.load(Ordering::SeqCst) < n && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(calls.load(Ordering::SeqCst), n);
+}
+
+// --- Refresh without stalls or lapses (issue 17) -----------------------------------------
+
+#[test]
+fn a_slow_refresh_stalls_no_caller_while_the_cached_credentials_are_good() {
+    let emulator = Arc::new(Emulator::start().unwrap());
+    emulator.run_in_real_time();
+    let refreshes = Arc::new(AtomicUsize::new(0));
+    // The first token lives 15 s and is due for refresh after 1 s (margin 14 s); every
+    // refresh after the first takes 5 s, as a slow STS call would.
+    let provider = {
+        let (emulator, refreshes) = (emulator.clone(), refreshes.clone());
+        RefreshingCredentials::new(Duration::from_secs(14), move || {
+            if refreshes.fetch_add(1, Ordering::SeqCst) > 0 {
+                std::thread::sleep(Duration::from_secs(5));
+            }
+            Ok(emulator.issue_temporary_credentials(Duration::from_secs(15)))
+        })
+    };
+    let client = emulator
+        .client_builder()
+        .credentials_provider(provider)
+        .build()
+        .unwrap();
+    client.list(&ListQuery::new()).unwrap();
+    std::thread::sleep(Duration::from_millis(1100));
+    let slowest = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..16)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut slowest = Duration::ZERO;
+                    let started = std::time::Instant::now();
+                    while started.elapsed() < Duration::from_secs(3) {
+                        let call = std::time::Instant::now();
+                        client.list(&ListQuery::new()).unwrap();
+                        slowest = slowest.max(call.elapsed());
+                    }
+                    slowest
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .max()
+            .unwrap()
+    });
+    // The 5 s refresh runs beside the callers, who keep signing with the cached token.
+    // (The issue's figure is 100 ms; a timed test on a shared machine asserts a bound far
+    // below the 5 s a stalled call took, and far above a loopback call under load.)
+    assert!(slowest < Duration::from_secs(1), "a call took {slowest:?}");
+    assert_eq!(
+        refreshes.load(Ordering::SeqCst),
+        2,
+        "one refresh, started once"
+    );
+}
+
+#[test]
+fn a_clock_ten_minutes_slow_crosses_token_expiries_without_a_failed_call() {
+    let emulator = Arc::new(Emulator::start().unwrap());
+    emulator.run_in_real_time();
+    // Tokens live 4 s and are refreshed with 2 s left; the client's clock is 10 minutes
+    // slow, which the service's signature window tolerates, so no refusal teaches a skew.
+    let refreshes = Arc::new(AtomicUsize::new(0));
+    let provider = {
+        let (emulator, refreshes) = (emulator.clone(), refreshes.clone());
+        RefreshingCredentials::new(Duration::from_secs(2), move || {
+            refreshes.fetch_add(1, Ordering::SeqCst);
+            Ok(emulator.issue_temporary_credentials(Duration::from_secs(4)))
+        })
+        .hard_margin(Duration::from_secs(1))
+    };
+    let client = emulator
+        .client_builder()
+        .credentials_provider(provider)
+        .clock(|| SystemTime::now() - Duration::from_secs(600))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut calls = 0;
+    while started.elapsed() < Duration::from_secs(9) {
+        client.list(&ListQuery::new()).unwrap();
+        calls += 1;
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(client.clock_skew(), 0, "no refusal was needed to learn it");
+    assert!(
+        refreshes.load(Ordering::SeqCst) >= 3,
+        "expiries were crossed"
+    );
+    assert!(calls > 50);
 }

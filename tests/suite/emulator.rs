@@ -21,7 +21,7 @@ fn now() -> u64 {
 }
 
 /// Sends a request as given (no client logic) and returns (status, body).
-fn send_raw(
+pub(super) fn send_raw(
     emulator: &Emulator,
     request: &HttpRequest,
     tamper: impl FnOnce(&mut Vec<(String, String)>, &mut String),

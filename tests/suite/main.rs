@@ -8,6 +8,7 @@ mod create_holes;
 mod create_safety;
 mod credentials;
 mod emulator;
+mod emulator_fidelity;
 mod emulator_hardening;
 mod faults;
 mod hostile_edges;

@@ -377,8 +377,25 @@ fn the_listings_filter_and_page_like_the_service() {
         objects_of(&MediaJobQuery::new(Tag::Transcode).queue_id("q2")),
         ["other/d.mp4"]
     );
-    // Media jobs a workflow started: none here, as the emulator's runs report none.
-    assert!(objects_of(&MediaJobQuery::new(Tag::Transcode).workflow_id(WORKFLOW)).is_empty());
+    // Media jobs a workflow started: the tasks of the batch job's runs, newest first, then
+    // of the triggered run; those of one batch job alone with its id.
+    let mut by_workflow = objects_of(&MediaJobQuery::new(Tag::Transcode).workflow_id(WORKFLOW));
+    assert_eq!(by_workflow.remove(0), "other/d.mp4");
+    by_workflow.sort();
+    assert_eq!(
+        by_workflow,
+        ["in/a.mp4", "in/b.avi", "in/broken-1.mp4", "in/c.mp4"]
+    );
+    assert_eq!(
+        objects_of(
+            &MediaJobQuery::new(Tag::Transcode)
+                .workflow_id(WORKFLOW)
+                .batch_job_id(flow.job_id.clone())
+        )
+        .len(),
+        4
+    );
+    assert!(objects_of(&MediaJobQuery::new(Tag::Transcode).workflow_id("w-other")).is_empty());
     assert_eq!(
         objects_of(&MediaJobQuery::new(Tag::Transcode).batch_job_id(job.job_id.clone())).len(),
         4
@@ -399,7 +416,9 @@ fn the_listings_filter_and_page_like_the_service() {
     let one = client
         .list_media_jobs(&MediaJobQuery::new(Tag::Transcode).input_object("in/c.mp4"))
         .unwrap();
-    assert_eq!(one.jobs.len(), 1);
+    // The batch job's media job and the workflow run's task.
+    let started_by: Vec<bool> = one.jobs.iter().map(|j| j.workflow.is_some()).collect();
+    assert_eq!(started_by, [true, false], "newest first");
     let other_tag = client
         .list_media_jobs(&MediaJobQuery::new(Tag::Snapshot))
         .unwrap();
