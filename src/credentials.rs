@@ -215,9 +215,39 @@ pub trait ProvideCredentials: fmt::Debug + Send + Sync + 'static {
     /// Credentials valid at `now`.
     fn credentials(&self, now: SystemTime) -> Result<Credentials, ProvideError>;
 
-    /// The service refused `refused` as an expired or unknown temporary token although the
-    /// provider held them valid: the next call should not return them. The client then asks
-    /// again and sends once more. The default does nothing.
+    /// The service refused `refused` as an expired temporary token although the provider
+    /// held them valid: the next call should not return them. The client then asks again
+    /// and sends once more. The default does nothing.
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use std::time::SystemTime;
+    /// use cos_ci_batch::credentials::{ProvideCredentials, ProvideError};
+    /// use cos_ci_batch::Credentials;
+    ///
+    /// /// Keeps one token until the service refuses it, then asks for another.
+    /// #[derive(Debug, Default)]
+    /// struct Sts(Mutex<Option<Credentials>>);
+    ///
+    /// impl ProvideCredentials for Sts {
+    ///     fn credentials(&self, _now: SystemTime) -> Result<Credentials, ProvideError> {
+    ///         let mut held = self.0.lock().unwrap();
+    ///         let fresh = || Credentials::new("AKIDtmp", "key").with_session_token("t2");
+    ///         Ok(held.get_or_insert_with(fresh).clone())
+    ///     }
+    ///     fn invalidate(&self, refused: &Credentials) {
+    ///         let mut held = self.0.lock().unwrap();
+    ///         if held.as_ref() == Some(refused) {
+    ///             *held = None;
+    ///         }
+    ///     }
+    /// }
+    /// let sts = Sts::default();
+    /// let first = sts.credentials(SystemTime::now())?;
+    /// sts.invalidate(&first);
+    /// assert!(sts.0.lock().unwrap().is_none());
+    /// # Ok::<(), ProvideError>(())
+    /// ```
     fn invalidate(&self, refused: &Credentials) {
         let _ = refused;
     }
@@ -368,7 +398,7 @@ where
                 match still_valid {
                     Some(c) => {
                         let credentials = c.credentials.clone();
-                        cache.retry_at = Some(now + REFRESH_RETRY);
+                        cache.retry_at = now.checked_add(REFRESH_RETRY);
                         Ok(credentials)
                     }
                     None => Err(e),

@@ -209,7 +209,8 @@ impl ClientBuilder {
                 create_search: self.create_search.min(LONGEST_WAIT),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
                 skew: AtomicI64::new(0),
-                observed_offset: AtomicI64::new(super::NOT_OBSERVED),
+                observed_offset: AtomicI64::new(0),
+                observed_at: AtomicI64::new(super::NEVER_OBSERVED),
             }),
         })
     }

@@ -26,7 +26,7 @@ const SEARCH_PAGES: usize = 5;
 /// How far the service's `Date` may run ahead of the clock that stamps `CreationTime`
 /// (a front end and a back end, a `Date` rounded up): a job stamped up to this long before
 /// the first listing's `Date` may still be the one created.
-pub(crate) const STAMP_TOLERANCE_SECS: i64 = 5;
+const STAMP_TOLERANCE_SECS: i64 = 5;
 
 /// The Operation elements this crate knows (those `ReportedOperation` names): an echo must
 /// hold exactly what the request said of them, no more and no less. Other elements the

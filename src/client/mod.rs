@@ -47,8 +47,13 @@ pub(crate) const LONGEST_WAIT: Duration = Duration::from_secs(100 * 365 * 24 * 3
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 
-/// `observed_offset` before any answer had a believable `Date`.
-const NOT_OBSERVED: i64 = i64::MIN;
+/// `observed_at` before any answer had a believable `Date`.
+const NEVER_OBSERVED: i64 = i64::MIN;
+/// How long an offset shown by one answer's `Date` is trusted to judge expirations. Past
+/// it, the signing skew is used until the next answer: one answer with a wrong `Date` (a
+/// proxy, a lying server) cannot keep a client from ever sending again by making valid
+/// credentials look expired.
+const OBSERVATION_TRUSTED_SECS: i64 = 15 * 60;
 
 /// A blocking client for one bucket's batch jobs. Cheap to clone; one client may be shared by
 /// many threads (connections are pooled).
@@ -90,8 +95,10 @@ struct Inner {
     /// Seconds to add to the local clock to sign, learnt from time refusals.
     skew: AtomicI64,
     /// Seconds to add to the local clock to judge expirations: the service's `Date` of the
-    /// last believable answer less the local time then ([`NOT_OBSERVED`] before any).
+    /// last believable answer less the local time then ...
     observed_offset: AtomicI64,
+    /// ... and that local time ([`NEVER_OBSERVED`] before any).
+    observed_at: AtomicI64,
 }
 
 impl fmt::Debug for Client {
@@ -381,9 +388,11 @@ impl Client {
             let (error, service_now) = match sent {
                 Ok(response) => {
                     let service_now = response.date().filter(|&date| {
-                        let offset = retry::service_offset(date, self.local_now());
+                        let local = self.local_now();
+                        let offset = retry::service_offset(date, local);
                         if let Some(offset) = offset {
                             self.inner.observed_offset.store(offset, Ordering::Relaxed);
+                            self.inner.observed_at.store(local, Ordering::Relaxed);
                         }
                         offset.is_some()
                     });
@@ -435,11 +444,18 @@ impl Client {
     }
 
     /// "Now" on the service's clock as the answers show it, from the local time `local`:
-    /// what expirations are judged by. Before any answer, the signing skew's view.
+    /// what expirations are judged by. Without an answer in the last
+    /// [`OBSERVATION_TRUSTED_SECS`], the signing skew's view.
     fn service_now_estimate(&self, local: i64) -> i64 {
-        let offset = match self.inner.observed_offset.load(Ordering::Relaxed) {
-            NOT_OBSERVED => self.clock_skew(),
-            observed => observed,
+        let observed_at = self.inner.observed_at.load(Ordering::Relaxed);
+        let fresh = observed_at != NEVER_OBSERVED
+            && local
+                .checked_sub(observed_at)
+                .is_some_and(|age| (0..=OBSERVATION_TRUSTED_SECS).contains(&age));
+        let offset = if fresh {
+            self.inner.observed_offset.load(Ordering::Relaxed)
+        } else {
+            self.clock_skew()
         };
         local.saturating_add(offset)
     }

@@ -103,7 +103,7 @@ pub(super) fn describe_media_jobs(state: &State, ids: &str, request_id: &str) ->
             request_id,
         );
     }
-    let found = |id: &str| match state.find_work(id) {
+    let locate = |id: &str| match state.find_work(id) {
         Some(WorkRef::Batch(b, i)) if state.jobs[b].job.job_type == JobType::Job => {
             Some((Source::Batch(b), i))
         }
@@ -113,16 +113,16 @@ pub(super) fn describe_media_jobs(state: &State, ids: &str, request_id: &str) ->
             WorkRef::Triggered(i) => Some((Source::Triggered, i)),
         },
     };
-    let missing: Vec<&str> = ids
+    let (found, missing): (Vec<_>, Vec<_>) = ids
         .iter()
-        .copied()
-        .filter(|id| found(id).is_none())
-        .collect();
+        .map(|&id| (id, locate(id)))
+        .partition(|(_, at)| at.is_some());
     bare_response_answer(|w| {
-        for at in ids.iter().filter_map(|id| found(id)) {
+        for at in found.into_iter().filter_map(|(_, at)| at) {
             write_media_job(w, &MediaJob::of(state, at));
         }
         if !missing.is_empty() {
+            let missing: Vec<&str> = missing.into_iter().map(|(id, _)| id).collect();
             let _ = w.text("NonExistJobIds", &representable(&missing.join(",")));
         }
     })

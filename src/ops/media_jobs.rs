@@ -300,7 +300,22 @@ impl DescribeMediaJobs {
 }
 
 /// The answer to [`DescribeMediaJobs`]: the jobs that exist, in the service's order, and the
-/// ids it says do not.
+/// ids it says do not. A job about an id not asked for makes the whole answer a
+/// [`ResponseError::Mismatch`].
+///
+/// ```
+/// use cos_ci_batch::ops::{Action, DescribeMediaJobs, HttpResponse};
+///
+/// let describe = DescribeMediaJobs::new(["j1", "j2"])?;
+/// // The SDKs disagree on one NonExistJobIds or several: both are read.
+/// let body = b"<Response><NonExistJobIds>j1</NonExistJobIds><NonExistJobIds>j2</NonExistJobIds></Response>";
+/// let answer = describe.parse(&HttpResponse::new(200, body))?;
+/// assert!(answer.jobs.is_empty());
+/// assert_eq!(answer.missing, ["j1", "j2"]);
+/// let other = b"<Response><JobsDetail><JobId>j9</JobId></JobsDetail></Response>";
+/// assert!(describe.parse(&HttpResponse::new(200, other)).is_err());
+/// # Ok::<(), cos_ci_batch::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DescribeMediaJobsResponse {

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use crate::common::raw_server::{RawServer, Reply, http_date, response, response_with};
 use crate::create_safety::lying_service::client_for as lying_client_for;
-use crate::create_safety::{W1, nightly};
+use crate::create_safety::{W1, creates_received, nightly};
 use cos_ci_batch::emulator::{Emulator, Fault, Route};
 use cos_ci_batch::model::{BatchJob, Input};
 use cos_ci_batch::ops::CreateJobResponse;
@@ -232,16 +232,9 @@ fn a_twin_created_by_another_caller_during_the_search_is_never_taken() {
         Fault::close_connection().after_processing(),
         1,
     );
-    let creates = || {
-        emulator
-            .received()
-            .iter()
-            .filter(|r| r.route() == Some(Route::Create))
-            .count()
-    };
     std::thread::scope(|scope| {
         let ours = scope.spawn(|| client.create(&nightly(W1)));
-        while creates() == 0 {
+        while creates_received(&emulator) == 0 {
             std::thread::sleep(Duration::from_millis(2));
         }
         emulator.inject(
@@ -372,17 +365,10 @@ fn a_job_over_another_input_that_reads_as_the_same_boolean_or_time_is_not_ours()
     let client = emulator.client_builder().build().unwrap();
     let other = emulator.client_builder().build().unwrap();
     emulator.inject(Route::Create, Fault::status(503, "ServiceUnavailable"), 1);
-    let creates = || {
-        emulator
-            .received()
-            .iter()
-            .filter(|r| r.route() == Some(Route::Create))
-            .count()
-    };
     std::thread::scope(|scope| {
         let ours =
             scope.spawn(|| client.create(&BatchJob::workflow("nightly", W1, Input::prefix("1"))));
-        while creates() == 0 {
+        while creates_received(&emulator) == 0 {
             std::thread::sleep(Duration::from_millis(2));
         }
         let theirs = other

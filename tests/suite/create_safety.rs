@@ -37,7 +37,7 @@ pub(super) fn nightly(workflow: &str) -> BatchJob {
     BatchJob::workflow("nightly", workflow, Input::prefix("videos/"))
 }
 
-fn creates_received(emulator: &Emulator) -> usize {
+pub(super) fn creates_received(emulator: &Emulator) -> usize {
     routes(emulator)
         .iter()
         .filter(|r| **r == Route::Create)

@@ -320,22 +320,39 @@ fn settle(calls: &AtomicUsize, n: usize) {
 
 // --- Refresh without stalls or lapses (issue 17) -----------------------------------------
 
+type CountedRefresh = Box<dyn Fn() -> Result<Credentials, ProvideError> + Send + Sync>;
+
+/// A provider of the emulator's temporary tokens living `ttl`, refreshed with `margin` left;
+/// every refresh after the first takes `slow` longer. Counts the refreshes.
+fn emulator_tokens(
+    emulator: &Arc<Emulator>,
+    ttl: Duration,
+    margin: Duration,
+    slow: Duration,
+) -> (RefreshingCredentials<CountedRefresh>, Arc<AtomicUsize>) {
+    let refreshes = Arc::new(AtomicUsize::new(0));
+    let (emulator, counted) = (emulator.clone(), refreshes.clone());
+    let refresh: CountedRefresh = Box::new(move || {
+        if counted.fetch_add(1, Ordering::SeqCst) > 0 {
+            std::thread::sleep(slow);
+        }
+        Ok(emulator.issue_temporary_credentials(ttl))
+    });
+    (RefreshingCredentials::new(margin, refresh), refreshes)
+}
+
 #[test]
 fn a_slow_refresh_stalls_no_caller_while_the_cached_credentials_are_good() {
     let emulator = Arc::new(Emulator::start().unwrap());
     emulator.run_in_real_time();
-    let refreshes = Arc::new(AtomicUsize::new(0));
     // The first token lives 15 s and is due for refresh after 1 s (margin 14 s); every
     // refresh after the first takes 5 s, as a slow STS call would.
-    let provider = {
-        let (emulator, refreshes) = (emulator.clone(), refreshes.clone());
-        RefreshingCredentials::new(Duration::from_secs(14), move || {
-            if refreshes.fetch_add(1, Ordering::SeqCst) > 0 {
-                std::thread::sleep(Duration::from_secs(5));
-            }
-            Ok(emulator.issue_temporary_credentials(Duration::from_secs(15)))
-        })
-    };
+    let (provider, refreshes) = emulator_tokens(
+        &emulator,
+        Duration::from_secs(15),
+        Duration::from_secs(14),
+        Duration::from_secs(5),
+    );
     let client = emulator
         .client_builder()
         .credentials_provider(provider)
@@ -381,15 +398,13 @@ fn a_clock_ten_minutes_slow_crosses_token_expiries_without_a_failed_call() {
     emulator.run_in_real_time();
     // Tokens live 4 s and are refreshed with 2 s left; the client's clock is 10 minutes
     // slow, which the service's signature window tolerates, so no refusal teaches a skew.
-    let refreshes = Arc::new(AtomicUsize::new(0));
-    let provider = {
-        let (emulator, refreshes) = (emulator.clone(), refreshes.clone());
-        RefreshingCredentials::new(Duration::from_secs(2), move || {
-            refreshes.fetch_add(1, Ordering::SeqCst);
-            Ok(emulator.issue_temporary_credentials(Duration::from_secs(4)))
-        })
-        .hard_margin(Duration::from_secs(1))
-    };
+    let (provider, refreshes) = emulator_tokens(
+        &emulator,
+        Duration::from_secs(4),
+        Duration::from_secs(2),
+        Duration::ZERO,
+    );
+    let provider = provider.hard_margin(Duration::from_secs(1));
     let client = emulator
         .client_builder()
         .credentials_provider(provider)
@@ -405,9 +420,108 @@ fn a_clock_ten_minutes_slow_crosses_token_expiries_without_a_failed_call() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(client.clock_skew(), 0, "no refusal was needed to learn it");
+    // Not rescued by refusals: every call was one request, none refused and sent again.
+    assert_eq!(emulator.received_count(), calls);
     assert!(
         refreshes.load(Ordering::SeqCst) >= 3,
         "expiries were crossed"
     );
     assert!(calls > 50);
+}
+
+#[test]
+fn a_token_the_service_refuses_as_expired_is_refreshed_and_the_request_sent_once_more() {
+    let emulator = Arc::new(Emulator::start().unwrap());
+    let (provider, refreshes) = emulator_tokens(
+        &emulator,
+        Duration::from_secs(60),
+        Duration::from_secs(10),
+        Duration::ZERO,
+    );
+    let client = emulator
+        .client_builder()
+        .credentials_provider(provider)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    client.list(&ListQuery::new()).unwrap();
+    // The service's clock jumps past the token's expiry, unseen by the client: its next
+    // request is refused with ExpiredToken, and the client refreshes and sends it again.
+    emulator.advance(Duration::from_secs(61));
+    let before = emulator.received_count();
+    let page = client.list(&ListQuery::new()).unwrap();
+    assert!(page.request_id.is_some());
+    assert_eq!(emulator.received_count(), before + 2);
+    assert_eq!(refreshes.load(Ordering::SeqCst), 2);
+    let refused = &emulator.received()[before];
+    let resent = &emulator.received()[before + 1];
+    assert_ne!(
+        refused.header("x-ci-security-token"),
+        resent.header("x-ci-security-token"),
+        "sent again with the new token"
+    );
+}
+
+#[test]
+fn one_answer_with_a_wrong_date_locks_a_client_out_for_a_quarter_of_an_hour_at_most() {
+    use cos_ci_batch::emulator::{Fault, Route};
+    use std::sync::atomic::AtomicU64;
+    let emulator = Emulator::start().unwrap();
+    let sts = emulator.issue_temporary_credentials(Duration::from_secs(3600));
+    let ahead = Arc::new(AtomicU64::new(0));
+    let clock_ahead = ahead.clone();
+    let client = emulator
+        .client_builder()
+        .credentials(sts)
+        .retry_policy(RetryPolicy::none())
+        .clock(move || SystemTime::now() + Duration::from_secs(clock_ahead.load(Ordering::SeqCst)))
+        .build()
+        .unwrap();
+    // A proxy answers once with a Date two days ahead (within the week a Date is believed).
+    emulator.inject(Route::List, Fault::date_offset(2 * 86_400), 1);
+    client.list(&ListQuery::new()).unwrap();
+    // By that clock the hour-long token has expired: nothing is sent.
+    let before = emulator.received_count();
+    let err = client.list(&ListQuery::new()).unwrap_err();
+    assert!(matches!(err, Error::Credentials(_)), "{err:?}");
+    assert_eq!(emulator.received_count(), before);
+    // Sixteen minutes later that Date is no longer trusted: the client sends again (its
+    // clock, now ahead of the service's, is corrected on the way) and hears the truth.
+    ahead.store(16 * 60, Ordering::SeqCst);
+    client.list(&ListQuery::new()).unwrap();
+    client.list(&ListQuery::new()).unwrap();
+}
+
+#[test]
+fn a_token_refused_as_expired_by_a_service_whose_clock_agrees_is_still_replaced() {
+    // The token was revoked early: the service's Date shows no reason to think it expired,
+    // so only the refusal itself can make the provider give it up.
+    use crate::common::raw_server::{RawServer, response};
+    let server = RawServer::start(|_, request| {
+        if request.head.contains("x-ci-security-token: t1") {
+            response(
+                400,
+                "<Error><Code>ExpiredToken</Code><Message>expired</Message></Error>",
+            )
+        } else {
+            response(200, "<Response></Response>")
+        }
+    });
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counted = issued.clone();
+    let provider = RefreshingCredentials::new(Duration::from_secs(60), move || {
+        let n = counted.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok(Credentials::new("AKIDtmp", "key")
+            .with_session_token(format!("t{n}"))
+            .with_expiration(SystemTime::now() + Duration::from_secs(3600)))
+    });
+    let client = cos_ci_batch::Client::builder("b-1250000000", "ap-guangzhou")
+        .endpoint(server.endpoint())
+        .allow_http()
+        .credentials_provider(provider)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    client.list(&ListQuery::new()).unwrap();
+    assert_eq!((server.requests(), issued.load(Ordering::SeqCst)), (2, 2));
 }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use crate::common::fixture;
 use crate::emulator::send_raw;
 use cos_ci_batch::emulator::Emulator;
-use cos_ci_batch::model::{BatchJob, Element, Input, JobLevel, JobParam, MediaJob, Output, Tag};
+use cos_ci_batch::model::{
+    BatchJob, Element, Input, JobDetail, JobLevel, JobParam, MediaJob, Output, Tag,
+};
 use cos_ci_batch::ops::{
     Action, DescribeMediaJob, DescribeMediaJobs, DescribeWorkflowExecution, HttpRequest,
 };
@@ -67,6 +69,22 @@ fn setup() -> (Emulator, Client) {
     }
     let client = emulator.client_builder().build().unwrap();
     (emulator, client)
+}
+
+/// A finished Workflow batch job over both objects, with its run ids.
+fn finished_workflow_batch() -> (Emulator, Client, JobDetail, Vec<String>) {
+    let (emulator, client) = setup();
+    let batch = client
+        .create(&BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")))
+        .unwrap()
+        .job;
+    emulator.advance(Duration::from_secs(10));
+    let runs = client
+        .outcomes(&batch, &Default::default())
+        .unwrap()
+        .map(|o| o.unwrap().run_id.unwrap())
+        .collect();
+    (emulator, client, batch, runs)
 }
 
 /// A Transcode batch job as the §3 sample's media job was made: a template, a queue, an
@@ -177,23 +195,11 @@ fn several_media_jobs_are_described_at_once_and_the_missing_ones_named() {
 
 #[test]
 fn a_workflow_run_has_the_shape_of_the_describe_sample_with_create_time_on_its_tasks() {
-    let (emulator, client) = setup();
-    let batch = client
-        .create(&BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")))
-        .unwrap()
-        .job;
-    emulator.advance(Duration::from_secs(10));
-    let run = client
-        .outcomes(&batch, &Default::default())
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .run_id
-        .unwrap();
+    let (emulator, client, batch, runs) = finished_workflow_batch();
+    let run = &runs[0];
     let body = raw(
         &emulator,
-        DescribeWorkflowExecution::new(&run).unwrap().request(),
+        DescribeWorkflowExecution::new(run).unwrap().request(),
     );
     // The emulator knows no workflow's nodes (Topology) or produced objects (ResultInfo).
     let expected = String::from_utf8(fixture("describe-workflow-execution-response.xml")).unwrap();
@@ -202,7 +208,7 @@ fn a_workflow_run_has_the_shape_of_the_describe_sample_with_create_time_on_its_t
         shape_of_xml(&expected, &["Topology", "ResultInfo"])
     );
     let task = &client
-        .describe_workflow_execution(&run)
+        .describe_workflow_execution(run)
         .unwrap()
         .execution
         .tasks[0];
@@ -228,17 +234,7 @@ fn emulator_stamp(emulator: &Emulator, job_id: &str) -> time::OffsetDateTime {
 
 #[test]
 fn a_tasks_media_job_is_described_and_listed_by_its_workflow() {
-    let (emulator, client) = setup();
-    let batch = client
-        .create(&BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")))
-        .unwrap()
-        .job;
-    emulator.advance(Duration::from_secs(10));
-    let runs: Vec<String> = client
-        .outcomes(&batch, &Default::default())
-        .unwrap()
-        .map(|o| o.unwrap().run_id.unwrap())
-        .collect();
+    let (_emulator, client, batch, runs) = finished_workflow_batch();
     for run in &runs {
         let execution = client.describe_workflow_execution(run).unwrap().execution;
         let task_job = execution.tasks[0].job_id.clone().unwrap();
