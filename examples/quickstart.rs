@@ -6,8 +6,9 @@
 //! cargo run --example quickstart
 //! ```
 //!
-//! With credentials in `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` (and optionally
-//! `TENCENTCLOUD_SESSION_TOKEN`), the same flow runs against the real service:
+//! With a bucket and a region given, the same flow runs against the real service, signed with
+//! the credentials the default chain finds (the environment, `~/.tencentcloud/credentials`,
+//! or the CVM instance role; the README's "Credentials" section):
 //!
 //! ```text
 //! cargo run --example quickstart -- \
@@ -21,7 +22,7 @@ use std::time::Duration;
 use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::model::{BatchJob, Input, TimeInterval};
 use cos_ci_batch::ops::{ListQuery, Order, TypeFilter};
-use cos_ci_batch::{Client, Credentials, OutcomeOptions, WaitOptions};
+use cos_ci_batch::{Client, OutcomeOptions, WaitOptions};
 use time::OffsetDateTime;
 
 struct Target {
@@ -42,16 +43,16 @@ fn target() -> Result<Target, Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bucket = arg_or_env(&args, "--bucket", "COS_CI_BUCKET");
     let region = arg_or_env(&args, "--region", "COS_CI_REGION");
-    if let (Some(bucket), Some(region), Ok(credentials)) = (bucket, region, Credentials::from_env())
-    {
+    if let (Some(bucket), Some(region)) = (bucket, region) {
         println!("# against the real service: {bucket} in {region}");
         let workflow =
             arg_or_env(&args, "--workflow", "COS_CI_WORKFLOW").ok_or("--workflow is needed")?;
         let prefix =
             arg_or_env(&args, "--prefix", "COS_CI_PREFIX").unwrap_or_else(|| "input/".into());
-        let client = Client::builder(bucket, region)
-            .credentials(credentials)
-            .build()?;
+        let client = Client::builder(bucket, region).build()?;
+        if let Some(source) = client.credentials_source() {
+            println!("# signing with credentials from {source}");
+        }
         return Ok(Target {
             client,
             workflow,
@@ -60,7 +61,7 @@ fn target() -> Result<Target, Box<dyn std::error::Error>> {
         });
     }
 
-    println!("# no credentials and bucket given: starting the embedded emulator");
+    println!("# no bucket and region given: starting the embedded emulator");
     let emulator = Emulator::start()?;
     emulator.run_in_real_time();
     emulator.set_job_durations(Duration::from_millis(800), Duration::from_millis(1600));

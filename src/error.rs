@@ -376,17 +376,31 @@ impl std::error::Error for InvalidInput {}
 ///
 /// ```
 /// use cos_ci_batch::Client;
+/// use cos_ci_batch::credentials::CredentialChain;
 /// use cos_ci_batch::error::ConfigError;
 ///
-/// let err = Client::builder("examplebucket-1250000000", "ap-guangzhou").build().unwrap_err();
-/// assert_eq!(err, ConfigError::NoCredentials);
-/// assert_eq!(err.to_string(), "no credentials were given");
+/// let nowhere = CredentialChain::new()
+///     .env_lookup(|_| None)
+///     .profile_files(["/nonexistent/credentials"])
+///     .without_instance_role();
+/// let err = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+///     .credential_chain(nowhere)
+///     .build()
+///     .unwrap_err();
+/// assert!(matches!(err, ConfigError::NoCredentials(_)));
+/// assert_eq!(
+///     err.to_string(),
+///     "no credentials found; tried the environment: TENCENTCLOUD_SECRET_ID and \
+///      TENCENTCLOUD_SECRET_KEY are not set; the profile file: no file at \
+///      /nonexistent/credentials; the instance role: not asked (turned off)"
+/// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// The client was built without credentials or a credentials provider.
-    NoCredentials,
+    /// The client was built without credentials or a provider, and the default credential
+    /// chain found none it could use ([`crate::credentials::CredentialChain`]).
+    NoCredentials(crate::credentials::ChainError),
     /// A credential value is empty (which one).
     EmptyCredential(&'static str),
     /// A credential value has surrounding whitespace or control characters (which one).
@@ -407,7 +421,7 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::NoCredentials => f.write_str("no credentials were given"),
+            ConfigError::NoCredentials(e) => e.fmt(f),
             ConfigError::EmptyCredential(field) => write!(f, "the {field} is empty"),
             ConfigError::PaddedCredential(field) => write!(
                 f,

@@ -18,11 +18,10 @@
 //!
 //! ```no_run
 //! use cos_ci_batch::model::{BatchJob, Input};
-//! use cos_ci_batch::{Client, Credentials, WaitOptions};
+//! use cos_ci_batch::{Client, WaitOptions};
 //!
-//! let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
-//!     .credentials(Credentials::from_env()?)
-//!     .build()?;
+//! // Credentials from the environment, ~/.tencentcloud/credentials or the instance role.
+//! let client = Client::builder("examplebucket-1250000000", "ap-guangzhou").build()?;
 //! let job = BatchJob::workflow("nightly-transcode", "w7476ff3564ee45b7b490d64bccaba6cc", Input::prefix("videos/"));
 //! let created = client.create(&job)?.job;
 //! let done = client.wait(&created.job_id, &WaitOptions::default())?;
@@ -40,6 +39,7 @@ mod client;
 pub mod credentials;
 mod encode;
 pub mod error;
+mod json;
 pub mod model;
 pub mod ops;
 pub mod sign;

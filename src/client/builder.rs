@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use super::transport::{Transport, TransportConfig};
 use super::{Client, Clock, Inner, LONGEST_WAIT, RetryPolicy};
-use crate::credentials::{Credentials, ProvideCredentials};
+use crate::credentials::{CredentialChain, Credentials, ProvideCredentials};
 use crate::error::ConfigError;
 
 /// Configures a [`Client`]; nothing is checked until [`ClientBuilder::build`].
@@ -32,6 +32,7 @@ pub struct ClientBuilder {
     allow_http: bool,
     credentials: Option<Credentials>,
     provider: Option<Arc<dyn ProvideCredentials>>,
+    chain: Option<CredentialChain>,
     connect_timeout: Duration,
     timeout: Duration,
     max_body: u64,
@@ -50,6 +51,7 @@ impl ClientBuilder {
             allow_http: false,
             credentials: None,
             provider: None,
+            chain: None,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
             max_body: 4 << 20,
@@ -77,11 +79,40 @@ impl ClientBuilder {
         self
     }
 
-    /// The credentials to sign with. These or a
-    /// [`credentials_provider`](ClientBuilder::credentials_provider) are required; the last
-    /// one set is used.
+    /// The credentials to sign with. Of these, a
+    /// [`credentials_provider`](ClientBuilder::credentials_provider) and a
+    /// [`credential_chain`](ClientBuilder::credential_chain), the last one set is used;
+    /// without any, [`build`](ClientBuilder::build) runs the default
+    /// [`CredentialChain`].
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        self.provider = None;
+        self.chain = None;
+        self
+    }
+
+    /// Finds the credentials with this chain when the client is built: to name a profile,
+    /// or to point the metadata service elsewhere. Without credentials, a provider or a
+    /// chain, the default chain is run.
+    ///
+    /// ```
+    /// use cos_ci_batch::Client;
+    /// use cos_ci_batch::credentials::{CredentialChain, CredentialSource};
+    ///
+    /// let env = |name: &str| match name {
+    ///     "TENCENTCLOUD_SECRET_ID" => Some("AKIDexample".to_string()),
+    ///     "TENCENTCLOUD_SECRET_KEY" => Some("secret".to_string()),
+    ///     _ => None,
+    /// };
+    /// let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+    ///     .credential_chain(CredentialChain::new().env_lookup(env))
+    ///     .build()?;
+    /// assert_eq!(client.credentials_source(), Some(&CredentialSource::Environment));
+    /// # Ok::<(), cos_ci_batch::error::ConfigError>(())
+    /// ```
+    pub fn credential_chain(mut self, chain: CredentialChain) -> Self {
+        self.chain = Some(chain);
+        self.credentials = None;
         self.provider = None;
         self
     }
@@ -108,6 +139,7 @@ impl ClientBuilder {
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials) -> Self {
         self.provider = Some(Arc::new(provider));
         self.credentials = None;
+        self.chain = None;
         self
     }
 
@@ -163,16 +195,28 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and builds the client. Sends nothing.
+    /// Checks the configuration and builds the client. It sends nothing to the service;
+    /// without credentials given, it runs the credential chain, which may ask the metadata
+    /// service (at most about a second off Tencent Cloud, and not at all when the
+    /// environment has credentials).
     pub fn build(self) -> Result<Client, ConfigError> {
-        let credentials: Arc<dyn ProvideCredentials> = match (self.credentials, self.provider) {
-            (Some(credentials), _) => {
-                credentials.validate()?;
-                Arc::new(credentials)
-            }
-            (None, Some(provider)) => provider,
-            (None, None) => return Err(ConfigError::NoCredentials),
-        };
+        let clock: Clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
+        let (credentials, credentials_source): (Arc<dyn ProvideCredentials>, _) =
+            match (self.credentials, self.provider) {
+                (Some(credentials), _) => {
+                    credentials.validate()?;
+                    (Arc::new(credentials), None)
+                }
+                (None, Some(provider)) => (provider, None),
+                (None, None) => {
+                    let found = self
+                        .chain
+                        .unwrap_or_default()
+                        .resolve_at(clock())
+                        .map_err(ConfigError::NoCredentials)?;
+                    (found.provider(), Some(found.source().clone()))
+                }
+            };
         for (name, timeout) in [
             ("connect_timeout", self.connect_timeout),
             ("timeout", self.timeout),
@@ -203,11 +247,12 @@ impl ClientBuilder {
                 base_url: endpoint.base_url,
                 host: endpoint.host,
                 credentials,
+                credentials_source,
                 timeout: self.timeout.min(LONGEST_WAIT),
                 retry: self.retry,
                 reconcile: self.reconcile,
                 create_search: self.create_search.min(LONGEST_WAIT),
-                clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
+                clock,
                 skew: AtomicI64::new(0),
                 observed_offset: AtomicI64::new(0),
                 observed_at: AtomicI64::new(super::NEVER_OBSERVED),
@@ -225,6 +270,7 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_http", &self.allow_http)
             .field("credentials", &self.credentials)
             .field("credentials_provider", &self.provider)
+            .field("credential_chain", &self.chain)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("max_response_body", &self.max_body)

@@ -20,7 +20,7 @@ pub use pages::{JobIter, MAX_EMPTY_PAGES};
 pub use retry::RetryPolicy;
 pub use wait::WaitOptions;
 
-use crate::credentials::{Credentials, ProvideCredentials};
+use crate::credentials::{CredentialSource, Credentials, ProvideCredentials};
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::model::{BatchJob, JobDetail};
 use crate::ops::{
@@ -87,6 +87,8 @@ struct Inner {
     base_url: String,
     host: String,
     credentials: Arc<dyn ProvideCredentials>,
+    /// Where the credential chain found the credentials (`None`: they were given).
+    credentials_source: Option<CredentialSource>,
     timeout: Duration,
     retry: RetryPolicy,
     reconcile: bool,
@@ -122,6 +124,12 @@ impl Client {
     /// The `Host` the client signs and sends.
     pub fn host(&self) -> &str {
         &self.inner.host
+    }
+
+    /// Where the credential chain found the credentials the client signs with; `None` when
+    /// they were given to the builder (see [`ClientBuilder::credential_chain`]).
+    pub fn credentials_source(&self) -> Option<&CredentialSource> {
+        self.inner.credentials_source.as_ref()
     }
 
     /// The clock correction in seconds learnt from the service (0 until a skew is seen).

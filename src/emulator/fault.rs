@@ -36,6 +36,9 @@ pub enum Route {
     Execution,
     /// `POST /triggerworkflow`.
     Trigger,
+    /// `GET /latest/meta-data/cam/security-credentials/...`: the instance metadata service
+    /// ([`super::Emulator::set_instance_role`]).
+    InstanceMetadata,
     /// Any request.
     Any,
 }

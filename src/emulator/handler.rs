@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::unix_time::format_http_date;
 
-use super::fault::{self, FaultKind, FaultRule};
+use super::fault::{self, FaultKind, FaultRule, Route};
 use super::http::{Reply, Request, Response};
 use super::lock;
 use super::service::{self, Answer, ReceivedRequest};
@@ -120,6 +120,10 @@ pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)
 
     // The work of the request, done unless a fault stands in for it.
     let answer = || match &auth {
+        // The metadata service on an instance takes no signature.
+        _ if route == Some(Route::InstanceMetadata) => {
+            service::instance_metadata(&mut lock(&shared.state), &received.path)
+        }
         Err((status, code, message)) => service::error_answer(*status, code, message, &request_id),
         Ok(()) => service::process(&mut lock(&shared.state), &received, &request_id),
     };

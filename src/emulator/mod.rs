@@ -215,6 +215,46 @@ impl Emulator {
             .with_expiration(expiration)
     }
 
+    /// Plays the metadata service of a CVM instance bound to role `role`, on
+    /// [`Emulator::endpoint`]: `GET /latest/meta-data/cam/security-credentials/` names the
+    /// role, and `GET /latest/meta-data/cam/security-credentials/<role>` issues temporary
+    /// credentials that the emulator accepts for `ttl` on its clock (as
+    /// [`Emulator::issue_temporary_credentials`]). Without a role both answer `404`, as
+    /// on an instance with none.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cos_ci_batch::credentials::{CredentialChain, CredentialSource};
+    /// use cos_ci_batch::emulator::Emulator;
+    /// use cos_ci_batch::ops::ListQuery;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.set_instance_role("CVM_QcsRole", Duration::from_secs(60));
+    /// let chain = CredentialChain::new()
+    ///     .env_lookup(|_| None)
+    ///     .profile_files(["/nonexistent/credentials"])
+    ///     .metadata_endpoint(emulator.endpoint());
+    /// let client = emulator.client_builder().credential_chain(chain).build()?;
+    /// assert!(matches!(
+    ///     client.credentials_source(),
+    ///     Some(CredentialSource::InstanceRole { role, .. }) if role == "CVM_QcsRole"
+    /// ));
+    /// // The role's credentials last a minute; the client refreshes them as they expire.
+    /// for _ in 0..3 {
+    ///     client.list(&ListQuery::new())?;
+    ///     emulator.advance(Duration::from_secs(50));
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_instance_role(&self, role: impl Into<String>, ttl: Duration) {
+        lock(&self.shared.state).set_instance_role(Some((role.into(), ttl)));
+    }
+
+    /// Unbinds the instance role: the metadata service answers `404`.
+    pub fn remove_instance_role(&self) {
+        lock(&self.shared.state).set_instance_role(None);
+    }
+
     /// A client builder aimed at this emulator, with its credentials and `http://` allowed.
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder("emulator-1250000000", "ap-emulator")

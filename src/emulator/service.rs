@@ -98,6 +98,9 @@ pub(crate) fn route_of(method: &str, path: &str) -> Option<Route> {
             _ => None,
         };
     }
+    if method == "GET" && path.starts_with(METADATA_CREDENTIALS_PATH) {
+        return Some(Route::InstanceMetadata);
+    }
     (method == "POST" && path == TRIGGER_PATH).then_some(Route::Trigger)
 }
 
@@ -298,7 +301,57 @@ pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: 
             request_id,
         ),
         Some(Route::Trigger) => object_work::trigger(state, request, request_id),
+        Some(Route::InstanceMetadata) => instance_metadata(state, &request.path),
         Some(Route::Any) | None => error_answer(404, "NoSuchResource", "no such API", request_id),
+    }
+}
+
+/// Where the metadata service of a CVM instance names its role and gives its credentials.
+const METADATA_CREDENTIALS_PATH: &str = "/latest/meta-data/cam/security-credentials/";
+
+/// The metadata service: the role's name, or its temporary credentials as the service's JSON
+/// (the fields of the CVM metadata documentation), freshly issued on every request; `404`
+/// without a role or for another name. It answers without a signature, as the service on
+/// the instance does.
+pub(crate) fn instance_metadata(state: &mut State, path: &str) -> Answer {
+    let not_found = Answer {
+        status: 404,
+        body: b"Not Found".to_vec(),
+    };
+    let Some((role, ttl)) = state.instance_role() else {
+        return not_found;
+    };
+    match &path[METADATA_CREDENTIALS_PATH.len()..] {
+        "" => Answer {
+            status: 200,
+            body: role.into_bytes(),
+        },
+        name if name == role => {
+            let expires = super::state::later(state.clock.now(), ttl);
+            let (secret_id, secret_key, token) = state.issue_temporary(expires);
+            let utc = expires.to_offset(time::UtcOffset::UTC);
+            let expiration = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                utc.year(),
+                u8::from(utc.month()),
+                utc.day(),
+                utc.hour(),
+                utc.minute(),
+                utc.second()
+            );
+            // Ids, keys and tokens are letters and digits: nothing to escape.
+            let body = format!(
+                "{{\n  \"TmpSecretId\": \"{secret_id}\",\n  \"TmpSecretKey\": \"{secret_key}\",\n  \
+                 \"ExpiredTime\": {},\n  \"Expiration\": \"{expiration}\",\n  \
+                 \"Token\": \"{token}\",\n  \"Code\": \"Success\"\n}}",
+                expires.unix_timestamp()
+            );
+            Answer {
+                status: 200,
+                body: body.into_bytes(),
+            }
+        }
+        _ => not_found,
     }
 }
 

@@ -155,6 +155,8 @@ pub(crate) struct State {
     workflows: HashSet<String>,
     pub(crate) jobs: Vec<StoredJob>,
     temporary: HashMap<String, TemporaryCredentials>,
+    /// The instance role the metadata service names, and how long its credentials last.
+    instance_role: Option<(String, Duration)>,
     failure_rules: Vec<FailureRule>,
     pub(crate) triggered: Vec<TriggeredRun>,
     work_index: HashMap<String, WorkRef>,
@@ -165,6 +167,8 @@ pub(crate) struct State {
 }
 
 impl State {
+    const MAX_TEMPORARY: usize = 10_000;
+
     pub(crate) fn new() -> Self {
         State {
             clock: Clock::new(),
@@ -174,6 +178,7 @@ impl State {
             workflows: HashSet::new(),
             jobs: Vec::new(),
             temporary: HashMap::new(),
+            instance_role: None,
             failure_rules: Vec::new(),
             triggered: Vec::new(),
             work_index: HashMap::new(),
@@ -273,8 +278,23 @@ impl State {
         self.workflows.insert(id);
     }
 
+    pub(crate) fn set_instance_role(&mut self, role: Option<(String, Duration)>) {
+        self.instance_role = role;
+    }
+
+    pub(crate) fn instance_role(&self) -> Option<(String, Duration)> {
+        self.instance_role.clone()
+    }
+
     /// Issues a SecretId, key and session token valid until `expires` (emulator time).
+    /// Beyond [`State::MAX_TEMPORARY`] issued, those expired over an hour ago are forgotten
+    /// (a client signing with one then hears `SecretidNotExist`), so that a client asking
+    /// the metadata service in a loop cannot grow the emulator without bound.
     pub(crate) fn issue_temporary(&mut self, expires: OffsetDateTime) -> (String, String, String) {
+        if self.temporary.len() >= Self::MAX_TEMPORARY {
+            let forget_before = self.clock.now() - time::Duration::hours(1);
+            self.temporary.retain(|_, t| t.expires >= forget_before);
+        }
         let secret_id = format!("AKIDtmp{}", &self.new_id('x')[1..21]);
         let secret_key = self.new_id('k')[1..].to_owned();
         let token = self.new_id('t')[1..].to_owned();

@@ -36,10 +36,19 @@ impl Run {
     }
 }
 
-/// The tool with nothing from this process's environment: no credentials, no bucket.
+/// Where the tool looks for an instance role in tests: a loopback port nothing serves
+/// (port 1, tcpmux, is not served on any machine these tests run on), so that no test
+/// depends on the network or on the machine being a CVM instance.
+pub const NO_METADATA: &str = "http://127.0.0.1:1";
+
+/// The tool with nothing from this process's environment: no credentials, no bucket, no
+/// home directory, and no metadata service.
 pub fn bare() -> Command {
     let mut command = Command::new(BIN);
-    command.env_clear().stdin(Stdio::null());
+    command
+        .env_clear()
+        .env("COS_CI_BATCH_METADATA_ENDPOINT", NO_METADATA)
+        .stdin(Stdio::null());
     command
 }
 

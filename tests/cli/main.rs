@@ -4,6 +4,7 @@
 mod common;
 
 mod create;
+mod credentials;
 mod exit_status;
 mod flags;
 mod hostile;

@@ -454,7 +454,12 @@ fn what_the_environment_lacks_is_a_usage_error_naming_the_variable() {
         (no_key.status, no_key.stderr.lines().next()),
         (
             2,
-            Some("error: the environment variable TENCENTCLOUD_SECRET_ID is not set")
+            Some(
+                "error: no credentials found; tried the environment: TENCENTCLOUD_SECRET_ID \
+                 and TENCENTCLOUD_SECRET_KEY are not set; the profile file: no file at \
+                 /etc/tencentcloud/credentials; the instance role: the metadata service at \
+                 http://127.0.0.1:1 gave no answer (the connection was refused)"
+            )
         )
     );
     let http = crate::common::run(
@@ -486,6 +491,6 @@ fn a_usage_error_with_json_is_a_json_error_on_stderr() {
     assert_eq!(run.status, 2);
     assert_eq!(
         run.stderr,
-        "{\"error\":{\"kind\":\"usage\",\"message\":\"the batch job ID is required\",\"code\":null,\"http_status\":null,\"request_id\":null,\"attempts\":null,\"job_id\":null}}\n"
+        "{\"error\":{\"kind\":\"usage\",\"message\":\"the batch job ID is required\",\"code\":null,\"http_status\":null,\"request_id\":null,\"attempts\":null,\"job_id\":null,\"credentials\":null}}\n"
     );
 }

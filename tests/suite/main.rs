@@ -6,6 +6,7 @@ mod common;
 mod client;
 mod create_holes;
 mod create_safety;
+mod credential_chain;
 mod credentials;
 mod emulator;
 mod emulator_fidelity;

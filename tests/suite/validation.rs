@@ -3,6 +3,7 @@
 //! tests beside the code that applies them.)
 
 use crate::common::t;
+use cos_ci_batch::credentials::{ChainError, CredentialChain};
 use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::error::{ConfigError, InvalidInput};
 use cos_ci_batch::model::{BatchJob, Element, Input, JobParam, MediaJob, Tag};
@@ -86,9 +87,15 @@ fn chinese_names_and_128_characters_are_accepted() {
 #[test]
 fn configuration_mistakes_are_their_own_kind_and_say_exactly_what() {
     let builder = || Client::builder("b-1250000000", "ap-guangzhou");
-    let no_credentials = builder().build().unwrap_err();
-    assert_eq!(no_credentials, ConfigError::NoCredentials);
-    assert_eq!(no_credentials.to_string(), "no credentials were given");
+    let nowhere = CredentialChain::new()
+        .env_lookup(|_| None)
+        .profile_files(["/nonexistent/credentials"])
+        .without_instance_role();
+    let no_credentials = builder().credential_chain(nowhere).build().unwrap_err();
+    assert!(matches!(
+        no_credentials,
+        ConfigError::NoCredentials(ChainError::NotFound { .. })
+    ));
     let padded = builder()
         .credentials(Credentials::new("id", "key\n"))
         .build()

@@ -18,6 +18,9 @@ use time::OffsetDateTime;
 pub const ENV_BUCKET: &str = "COS_BUCKET";
 /// The environment variable read when `--region` is not given.
 pub const ENV_REGION: &str = "COS_REGION";
+/// Where the tool asks for an instance role's credentials instead of the CVM metadata
+/// service: for tests, and for the emulator's.
+pub const ENV_METADATA_ENDPOINT: &str = "COS_CI_BATCH_METADATA_ENDPOINT";
 
 /// A parsed command line.
 #[allow(
@@ -43,6 +46,10 @@ pub struct Global {
     pub endpoint: Option<String>,
     pub allow_http: bool,
     pub json: bool,
+    /// `--profile`: the section of the profile file to sign with.
+    pub profile: Option<String>,
+    /// `COS_CI_BATCH_METADATA_ENDPOINT`: the instance metadata service, for tests.
+    pub metadata_endpoint: Option<String>,
 }
 
 /// The subcommands, by name.
@@ -263,6 +270,11 @@ impl Global {
             "bucket" => set_once(&mut self.bucket, "--bucket", text(parser)?),
             "region" => set_once(&mut self.region, "--region", text(parser)?),
             "endpoint" => set_once(&mut self.endpoint, "--endpoint", text(parser)?),
+            "profile" => set_once(
+                &mut self.profile,
+                "--profile",
+                not_empty("--profile", text(parser)?)?,
+            ),
             "allow-http" => {
                 self.allow_http = true;
                 Ok(())
@@ -279,6 +291,7 @@ impl Global {
     fn resolve(&mut self, env: &dyn Fn(&str) -> Option<String>) {
         self.bucket = self.bucket.take().or_else(|| env(ENV_BUCKET));
         self.region = self.region.take().or_else(|| env(ENV_REGION));
+        self.metadata_endpoint = env(ENV_METADATA_ENDPOINT).filter(|e| !e.is_empty());
     }
 }
 
@@ -590,6 +603,7 @@ fn emulator(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, 
         ("--region", global.region.is_some()),
         ("--endpoint", global.endpoint.is_some()),
         ("--allow-http", global.allow_http),
+        ("--profile", global.profile.is_some()),
     ];
     if let Some((flag, _)) = connection.iter().find(|(_, given)| *given) {
         return Err(usage(format!("{flag} does not apply to the emulator")));

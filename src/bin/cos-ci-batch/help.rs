@@ -23,14 +23,22 @@ Global flags (before or after the subcommand):
   --region REGION    The region, such as ap-guangzhou [env: COS_REGION]
   --endpoint URL     Send to URL instead of https://<bucket>.ci.<region>.myqcloud.com
   --allow-http       Allow an http:// endpoint (loopback and tests only)
+  --profile NAME     Sign with section [NAME] of the profile file, and nothing else
   --json             Write JSON: one document per result, one line per listed item
   -h, --help         Show help
   -V, --version      Show the version
 
-Credentials come from TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, and
-TENCENTCLOUD_SESSION_TOKEN (or TENCENTCLOUD_TOKEN) for temporary ones. The key and
-the token are never printed, even where the service echoes them: they show as
-[redacted]. With --json, stderr holds only errors, as {\"error\":{...}}.
+Credentials are looked for in this order; the first source found is used, and one
+that is half filled (an id without a key, a file without the profile) is an error:
+  1. the environment: TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, with
+     TENCENTCLOUD_SESSION_TOKEN (or TENCENTCLOUD_TOKEN) for temporary ones;
+  2. the profile file: ~/.tencentcloud/credentials, else /etc/tencentcloud/credentials
+     (or the file TENCENTCLOUD_CREDENTIALS_FILE names), section [default] or --profile's;
+  3. the CVM instance role, from the metadata service (given up after 1 s off Tencent
+     Cloud; COS_CI_BATCH_METADATA_ENDPOINT points it elsewhere, for tests).
+--profile reads the profile file alone. An error the credentials may cause says where
+they came from. The key and the token are never printed, even where the service echoes
+them: they show as [redacted]. With --json, stderr holds only errors, as {\"error\":{...}}.
 
 Exit status:
   0  done (for wait and create --wait: the job succeeded)

@@ -21,6 +21,7 @@ use std::process::ExitCode;
 use args::{Invocation, Usage};
 use cos_ci_batch::Error;
 use cos_ci_batch::credentials::{ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN};
+use record::About;
 use run::{Ending, Failure};
 use terminal::{sanitize, tell};
 
@@ -56,14 +57,26 @@ fn main() -> ExitCode {
         Ok(Ending::JobCancelled) => ExitCode::from(status::JOB_CANCELLED),
         Ok(Ending::PartlyFailed) => ExitCode::from(status::ERROR),
         Err(Failure::Usage(e)) => usage_error(&Usage { json, ..e }),
-        Err(Failure::Client { error, job_id }) => client_error(&error, job_id.as_deref(), json),
+        Err(Failure::Client {
+            error,
+            job_id,
+            credentials,
+        }) => client_error(
+            &error,
+            &About {
+                error: Some(&error),
+                job_id: job_id.as_deref(),
+                credentials: credentials.as_ref(),
+            },
+            json,
+        ),
         Err(Failure::Answer(message)) => {
-            report(json, "response", &message, None, None);
+            report(json, "response", &message, &About::default());
             ExitCode::from(status::ERROR)
         }
         Err(Failure::Output(e)) => {
             let message = format!("cannot write the results: {e}");
-            report(json, "output", &message, None, None);
+            report(json, "output", &message, &About::default());
             ExitCode::from(status::ERROR)
         }
     }
@@ -80,7 +93,7 @@ fn print(text: &str) -> ExitCode {
 
 fn usage_error(e: &Usage) -> ExitCode {
     if e.json {
-        report(true, "usage", &e.message, None, None);
+        report(true, "usage", &e.message, &About::default());
     } else {
         let mut text = format!("error: {}\n", sanitize(&e.message));
         match e.subcommand {
@@ -96,7 +109,7 @@ fn usage_error(e: &Usage) -> ExitCode {
     ExitCode::from(status::USAGE)
 }
 
-fn client_error(e: &Error, job_id: Option<&str>, json: bool) -> ExitCode {
+fn client_error(e: &Error, about: &About, json: bool) -> ExitCode {
     let message = match e {
         // The library names its own option; here the flags give what is missing.
         Error::OutcomeSourceUnknown {
@@ -114,24 +127,35 @@ fn client_error(e: &Error, job_id: Option<&str>, json: bool) -> ExitCode {
         }
         other => other.to_string(),
     };
-    report(json, record::kind(e), &message, Some(e), job_id);
+    report(json, record::kind(e), &message, about);
     ExitCode::from(match e {
         Error::WaitDeadline { .. } => status::DEADLINE,
         _ => status::ERROR,
     })
 }
 
-/// Writes an error to stderr: a line for people, or `{"error":{...}}` with `--json`.
-fn report(json: bool, kind: &str, message: &str, error: Option<&Error>, job_id: Option<&str>) {
+/// Writes an error to stderr: a line for people, or `{"error":{...}}` with `--json`. A
+/// person is shown where the credentials came from when the error may be theirs.
+fn report(json: bool, kind: &str, message: &str, about: &About) {
     let line = if json {
         let mut line = String::new();
-        json::write_record(&mut line, &record::error(kind, message, error, job_id));
+        json::write_record(&mut line, &record::error(kind, message, about));
         line
     } else {
-        match job_id {
+        let mut line = match about.job_id {
             Some(id) => format!("error: batch job {}: {}", sanitize(id), sanitize(message)),
             None => format!("error: {}", sanitize(message)),
+        };
+        if let Some(source) = about
+            .credentials
+            .filter(|_| about.error.is_some_and(record::about_credentials))
+        {
+            line.push_str(&format!(
+                "\n  credentials: from {}",
+                sanitize(&source.to_string())
+            ));
         }
+        line
     };
     tell(&format!("{line}\n"));
 }

@@ -1,6 +1,7 @@
 //! What the tool prints, as named fields: one list per result, written as a JSON object or
 //! as a table from the same names, so each field is named once.
 
+use cos_ci_batch::credentials::CredentialSource;
 use cos_ci_batch::model::{JobDetail, ServiceTime};
 use cos_ci_batch::{Error, ObjectOutcome};
 
@@ -116,7 +117,14 @@ pub fn rerun(object: &str, result: &str, run_id: Option<&str>, error: Option<&Er
     match error {
         Some(e) => r.record(
             "error",
-            error_fields(kind(e), &e.to_string(), Some(e), None),
+            error_fields(
+                kind(e),
+                &e.to_string(),
+                &About {
+                    error: Some(e),
+                    ..About::default()
+                },
+            ),
         ),
         None => r.optional("error", None::<String>),
     }
@@ -124,15 +132,27 @@ pub fn rerun(object: &str, result: &str, run_id: Option<&str>, error: Option<&Er
 }
 
 /// An error, as `--json` writes it to stderr: `{"error":{...}}`.
-pub fn error(kind: &str, message: &str, error: Option<&Error>, job_id: Option<&str>) -> Record {
+pub fn error(kind: &str, message: &str, about: &About) -> Record {
     let mut r = Record::new();
-    r.record("error", error_fields(kind, message, error, job_id));
+    r.record("error", error_fields(kind, message, about));
     r
 }
 
+/// What an error is about, beyond its message.
+#[derive(Default)]
+pub struct About<'a> {
+    /// The library's error, when it is one.
+    pub error: Option<&'a Error>,
+    /// The batch job it happened to.
+    pub job_id: Option<&'a str>,
+    /// Where the credentials came from, once a client was built.
+    pub credentials: Option<&'a CredentialSource>,
+}
+
 /// What an error says, in fields: its kind, the service's code and request id, the job it
-/// is about when there is one.
-fn error_fields(kind: &str, message: &str, error: Option<&Error>, job_id: Option<&str>) -> Record {
+/// is about when there is one, and where the credentials came from.
+fn error_fields(kind: &str, message: &str, about: &About) -> Record {
+    let error = about.error;
     let service = error.and_then(Error::service_error);
     let mut r = Record::new();
     r.text("kind", kind);
@@ -145,8 +165,32 @@ fn error_fields(kind: &str, message: &str, error: Option<&Error>, job_id: Option
     r.optional("request_id", error.and_then(Error::request_id));
     let attempts = error.map(Error::attempts).filter(|n| *n > 0);
     r.optional_count("attempts", attempts.map(u64::from));
-    r.optional("job_id", job_id.or_else(|| error.and_then(job_of)));
+    r.optional("job_id", about.job_id.or_else(|| error.and_then(job_of)));
+    r.optional(
+        "credentials",
+        about.credentials.map(ToString::to_string).as_deref(),
+    );
     r
+}
+
+/// Whether an error may come from the credentials: none to sign with, or a refusal of the
+/// signature, the key or the token.
+pub fn about_credentials(error: &Error) -> bool {
+    match error {
+        Error::Credentials(_) => true,
+        _ => error.service_error().is_some_and(|e| {
+            matches!(e.status, 401 | 403)
+                || [
+                    "Token",
+                    "Signature",
+                    "Secretid",
+                    "AccessDenied",
+                    "Authorization",
+                ]
+                .iter()
+                .any(|word| e.code.contains(word))
+        }),
+    }
 }
 
 /// The `kind` of an error in `--json`: one word per variant of the library's error.

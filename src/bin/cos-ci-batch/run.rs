@@ -3,11 +3,12 @@
 use std::io::{self, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
+use cos_ci_batch::credentials::{ChainError, CredentialChain, CredentialSource, SourceKind};
 use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::error::ConfigError;
 use cos_ci_batch::model::{JobDetail, JobState};
 use cos_ci_batch::ops::DescribeJob;
-use cos_ci_batch::{Client, Credentials, Error, OutcomeOptions, WaitOptions};
+use cos_ci_batch::{Client, Error, OutcomeOptions, WaitOptions};
 
 use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, usage};
 use crate::output::Printer;
@@ -31,10 +32,12 @@ pub enum Ending {
 pub enum Failure {
     /// Refused before anything was sent.
     Usage(Usage),
-    /// The library's error, and the batch job it happened to when one was created first.
+    /// The library's error, the batch job it happened to when one was created first, and
+    /// where the credentials came from.
     Client {
         error: Box<Error>,
         job_id: Option<String>,
+        credentials: Option<CredentialSource>,
     },
     /// The service answered something the tool cannot go on with.
     Answer(String),
@@ -53,6 +56,7 @@ impl From<Error> for Failure {
         Failure::Client {
             error: Box::new(error),
             job_id: None,
+            credentials: None,
         }
     }
 }
@@ -67,9 +71,17 @@ impl From<io::Error> for Failure {
 /// flushed, so a listing that fails half-way shows its first half.
 pub fn run(global: &Global, command: Command, out: impl Write) -> Result<Ending, Failure> {
     let mut printer = Printer::new(out, global.json);
-    let ran = execute(global, command, &mut printer);
+    let mut source = None;
+    let ran = execute(global, command, &mut printer, &mut source);
     let flushed = printer.finish();
-    let ending = ran?;
+    let ending = ran.map_err(|failure| match failure {
+        Failure::Client { error, job_id, .. } => Failure::Client {
+            error,
+            job_id,
+            credentials: source,
+        },
+        other => other,
+    })?;
     flushed?;
     Ok(ending)
 }
@@ -78,7 +90,13 @@ fn execute(
     global: &Global,
     command: Command,
     printer: &mut Printer<impl Write>,
+    source: &mut Option<CredentialSource>,
 ) -> Result<Ending, Failure> {
+    let mut client = |global: &Global| -> Result<Client, Usage> {
+        let client = client(global)?;
+        source.clone_from(&client.credentials_source().cloned());
+        Ok(client)
+    };
     let human = !global.json;
     Ok(match command {
         Command::Emulator {
@@ -117,6 +135,7 @@ fn execute(
             let job = wait_for(&client, &id, &options, human).map_err(|error| Failure::Client {
                 error: Box::new(error),
                 job_id: Some(id.clone()),
+                credentials: None,
             })?;
             if !quiet {
                 printer.document(&record::job(&job))?;
@@ -209,8 +228,14 @@ fn client(global: &Global) -> Result<Client, Usage> {
         .region
         .clone()
         .ok_or_else(|| usage(format!("--region (or {ENV_REGION}) is required")))?;
-    let credentials = Credentials::from_env().map_err(|e| config(&e))?;
-    let mut builder = Client::builder(bucket, region).credentials(credentials);
+    let mut chain = CredentialChain::new();
+    if let Some(profile) = &global.profile {
+        chain = chain.profile(profile);
+    }
+    if let Some(metadata) = &global.metadata_endpoint {
+        chain = chain.metadata_endpoint(metadata);
+    }
+    let mut builder = Client::builder(bucket, region).credential_chain(chain);
     if let Some(endpoint) = &global.endpoint {
         builder = builder.endpoint(endpoint);
     }
@@ -226,6 +251,11 @@ fn config(e: &ConfigError) -> Usage {
         ConfigError::BadEndpoint(_) => "--endpoint: ",
         ConfigError::InsecureEndpoint => "--endpoint: an http:// endpoint needs --allow-http; ",
         ConfigError::BadBucketOrRegion(_) => "--bucket/--region: ",
+        ConfigError::NoCredentials(ChainError::Broken { broken, .. })
+            if broken.source == SourceKind::ProfileFile =>
+        {
+            "--profile: "
+        }
         _ => "",
     };
     usage(format!("{source}{e}"))

@@ -4,7 +4,8 @@
 //! A [`crate::Client`] asks its provider for credentials before it signs every request, so a
 //! `wait` that lasts hours can outlive any one STS token. [`Credentials`] is a provider of
 //! itself; [`RefreshingCredentials`] caches what a caller's function returns and calls it
-//! again shortly before the credentials expire.
+//! again shortly before the credentials expire. [`CredentialChain`] finds credentials where
+//! Tencent Cloud users keep them: the environment, the profile file, the CVM instance role.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -12,6 +13,15 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use crate::error::ConfigError;
+
+mod chain;
+mod instance_role;
+mod profile;
+
+pub use chain::{
+    Attempt, ChainError, CredentialChain, CredentialSource, ENV_CREDENTIALS_FILE, FoundCredentials,
+    INSTANCE_ROLE_MARGIN, METADATA_ENDPOINT, METADATA_TIMEOUT, SourceKind,
+};
 
 /// The environment variable read by [`Credentials::from_env`] for the SecretId.
 pub const ENV_SECRET_ID: &str = "TENCENTCLOUD_SECRET_ID";
@@ -361,6 +371,16 @@ where
     /// ```
     pub fn hard_margin(mut self, hard_margin: Duration) -> Self {
         self.hard_margin = hard_margin;
+        self
+    }
+
+    /// Starts with `credentials`, fetched at `now`, in the cache.
+    pub(crate) fn with_cached(self, credentials: Credentials, now: SystemTime) -> Self {
+        let refresh_at = self.shared.refresh_at(&credentials, now);
+        self.shared.lock().cached = Some(Cached {
+            credentials,
+            refresh_at,
+        });
         self
     }
 }
