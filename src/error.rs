@@ -391,8 +391,8 @@ impl std::error::Error for InvalidInput {}
 /// assert_eq!(
 ///     err.to_string(),
 ///     "no credentials found; tried the environment: TENCENTCLOUD_SECRET_ID and \
-///      TENCENTCLOUD_SECRET_KEY are not set; the profile file: no file at \
-///      /nonexistent/credentials; the instance role: not asked (turned off)"
+///      TENCENTCLOUD_SECRET_KEY are not set (or empty); the profile file: there is no file \
+///      at /nonexistent/credentials; the instance role: not asked (turned off)"
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -413,6 +413,8 @@ pub enum ConfigError {
     InsecureEndpoint,
     /// A bucket or region is empty or holds characters a host name cannot carry.
     BadBucketOrRegion(String),
+    /// The bucket is not written `BucketName-APPID` (such as `examplebucket-1250000000`).
+    BucketWithoutAppId(String),
     /// A setting that cannot be zero is (its name: `timeout`, `connect_timeout`,
     /// `max_response_body`).
     Zero(&'static str),
@@ -437,6 +439,11 @@ impl fmt::Display for ConfigError {
             ConfigError::BadBucketOrRegion(value) => {
                 write!(f, "{value:?} is not a valid bucket or region")
             }
+            ConfigError::BucketWithoutAppId(bucket) => write!(
+                f,
+                "the bucket {bucket:?} has no APPID: write it BucketName-APPID, such as \
+                 examplebucket-1250000000, as the console shows it"
+            ),
             ConfigError::Zero(name) => {
                 write!(f, "the {name} is zero; no call could ever succeed")
             }

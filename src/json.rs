@@ -1,5 +1,5 @@
-//! A small strict JSON reader (RFC 8259) for the few JSON documents the crate reads: the
-//! instance-role credentials of the CVM metadata service, and callback notifications.
+//! A small strict JSON reader (RFC 8259) for the JSON the crate reads: the instance-role
+//! credentials of the CVM metadata service.
 //!
 //! It reads a whole document held in memory into a [`Json`] tree, and refuses what a
 //! hostile sender could use against the reader: nesting deeper than [`MAX_DEPTH`], a key
@@ -7,7 +7,9 @@
 //! lone surrogate escape, control characters inside strings, and anything after the value.
 //! Numbers are kept as their text, checked against the grammar, so that no value is out of
 //! range until a caller asks for it as a type ([`Json::as_u64`]). The
-//! caller bounds the size of what it hands in; reading is linear in it.
+//! caller bounds the size of what it hands in: reading is linear in it, but for the
+//! repeated-key check, which is quadratic in the keys of one object (7 400 keys, all that
+//! fit in the metadata answer's 64 KiB, take about 0.2 s in a debug build).
 //!
 //! The default build has no JSON crate: this reader is about 300 lines, and it keeps the
 //! duplicate-key and depth rules the crate's XML reader keeps.

@@ -200,23 +200,6 @@ impl ClientBuilder {
     /// service (at most about a second off Tencent Cloud, and not at all when the
     /// environment has credentials).
     pub fn build(self) -> Result<Client, ConfigError> {
-        let clock: Clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
-        let (credentials, credentials_source): (Arc<dyn ProvideCredentials>, _) =
-            match (self.credentials, self.provider) {
-                (Some(credentials), _) => {
-                    credentials.validate()?;
-                    (Arc::new(credentials), None)
-                }
-                (None, Some(provider)) => (provider, None),
-                (None, None) => {
-                    let found = self
-                        .chain
-                        .unwrap_or_default()
-                        .resolve_at(clock())
-                        .map_err(ConfigError::NoCredentials)?;
-                    (found.provider(), Some(found.source().clone()))
-                }
-            };
         for (name, timeout) in [
             ("connect_timeout", self.connect_timeout),
             ("timeout", self.timeout),
@@ -235,6 +218,24 @@ impl ClientBuilder {
         if !endpoint.https && !self.allow_http {
             return Err(ConfigError::InsecureEndpoint);
         }
+        // Last, as it may ask the metadata service: everything cheap is checked first.
+        let clock: Clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
+        let (credentials, credentials_source): (Arc<dyn ProvideCredentials>, _) =
+            match (self.credentials, self.provider) {
+                (Some(credentials), _) => {
+                    credentials.validate()?;
+                    (Arc::new(credentials), None)
+                }
+                (None, Some(provider)) => (provider, None),
+                (None, None) => {
+                    let found = self
+                        .chain
+                        .unwrap_or_default()
+                        .resolve_at(clock())
+                        .map_err(ConfigError::NoCredentials)?;
+                    (found.provider(), Some(found.source().clone()))
+                }
+            };
         let transport = Transport::new(&TransportConfig {
             connect_timeout: self.connect_timeout.min(LONGEST_WAIT),
             max_body: self.max_body,
@@ -282,6 +283,20 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+/// Checks that `bucket` is written `BucketName-APPID`: the console shows the bucket with its
+/// APPID, and a name alone gives a host that does not resolve. (With an endpoint of its
+/// own, the bucket is not in the host, and a private domain may name it otherwise.)
+fn check_appid(bucket: &str) -> Result<(), ConfigError> {
+    let written = bucket.rsplit_once('-').is_some_and(|(name, appid)| {
+        !name.is_empty() && !appid.is_empty() && appid.bytes().all(|b| b.is_ascii_digit())
+    });
+    if written {
+        Ok(())
+    } else {
+        Err(ConfigError::BucketWithoutAppId(bucket.to_owned()))
+    }
+}
+
 /// An endpoint URL with any user info (`user:password@`) cut out, for `Debug`.
 fn redact_user_info(url: &str) -> String {
     match url.rsplit_once('@') {
@@ -313,6 +328,7 @@ impl Endpoint {
                 return Err(ConfigError::BadBucketOrRegion(label.to_owned()));
             }
         }
+        check_appid(bucket)?;
         let host = format!("{bucket}.ci.{region}.myqcloud.com");
         Ok(Endpoint {
             base_url: format!("https://{host}"),

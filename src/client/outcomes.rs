@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::Client;
 use super::pages::{Listing, Page, Pager};
+use super::wait::{Poller, WaitOptions};
 use crate::error::Error;
 use crate::model::{
     ExecutionSummary, JobDetail, JobState, JobType, MediaJobDetail, Reported, ServiceTime, Tag,
@@ -442,6 +443,62 @@ impl Client {
             .counts
             .sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
         Ok(summary)
+    }
+
+    /// Waits until the work on every object of `batch` has ended, and sums it up as
+    /// [`Client::outcome_summary`] does. `batch` is a batch job that has ended `Success`
+    /// (from [`Client::wait`]): no source says whether the service's `Success` means that
+    /// every object's media job or workflow run has ended, or only that each has started,
+    /// so a pipeline that must not go on before the last object is done waits here. It
+    /// polls the outcomes as [`Client::wait`] polls a job, until none is `Submitted`,
+    /// `Running` or `Pause`, and fails with [`Error::WaitDeadline`] (naming the batch job)
+    /// at the deadline.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cos_ci_batch::emulator::Emulator;
+    /// use cos_ci_batch::model::{BatchJob, Input, JobState};
+    /// use cos_ci_batch::{OutcomeOptions, WaitOptions};
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.add_workflow("w0123456789abcdef0123456789abcdef");
+    /// emulator.put_objects(["in/a.mp4", "in/b.avi"], emulator.now());
+    /// emulator.fail_objects("*.avi", "UnsupportedFormat", "avi is not supported");
+    /// // The batch job says Success while each object's run goes on for 20 s more.
+    /// emulator.set_object_work_lag(Duration::from_secs(20));
+    /// let client = emulator.client_builder().build()?;
+    /// let job = BatchJob::workflow("flow", "w0123456789abcdef0123456789abcdef", Input::prefix("in/"));
+    /// let id = client.create(&job)?.job.job_id;
+    /// emulator.advance(Duration::from_secs(10));
+    /// let batch = client.describe(&id)?.job;
+    /// assert_eq!(batch.state, JobState::Success);
+    ///
+    /// emulator.advance(Duration::from_secs(20));
+    /// let wait = WaitOptions::default().deadline(Duration::from_secs(5));
+    /// let summary = client.wait_for_objects(&batch, &OutcomeOptions::default(), &wait, 10)?;
+    /// assert_eq!((summary.total, summary.failed), (2, 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn wait_for_objects(
+        &self,
+        batch: &JobDetail,
+        options: &OutcomeOptions,
+        wait: &WaitOptions,
+        failures_cap: usize,
+    ) -> Result<OutcomeSummary, Error> {
+        let mut poller = Poller::new(wait);
+        loop {
+            let summary = self.outcome_summary(batch, options, failures_cap)?;
+            if summary.counts.iter().all(|(state, _)| state.is_final()) {
+                return Ok(summary);
+            }
+            if !poller.pause() {
+                return Err(Error::WaitDeadline {
+                    job_id: batch.job_id.clone(),
+                    last_state: Some(batch.state.clone()),
+                });
+            }
+        }
     }
 
     /// Runs the workflow of a `Type=Workflow` batch job again on each object whose run

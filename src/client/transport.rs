@@ -232,14 +232,19 @@ fn classify(error: ureq::Error, max_body: u64) -> TransportError {
 }
 
 /// The kind of a failure before sending: name resolution, TLS (a certificate or handshake
-/// failure surfaces from the handshake as `InvalidData`, or as a rustls error), or the
-/// connection itself.
+/// failure surfaces from the handshake as `InvalidData`, as end-of-file, or as a rustls
+/// error), or the connection itself.
 fn setup_kind(failure: &SetupFailure) -> TransportErrorKind {
     use ureq::Error as U;
     match (&failure.stage, &failure.source) {
         (Setup::Resolve, _) | (Setup::Connect, U::HostNotFound) => TransportErrorKind::Dns,
         (_, U::Tls(_) | U::Rustls(_) | U::Pem(_) | U::TlsRequired) => TransportErrorKind::Tls,
         (_, U::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => TransportErrorKind::Tls,
+        // A TCP connect never ends in end-of-file: the peer closed during the TLS handshake,
+        // as a plain-HTTP server does when it is sent a ClientHello.
+        (Setup::Connect, U::Io(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            TransportErrorKind::Tls
+        }
         _ => TransportErrorKind::Connect,
     }
 }

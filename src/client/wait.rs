@@ -82,17 +82,55 @@ fn is_not_found(error: &Error) -> bool {
     }
 }
 
+/// The pauses of a polling loop under [`WaitOptions`]: doubling from the first interval to
+/// the longest, never past the deadline.
+pub(super) struct Poller {
+    started: Instant,
+    deadline: Instant,
+    interval: Duration,
+    longest: Duration,
+}
+
+impl Poller {
+    pub(super) fn new(options: &WaitOptions) -> Self {
+        let started = Instant::now();
+        Poller {
+            started,
+            deadline: started + options.deadline.min(LONGEST_WAIT),
+            interval: options.first_interval.clamp(SHORTEST_POLL, LONGEST_WAIT),
+            longest: options.max_interval.max(SHORTEST_POLL),
+        }
+    }
+
+    pub(super) fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    pub(super) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Sleeps until the next poll; `false`, without sleeping, once the deadline has passed.
+    pub(super) fn pause(&mut self) -> bool {
+        let now = Instant::now();
+        if now >= self.deadline {
+            return false;
+        }
+        std::thread::sleep(self.interval.min(self.deadline - now));
+        self.interval = self.interval.saturating_mul(2).min(self.longest);
+        true
+    }
+}
+
 pub(super) fn wait(
     client: &Client,
     job_id: &str,
     options: &WaitOptions,
     mut progress: impl FnMut(&JobDetail),
 ) -> Result<JobDetail, Error> {
-    let started = Instant::now();
-    let deadline = started + options.deadline.min(LONGEST_WAIT);
+    let mut poller = Poller::new(options);
+    let deadline = poller.deadline();
     let grace = options.not_found_grace.min(LONGEST_WAIT);
-    let mut interval = options.first_interval.clamp(SHORTEST_POLL, LONGEST_WAIT);
-    let longest_interval = options.max_interval.max(SHORTEST_POLL);
     let describe = DescribeJob::new(job_id)?;
     let mut last_state: Option<JobState> = None;
     let deadline_passed = |last_state: Option<JobState>| Error::WaitDeadline {
@@ -108,7 +146,7 @@ pub(super) fn wait(
                 }
                 last_state = Some(detail.state);
             }
-            Err(e) if is_not_found(&e) && started.elapsed() < grace => {}
+            Err(e) if is_not_found(&e) && poller.elapsed() < grace => {}
             // A poll that failed because the time ran out is the deadline, not an error of
             // the service.
             Err(e) if Instant::now() >= deadline && retry::is_retryable(&e) => {
@@ -116,11 +154,8 @@ pub(super) fn wait(
             }
             Err(e) => return Err(e),
         }
-        let now = Instant::now();
-        if now >= deadline {
+        if !poller.pause() {
             return Err(deadline_passed(last_state));
         }
-        std::thread::sleep(interval.min(deadline - now));
-        interval = interval.saturating_mul(2).min(longest_interval);
     }
 }

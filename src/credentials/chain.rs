@@ -11,7 +11,6 @@ use super::{
     Credentials, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN, ProvideCredentials,
     RefreshingCredentials, profile,
 };
-use crate::error::ConfigError;
 
 /// The environment variable that names the one profile file to read (as the Go SDK reads it).
 pub const ENV_CREDENTIALS_FILE: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
@@ -86,7 +85,9 @@ pub struct CredentialChain {
     env: Lookup,
     profile: Option<String>,
     profile_files: Option<Vec<PathBuf>>,
-    metadata: Option<(String, Duration)>,
+    instance_role: bool,
+    metadata_endpoint: String,
+    metadata_timeout: Duration,
 }
 
 impl Default for CredentialChain {
@@ -100,7 +101,9 @@ impl fmt::Debug for CredentialChain {
         f.debug_struct("CredentialChain")
             .field("profile", &self.profile)
             .field("profile_files", &self.profile_files)
-            .field("metadata", &self.metadata)
+            .field("instance_role", &self.instance_role)
+            .field("metadata_endpoint", &self.metadata_endpoint)
+            .field("metadata_timeout", &self.metadata_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -276,7 +279,9 @@ impl CredentialChain {
             env: Arc::new(|name| std::env::var(name).ok()),
             profile: None,
             profile_files: None,
-            metadata: Some((METADATA_ENDPOINT.to_owned(), METADATA_TIMEOUT)),
+            instance_role: true,
+            metadata_endpoint: METADATA_ENDPOINT.to_owned(),
+            metadata_timeout: METADATA_TIMEOUT,
         }
     }
 
@@ -305,26 +310,24 @@ impl CredentialChain {
     }
 
     /// Asks the metadata service at this address (`http://host:port`), for tests and
-    /// emulators.
+    /// emulators. An address with user info (`user:password@`) is refused when the chain
+    /// runs.
     pub fn metadata_endpoint(mut self, base_url: impl Into<String>) -> Self {
-        let timeout = self.metadata.as_ref().map_or(METADATA_TIMEOUT, |m| m.1);
-        self.metadata = Some((base_url.into(), timeout));
+        self.metadata_endpoint = base_url.into();
         self
     }
 
-    /// How long each metadata request may take (default 1 s).
+    /// How long each metadata request may take (default 1 s), between 1 ms and an hour. It
+    /// does not turn the instance role back on after
+    /// [`without_instance_role`](CredentialChain::without_instance_role).
     pub fn metadata_timeout(mut self, timeout: Duration) -> Self {
-        let base = self
-            .metadata
-            .take()
-            .map_or(METADATA_ENDPOINT.to_owned(), |m| m.0);
-        self.metadata = Some((base, timeout));
+        self.metadata_timeout = timeout.clamp(Duration::from_millis(1), Duration::from_secs(3600));
         self
     }
 
     /// Does not ask the metadata service.
     pub fn without_instance_role(mut self) -> Self {
-        self.metadata = None;
+        self.instance_role = false;
         self
     }
 
@@ -368,77 +371,107 @@ impl CredentialChain {
         if self.profile.is_some() {
             return Step::Skipped("not read, since a profile was named".into());
         }
-        let id = self.var(ENV_SECRET_ID).is_some();
-        let key = self.var(ENV_SECRET_KEY).is_some();
+        // An empty value is taken as unset, as the SDKs take it: templated environments set
+        // every variable, some to nothing.
+        let var = |name: &str| self.var(name).filter(|v| !v.is_empty());
         let token = [ENV_SESSION_TOKEN, ENV_TOKEN]
             .into_iter()
-            .find(|name| self.var(name).is_some_and(|t| !t.is_empty()));
-        match (id, key, token) {
-            (false, false, None) => {
-                return Step::Skipped(format!("{ENV_SECRET_ID} and {ENV_SECRET_KEY} are not set"));
+            .find_map(|name| var(name).map(|value| (name, value)));
+        let (id, key) = match (var(ENV_SECRET_ID), var(ENV_SECRET_KEY), &token) {
+            (None, None, None) => {
+                return Step::Skipped(format!(
+                    "{ENV_SECRET_ID} and {ENV_SECRET_KEY} are not set (or empty)"
+                ));
             }
-            (false, false, Some(token)) => {
+            (None, None, Some((token, _))) => {
                 return Step::Broken(format!(
                     "{token} is set without {ENV_SECRET_ID} and {ENV_SECRET_KEY}"
                 ));
             }
-            (true, false, _) => {
+            (Some(_), None, _) => {
+                return Step::Broken(self.half_set(ENV_SECRET_ID, ENV_SECRET_KEY));
+            }
+            (None, Some(_), _) => {
+                return Step::Broken(self.half_set(ENV_SECRET_KEY, ENV_SECRET_ID));
+            }
+            (Some(id), Some(key), _) => (id, key),
+        };
+        let checks = [(ENV_SECRET_ID, &id), (ENV_SECRET_KEY, &key)];
+        let token_check = token.as_ref().map(|(name, value)| (*name, value));
+        for (name, value) in checks.into_iter().chain(token_check) {
+            if super::check_secret_value(name, value).is_err() {
                 return Step::Broken(format!(
-                    "{ENV_SECRET_ID} is set but {ENV_SECRET_KEY} is not"
+                    "{name} has surrounding whitespace or control characters"
                 ));
             }
-            (false, true, _) => {
-                return Step::Broken(format!(
-                    "{ENV_SECRET_KEY} is set but {ENV_SECRET_ID} is not"
-                ));
-            }
-            (true, true, _) => {}
         }
-        let env = Arc::clone(&self.env);
-        match Credentials::from_lookup(move |name| env(name)) {
-            Ok(credentials) => Step::Found(CredentialSource::Environment, Arc::new(credentials)),
-            Err(e) => {
-                let variable = |field: &str| match field {
-                    "SecretId" => ENV_SECRET_ID.to_owned(),
-                    "SecretKey" => ENV_SECRET_KEY.to_owned(),
-                    _ => token.unwrap_or(ENV_SESSION_TOKEN).to_owned(),
-                };
-                Step::Broken(match e {
-                    ConfigError::EmptyCredential(field) => format!("{} is empty", variable(field)),
-                    ConfigError::PaddedCredential(field) => format!(
-                        "{} has surrounding whitespace or control characters",
-                        variable(field)
-                    ),
-                    other => other.to_string(),
-                })
-            }
+        let mut credentials = Credentials::new(id, key);
+        if let Some((_, token)) = token {
+            credentials = credentials.with_session_token(token);
+        }
+        Step::Found(CredentialSource::Environment, Arc::new(credentials))
+    }
+
+    /// Why `set` cannot be used without `missing`: the one is set, the other empty or unset.
+    fn half_set(&self, set: &str, missing: &str) -> String {
+        match self.var(missing) {
+            Some(_) => format!("{set} is set but {missing} is empty"),
+            None => format!("{set} is set but {missing} is not"),
         }
     }
 
-    /// The files to look at, and whether one of them must exist.
-    fn profile_paths(&self) -> (Vec<PathBuf>, bool) {
+    /// The files to look at, and why one of them must exist (`None`: none must).
+    fn profile_paths(&self) -> (Vec<PathBuf>, Option<String>) {
+        let named = self
+            .profile
+            .as_ref()
+            .map(|p| format!("profile [{p}] was asked for"));
         if let Some(files) = &self.profile_files {
-            return (files.clone(), self.profile.is_some());
+            return (files.clone(), named);
         }
         if let Some(file) = self.var(ENV_CREDENTIALS_FILE).filter(|f| !f.is_empty()) {
-            return (vec![PathBuf::from(file)], true);
+            return (
+                vec![PathBuf::from(file)],
+                Some(format!("{ENV_CREDENTIALS_FILE} names a file")),
+            );
         }
         let mut files = Vec::new();
         if let Some(home) = self.var("HOME").filter(|h| !h.is_empty()) {
             files.push(Path::new(&home).join(".tencentcloud").join("credentials"));
         }
         files.push(PathBuf::from("/etc/tencentcloud/credentials"));
-        (files, self.profile.is_some())
+        (files, named)
     }
 
     fn profile_file(&self) -> Step {
         let (files, required) = self.profile_paths();
         let profile = self.profile.as_deref().unwrap_or("default");
+        let mut passed = Vec::new();
         for path in &files {
-            let text = match read_capped(path) {
-                Ok(Some(text)) => text,
-                Ok(None) => continue,
-                Err(why) => return Step::Broken(format!("{}: {why}", path.display())),
+            let text = match read_profile_file(path) {
+                Ok(text) => text,
+                Err(Unread::Missing) => {
+                    passed.push(format!("there is no file at {}", path.display()));
+                    continue;
+                }
+                // A file this user may not read is someone else's (a root-only
+                // /etc/tencentcloud/credentials): passed over unless it was asked for.
+                Err(Unread::Denied) if required.is_none() => {
+                    passed.push(format!(
+                        "{} cannot be read (permission denied)",
+                        path.display()
+                    ));
+                    continue;
+                }
+                Err(Unread::Denied) => {
+                    return Step::Broken(format!(
+                        "{}: cannot be read (permission denied)",
+                        path.display()
+                    ));
+                }
+                Err(Unread::Broken(why)) => {
+                    return Step::Broken(format!("{}: {why}", path.display()));
+                }
             };
             return match profile::read(&text, profile) {
                 Ok(credentials) => Step::Found(
@@ -451,22 +484,14 @@ impl CredentialChain {
                 Err(e) => Step::Broken(format!("{}: {e}", path.display())),
             };
         }
-        let listed = files
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" or ");
-        let listed = if listed.is_empty() {
-            "(no file named)".to_owned()
+        let passed = if passed.is_empty() {
+            "no file was named".to_owned()
         } else {
-            listed
+            passed.join(", ")
         };
-        if required {
-            Step::Broken(format!(
-                "profile [{profile}] was asked for, and there is no file at {listed}"
-            ))
-        } else {
-            Step::Skipped(format!("no file at {listed}"))
+        match required {
+            Some(why) => Step::Broken(format!("{why}, and {passed}")),
+            None => Step::Skipped(passed),
         }
     }
 
@@ -474,10 +499,13 @@ impl CredentialChain {
         if self.profile.is_some() {
             return Step::Skipped("not asked, since a profile was named".into());
         }
-        let Some((base_url, timeout)) = &self.metadata else {
+        if !self.instance_role {
             return Step::Skipped("not asked (turned off)".into());
-        };
-        let metadata = Metadata::new(base_url, *timeout);
+        }
+        if has_user_info(&self.metadata_endpoint) {
+            return Step::Broken("the metadata address holds user info (user:password@)".into());
+        }
+        let metadata = Metadata::new(&self.metadata_endpoint, self.metadata_timeout);
         let base = metadata.base_url().to_owned();
         let role = match metadata.get(instance_role::CREDENTIALS_PATH) {
             Fetched::NoAnswer(why) => {
@@ -489,7 +517,12 @@ impl CredentialChain {
                 ));
             }
             Fetched::Answer(200, body) => match instance_role::role_name(&body) {
-                Ok(role) => role,
+                Ok(Some(role)) => role,
+                Ok(None) => {
+                    return Step::Skipped(format!(
+                        "the metadata service at {base} names no role for this instance"
+                    ));
+                }
                 Err(why) => {
                     return Step::Broken(format!("the metadata service at {base} answered {why}"));
                 }
@@ -537,21 +570,45 @@ fn fetch_role_credentials(metadata: &Metadata, role: &str) -> Result<Credentials
     }
 }
 
-/// The text of a file, `None` when there is no file; at most [`MAX_PROFILE_FILE`] bytes.
-fn read_capped(path: &Path) -> Result<Option<String>, String> {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot be read ({})", e.kind())),
+/// Why a profile file gave no text.
+enum Unread {
+    /// There is no file (or a dangling link).
+    Missing,
+    /// This user may not read it.
+    Denied,
+    /// It is not a credentials file: why.
+    Broken(String),
+}
+
+/// The text of a profile file: a regular file of at most [`MAX_PROFILE_FILE`] bytes of
+/// UTF-8. Anything else is refused before it is opened, so that a FIFO (whose open waits
+/// for a writer) or a device cannot hold the chain up.
+fn read_profile_file(path: &Path) -> Result<String, Unread> {
+    let unread = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => Unread::Missing,
+        std::io::ErrorKind::PermissionDenied => Unread::Denied,
+        kind => Unread::Broken(format!("cannot be read ({kind})")),
     };
+    let metadata = std::fs::metadata(path).map_err(unread)?;
+    if !metadata.is_file() {
+        return Err(Unread::Broken("is not a regular file".into()));
+    }
+    let file = std::fs::File::open(path).map_err(unread)?;
     let mut bytes = Vec::new();
     file.take(MAX_PROFILE_FILE + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot be read ({})", e.kind()))?;
+        .map_err(unread)?;
     if bytes.len() as u64 > MAX_PROFILE_FILE {
-        return Err(format!("is larger than {MAX_PROFILE_FILE} bytes"));
+        return Err(Unread::Broken(format!(
+            "is larger than {MAX_PROFILE_FILE} bytes"
+        )));
     }
-    String::from_utf8(bytes)
-        .map_err(|_| "is not UTF-8".to_owned())
-        .map(Some)
+    String::from_utf8(bytes).map_err(|_| Unread::Broken("is not UTF-8".into()))
+}
+
+/// Whether a URL's authority holds `user@` or `user:password@`.
+fn has_user_info(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority.contains('@')
 }

@@ -24,29 +24,42 @@ pub(super) const CREDENTIALS_PATH: &str = "/latest/meta-data/cam/security-creden
 /// A metadata answer larger than this is not the metadata service's.
 const MAX_ANSWER: u64 = 64 * 1024;
 
-/// The role named by the metadata service's answer: its first line, trimmed. A CAM role
-/// name holds letters, digits and `+=,.@_-` (CAM's role-name rule), so anything else is not
-/// a role name (an HTML page of a captive portal, say) and would change the path.
-pub(super) fn role_name(body: &[u8]) -> Result<String, &'static str> {
+/// The role named by the metadata service's answer: its first line, trimmed; `None` when
+/// it names none. A CAM role name holds letters, digits and `+=,.@_-` (CAM's role-name
+/// rule); anything else (an HTML page of a captive portal, say), and `.` or `..`, which
+/// would change the path, is not a role name.
+pub(super) fn role_name(body: &[u8]) -> Result<Option<String>, &'static str> {
     let text = std::str::from_utf8(body).map_err(|_| "a role name that is not UTF-8")?;
-    let name = text.lines().map(str::trim).find(|l| !l.is_empty());
-    let Some(name) = name else {
-        return Err("no role name (no role is bound to the instance)");
+    let Some(name) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
+        return Ok(None);
     };
     let allowed = |c: char| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c);
-    if name.len() > 128 || !name.chars().all(allowed) {
+    if name.len() > 128 || !name.chars().all(allowed) || name == "." || name == ".." {
         return Err("something that is not a role name");
     }
-    Ok(name.to_owned())
+    Ok(Some(name.to_owned()))
 }
+
+/// The latest `ExpiredTime` taken: the last second of year 9999. A larger number is not Unix
+/// seconds (milliseconds, say), and credentials read as lasting for ever would never be
+/// refreshed.
+const LATEST_EXPIRY: u64 = 253_402_300_799;
+
+/// How much of a `Code` other than `Success` an error repeats.
+const CODE_SHOWN: usize = 64;
 
 /// The temporary credentials in the JSON answer for a role.
 pub(super) fn role_credentials(body: &[u8]) -> Result<Credentials, String> {
     let json = Json::parse(body).map_err(|e| format!("credentials that are not JSON ({e})"))?;
     if let Some(code) = json.get("Code") {
         if code.as_str() != Some("Success") {
-            // The code is the service's word, not a secret.
-            let shown = code.as_str().unwrap_or("not a string");
+            // The code is the service's word, not a secret; a long one is cut.
+            let shown: String = code
+                .as_str()
+                .unwrap_or("not a string")
+                .chars()
+                .take(CODE_SHOWN)
+                .collect();
             return Err(format!("credentials with Code {shown:?}, not \"Success\""));
         }
     }
@@ -60,6 +73,7 @@ pub(super) fn role_credentials(body: &[u8]) -> Result<Credentials, String> {
     let expiration = match json.get("ExpiredTime") {
         Some(seconds) => seconds
             .as_u64()
+            .filter(|s| *s <= LATEST_EXPIRY)
             .and_then(|s| SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(s)))
             .ok_or("credentials whose ExpiredTime is not Unix seconds")?,
         None => {
@@ -163,12 +177,13 @@ mod tests {
 
     #[test]
     fn the_role_name_is_the_first_line_and_nothing_else() {
-        assert_eq!(role_name(b"CVM_QcsRole\n").as_deref(), Ok("CVM_QcsRole"));
+        assert_eq!(role_name(b"CVM_QcsRole\n"), Ok(Some("CVM_QcsRole".into())));
         assert_eq!(
-            role_name(b"\n  ci-role@x \nsecond\n").as_deref(),
-            Ok("ci-role@x")
+            role_name(b"\n  ci-role@x \nsecond\n"),
+            Ok(Some("ci-role@x".into()))
         );
-        assert!(role_name(b"").is_err());
+        assert_eq!(role_name(b" \n"), Ok(None));
+        assert!(role_name(b"..").is_err());
         assert!(role_name(b"<html>login</html>").is_err());
         assert!(role_name(b"../../admin").is_err());
         assert!(role_name(b"\xff").is_err());
@@ -214,6 +229,10 @@ mod tests {
             ),
             (
                 br#"{"TmpSecretId":"a","TmpSecretKey":"sekrit","Token":"t","ExpiredTime":-1}"#,
+                "credentials whose ExpiredTime is not Unix seconds",
+            ),
+            (
+                br#"{"TmpSecretId":"a","TmpSecretKey":"sekrit","Token":"t","ExpiredTime":1800000000000}"#,
                 "credentials whose ExpiredTime is not Unix seconds",
             ),
             (

@@ -8,9 +8,11 @@
 //! the Node.js SDK reads `token`; the others ignore it, so a file that holds one works with
 //! this crate and Node.js alone.
 //!
-//! Stricter than `configparser` where a guess could sign with the wrong key: a line that is
-//! neither a header, a comment nor a `key = value` pair, a section or key given twice, and a
-//! key outside any section are errors that name the line, never its text.
+//! As strict as `configparser` (in its default strict mode) where a guess could sign with
+//! the wrong key: a line that is neither a header, a comment nor a `key = value` pair, a
+//! section or key given twice, and a key outside any section are errors that name the line,
+//! never its text. A UTF-8 byte order mark is skipped, and a header may end in a comment
+//! (`[default] # laptop`).
 
 use std::fmt;
 
@@ -34,7 +36,7 @@ pub(super) enum ProfileError {
     },
     /// The section lacks a key the credentials need.
     MissingKey { profile: String, key: &'static str },
-    /// A value is empty, padded or holds control characters.
+    /// A value is empty or holds control characters.
     BadValue { profile: String, key: &'static str },
 }
 
@@ -65,10 +67,9 @@ impl fmt::Display for ProfileError {
             ProfileError::MissingKey { profile, key } => {
                 write!(f, "[{profile}] has no {key}")
             }
-            ProfileError::BadValue { profile, key } => write!(
-                f,
-                "[{profile}] {key} is empty or holds whitespace or control characters"
-            ),
+            ProfileError::BadValue { profile, key } => {
+                write!(f, "[{profile}] {key} is empty or holds control characters")
+            }
         }
     }
 }
@@ -80,6 +81,7 @@ pub(super) fn read(text: &str, profile: &str) -> Result<Credentials, ProfileErro
     let mut wanted: Option<Vec<(String, &str)>> = None;
     let mut in_wanted = false;
     let mut keys_here: Vec<String> = Vec::new();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         let trimmed = raw.trim();
@@ -87,10 +89,14 @@ pub(super) fn read(text: &str, profile: &str) -> Result<Credentials, ProfileErro
             continue;
         }
         if let Some(header) = trimmed.strip_prefix('[') {
-            let name = header
-                .strip_suffix(']')
-                .ok_or(ProfileError::Malformed { line })?
-                .trim();
+            let (name, after) = header
+                .split_once(']')
+                .ok_or(ProfileError::Malformed { line })?;
+            let after = after.trim_start();
+            if !(after.is_empty() || after.starts_with('#') || after.starts_with(';')) {
+                return Err(ProfileError::Malformed { line });
+            }
+            let name = name.trim();
             if sections.contains(&name) {
                 return Err(ProfileError::RepeatedSection { line });
             }
@@ -235,6 +241,16 @@ token = tok
             assert_eq!(err, expected, "{text:?}");
             assert!(!err.to_string().contains("mysecret"));
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_a_comment_after_a_header_are_taken() {
+        let text = "\u{feff}[default] # laptop\r\nsecret_id = a\r\nsecret_key = b\r\n";
+        assert_eq!(read(text, "default"), Ok(Credentials::new("a", "b")));
+        assert_eq!(
+            read("[default] x\n", "default"),
+            Err(ProfileError::Malformed { line: 1 })
+        );
     }
 
     #[test]

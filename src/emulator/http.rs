@@ -438,6 +438,15 @@ fn read_head(
         if chunk.is_empty() {
             return Err(ReadFailure::Gone);
         }
+        // A TLS handshake record (a ClientHello: content type 22) sent to this plain-HTTP
+        // port is refused at once, as an HTTP server refuses a request line it cannot read,
+        // rather than waited on for a blank line that never comes.
+        if head.is_empty() && chunk[0] == 0x16 {
+            return Err(ReadFailure::Refuse(
+                400,
+                "a TLS handshake was sent to a plain-HTTP port",
+            ));
+        }
         // The blank line may straddle two reads: look back three bytes.
         let searched_from = head.len().saturating_sub(3);
         let take = chunk.len().min(MAX_HEAD + 4 - head.len());

@@ -17,7 +17,8 @@
 //! At most 1000 header fields are read (`431`); header lines open to two readings (spaces
 //! around a name, folded lines) and two differing `Content-Length`s are refused (`400`); an
 //! HTTP/1.0 connection is closed after its answer unless it asked to be kept; a `HEAD` gets a
-//! head alone, whatever the fault. An Authorization may list at most 256 names per list, and
+//! head alone, whatever the fault; a TLS handshake sent to its plain-HTTP port gets `400` at
+//! once. An Authorization may list at most 256 names per list, and
 //! is verified in time linear in the request's headers, without holding up other requests.
 //! The log behind [`Emulator::received`] keeps the newest 10 000 requests within 64 MiB of
 //! memory. Times saturate: a clock advanced or a job duration set by `Duration::MAX` stops at
@@ -359,6 +360,15 @@ impl Emulator {
     /// How long a job stays `Submitted` and then `Running` (default 1 s and 2 s).
     pub fn set_job_durations(&self, submitted: Duration, running: Duration) {
         lock(&self.shared.state).set_durations(submitted, running);
+    }
+
+    /// Lets each object's media job or workflow run go on for `lag` after its batch job
+    /// reports `Success` (default zero: they end together). No source says which the
+    /// service does; with a lag the emulator plays the reading where a batch job's
+    /// `Success` means only that every object's work has started. See
+    /// [`Client::wait_for_objects`].
+    pub fn set_object_work_lag(&self, lag: Duration) {
+        lock(&self.shared.state).set_object_work_lag(lag);
     }
 
     /// The object keys a job covered, sorted; `None` for an unknown job.

@@ -162,6 +162,8 @@ pub(crate) struct State {
     work_index: HashMap<String, WorkRef>,
     submitted_for: Duration,
     running_for: Duration,
+    /// How long each object's work of a batch job goes on after the batch job has ended.
+    object_work_lag: Duration,
     id_seed: u64,
     counter: u64,
 }
@@ -184,6 +186,7 @@ impl State {
             work_index: HashMap::new(),
             submitted_for: Duration::from_secs(1),
             running_for: Duration::from_secs(2),
+            object_work_lag: Duration::ZERO,
             id_seed: std::collections::hash_map::RandomState::new()
                 .build_hasher()
                 .finish(),
@@ -263,7 +266,7 @@ impl State {
 
     /// The state of a triggered run, on the same schedule as a batch job.
     pub(crate) fn triggered_snapshot(&self, run: &TriggeredRun) -> Snapshot {
-        self.natural_snapshot(run.created, run.work.failure.is_some())
+        self.natural_snapshot(run.created, Duration::ZERO, run.work.failure.is_some())
     }
 
     pub(crate) fn put_manifest(&mut self, name: String, keys: Vec<String>) {
@@ -287,13 +290,22 @@ impl State {
     }
 
     /// Issues a SecretId, key and session token valid until `expires` (emulator time).
-    /// Beyond [`State::MAX_TEMPORARY`] issued, those expired over an hour ago are forgotten
-    /// (a client signing with one then hears `SecretidNotExist`), so that a client asking
-    /// the metadata service in a loop cannot grow the emulator without bound.
+    /// Beyond [`State::MAX_TEMPORARY`] issued, those expired over an hour ago are forgotten,
+    /// then if need be the half that expire first (a client signing with one then hears
+    /// `SecretidNotExist`), so that a client asking the metadata service in a loop cannot
+    /// grow the emulator without bound.
     pub(crate) fn issue_temporary(&mut self, expires: OffsetDateTime) -> (String, String, String) {
         if self.temporary.len() >= Self::MAX_TEMPORARY {
             let forget_before = self.clock.now() - time::Duration::hours(1);
             self.temporary.retain(|_, t| t.expires >= forget_before);
+        }
+        if self.temporary.len() >= Self::MAX_TEMPORARY {
+            // Still full of live credentials: the half that expire first are forgotten.
+            let mut expiries: Vec<OffsetDateTime> =
+                self.temporary.values().map(|t| t.expires).collect();
+            expiries.sort_unstable();
+            let keep_from = expiries[expiries.len() / 2];
+            self.temporary.retain(|_, t| t.expires >= keep_from);
         }
         let secret_id = format!("AKIDtmp{}", &self.new_id('x')[1..21]);
         let secret_key = self.new_id('k')[1..].to_owned();
@@ -311,6 +323,10 @@ impl State {
 
     pub(crate) fn temporary_credentials(&self, secret_id: &str) -> Option<&TemporaryCredentials> {
         self.temporary.get(secret_id)
+    }
+
+    pub(crate) fn set_object_work_lag(&mut self, lag: Duration) {
+        self.object_work_lag = lag;
     }
 
     pub(crate) fn set_durations(&mut self, submitted: Duration, running: Duration) {
@@ -438,23 +454,25 @@ impl State {
     }
 
     pub(crate) fn snapshot(&self, job: &StoredJob) -> Snapshot {
-        let natural = self.natural_snapshot(job.created, job.failure.is_some());
+        let natural = self.natural_snapshot(job.created, Duration::ZERO, job.failure.is_some());
         cancelled_at(natural, job.cancelled)
     }
 
-    /// The state of one object's work in a batch job: it runs with the batch job, and ends
-    /// `Failed` when a failure rule caught its object.
+    /// The state of one object's work in a batch job: it runs with the batch job (and for
+    /// the object work lag after it), and ends `Failed` when a failure rule caught its
+    /// object.
     pub(crate) fn work_snapshot(&self, job: &StoredJob, work: &Work) -> Snapshot {
-        let natural = self.natural_snapshot(job.created, work.failure.is_some());
+        let natural =
+            self.natural_snapshot(job.created, self.object_work_lag, work.failure.is_some());
         cancelled_at(natural, job.cancelled)
     }
 
-    /// Submitted, then Running, then Success (or Failed), on the configured durations from
-    /// `created`.
-    fn natural_snapshot(&self, created: OffsetDateTime, fails: bool) -> Snapshot {
+    /// Submitted, then Running (for `extra` longer than configured), then Success (or
+    /// Failed), on the configured durations from `created`.
+    fn natural_snapshot(&self, created: OffsetDateTime, extra: Duration, fails: bool) -> Snapshot {
         let now = self.clock.now();
         let started = later(created, self.submitted_for);
-        let ended = later(started, self.running_for);
+        let ended = later(later(started, self.running_for), extra);
         if now < started {
             Snapshot {
                 state: JobState::Submitted,

@@ -132,5 +132,14 @@ pub fn still_emulator(objects: &[&str]) -> Emulator {
 
 /// The emulator's clock as the service writes times.
 pub fn service_time(emulator: &Emulator) -> String {
-    cos_ci_batch::model::format_time(emulator.now()).expect("a representable time")
+    let t = emulator.now().to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }

@@ -45,8 +45,9 @@ fn a_job_that_fails_exits_3_from_wait_and_from_create_wait() {
     );
     let id = emulator.job_ids().pop().unwrap();
     assert!(
-        run.stderr
-            .contains(&format!("created batch job {id}; waiting")),
+        run.stderr.starts_with(&format!(
+            "created batch job {id}\nwaiting for batch job {id} to end"
+        )),
         "{}",
         run.stderr
     );

@@ -213,8 +213,8 @@ fn a_wait_that_fails_after_a_create_names_the_job_it_created() {
     assert_eq!(
         table.stderr,
         format!(
-            "created batch job {id}; waiting for it to end\n{id}: Running\n\
-             error: batch job {id}: batch job {id} was still Running when the wait deadline passed\n"
+            "created batch job {id}\nwaiting for batch job {id} to end (Ctrl-C stops waiting, not the job)\n\
+             {id}: Running\nerror: batch job {id} was still Running when the wait deadline passed\n"
         )
     );
 }

@@ -15,7 +15,7 @@ fn control_characters_from_the_service_are_shown_escaped_never_sent_to_the_termi
     let id = create(&emulator, "hostile", "v/");
     emulator.advance(Duration::from_secs(10));
     let table = cli(&emulator, &["outcomes", &id]);
-    assert_eq!(table.status, 0, "{table:?}");
+    assert_eq!(table.status, 6, "an object failed: {table:?}");
     assert_eq!(
         table.stdout.lines().nth(1),
         Some("v/\\u{9b}2Ja.mp4  Failed  Bad\\u{202e}Code  line one\\u{d}line\\u{9b}31m two")
@@ -50,9 +50,9 @@ fn control_characters_from_the_service_are_shown_escaped_never_sent_to_the_termi
     let refused = cli(&emulator, &["describe", &id]);
     assert_eq!(refused.status, 1);
     assert!(
-        refused
-            .stderr
-            .starts_with("error: service error Denied\\u{9b}2J (HTTP 403): a\\u{d}b"),
+        refused.stderr.starts_with(&format!(
+            "error: batch job {id}: service error Denied\\u{{9b}}2J (HTTP 403): a\\u{{d}}b"
+        )),
         "{}",
         refused.stderr
     );
@@ -103,8 +103,11 @@ fn wait_redraws_one_status_line_on_a_terminal_and_writes_plain_lines_elsewhere()
             .stdin(Stdio::null()),
     );
     assert_eq!(terminal.status, 0, "{terminal:?}");
+    let waiting = format!("waiting for batch job {id} to end (Ctrl-C stops waiting, not the job)");
     assert!(
-        terminal.stdout.starts_with(&format!("\r\x1b[2K{id}: ")),
+        terminal
+            .stdout
+            .starts_with(&format!("{waiting}\r\n\r\x1b[2K{id}: ")),
         "{:?}",
         terminal.stdout
     );
@@ -124,7 +127,7 @@ fn wait_redraws_one_status_line_on_a_terminal_and_writes_plain_lines_elsewhere()
     let plain = cli(&emulator, &["wait", &id]);
     assert_eq!(
         plain.stderr,
-        format!("{id}: Success\n"),
+        format!("{waiting}\n{id}: Success\n"),
         "one line per state, no escapes"
     );
 }
@@ -189,7 +192,13 @@ fn wait_off_a_terminal_writes_a_state_once_however_many_polls_see_it() {
     let id = create(&emulator, "polled", "v/");
     let run = cli(&emulator, &["wait", &id, "--deadline", "20s"]);
     assert_eq!(run.status, 0, "{run:?}");
-    assert_eq!(run.stderr, format!("{id}: Running\n{id}: Success\n"));
+    assert_eq!(
+        run.stderr,
+        format!(
+            "waiting for batch job {id} to end (Ctrl-C stops waiting, not the job)\n\
+             {id}: Running\n{id}: Success\n"
+        )
+    );
     let polls = emulator
         .received()
         .iter()

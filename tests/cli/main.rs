@@ -9,6 +9,7 @@ mod exit_status;
 mod flags;
 mod hostile;
 mod output;
+mod pipelines;
 mod readme;
 mod secrets;
 mod usage;

@@ -62,7 +62,10 @@ fn describe_json_is_one_document_with_every_field_named_and_null_when_absent() {
              \"code\":\"Success\",\"message\":\"\",\"creation_time\":\"{created}\",\"start_time\":null,\
              \"end_time\":null,\"input\":{{\"prefix\":\"v/\",\"object\":null,\"manifest\":null,\
              \"url_file\":null}},\"time_interval\":{{\"start\":null,\"end\":null}},\"tag\":null,\
-             \"workflow_ids\":\"{WORKFLOW}\",\"queue_id\":null,\"request_id\":\"{request_id}\"}}\n"
+             \"workflow_ids\":[\"{WORKFLOW}\"],\"queue_id\":null,\"queue_type\":null,\
+             \"job_param\":null,\"output\":null,\"job_level\":null,\"user_data\":null,\
+             \"callback\":{{\"url\":null,\"format\":null,\"type\":null,\
+             \"mq\":{{\"region\":null,\"mode\":null,\"name\":null}}}},\"request_id\":\"{request_id}\"}}\n"
         )
     );
 }
@@ -81,7 +84,7 @@ fn list_is_a_table_of_jobs_newest_first_and_json_lines_with_all() {
     assert_eq!(
         run.stdout,
         format!(
-            "JOB ID{pad}  NAME        TYPE      STATE      CREATION TIME             CODE\n\
+            "JOB ID{pad}  NAME        TYPE      STATE      CREATION TIME         CODE\n\
              {second}  second-job  Workflow  Submitted  {later}  Success\n\
              {first}  first       Workflow  Running    {created}  Success\n"
         )
@@ -96,26 +99,41 @@ fn list_is_a_table_of_jobs_newest_first_and_json_lines_with_all() {
 }
 
 #[test]
-fn a_list_with_more_pages_says_so_on_stderr_and_all_reads_them() {
+fn a_list_is_whole_unless_limited_and_a_limited_one_says_so() {
     let emulator = still_emulator(&["v/a.mp4"]);
-    for i in 0..12 {
+    for i in 0..22 {
         create(&emulator, &format!("job{i}"), "v/");
     }
-    let page = cli(&emulator, &["list"]);
+    // Every page, by default, in both formats.
+    let table = cli(&emulator, &["list"]);
     assert_eq!(
-        page.stdout.lines().count(),
-        1 + 10,
-        "the header and the service's default page"
-    );
-    assert_eq!(
-        page.stderr,
-        "more jobs are listed on the next pages: add --all\n"
+        (table.stdout.lines().count(), table.stderr.as_str()),
+        (1 + 22, "")
     );
     let json = cli(&emulator, &["--json", "list"]);
-    assert_eq!(json.json_lines().len(), 10);
-    assert_eq!(json.stderr, "", "with --json, stderr carries errors alone");
+    assert_eq!((json.json_lines().len(), json.stderr.as_str()), (22, ""));
     let all = cli(&emulator, &["--json", "list", "--all"]);
-    assert_eq!((all.json_lines().len(), all.stderr.as_str()), (12, ""));
+    assert_eq!(all.json_lines().len(), 22, "--all is still taken");
+    // A limit that cuts the listing says so, as a warning a script can read.
+    let cut = cli(&emulator, &["--json", "list", "--limit", "15"]);
+    assert_eq!((cut.status, cut.json_lines().len()), (0, 15));
+    let warning: serde_json::Value = serde_json::from_str(cut.stderr.trim_end()).unwrap();
+    assert_eq!(warning["warning"]["kind"], "truncated");
+    assert_eq!(
+        warning["warning"]["message"],
+        "only the first 15 jobs are shown; more match (raise --limit)"
+    );
+    let cut = cli(&emulator, &["list", "--limit", "3"]);
+    assert_eq!(cut.stdout.lines().count(), 1 + 3);
+    assert_eq!(
+        cut.stderr,
+        "warning: only the first 3 jobs are shown; more match (raise --limit)\n"
+    );
+    // A limit the listing does not reach says nothing.
+    let whole = cli(&emulator, &["--json", "list", "--limit", "22"]);
+    assert_eq!((whole.json_lines().len(), whole.stderr.as_str()), (22, ""));
+    let zero = cli(&emulator, &["list", "--limit", "0"]);
+    assert_eq!(zero.status, 2);
 }
 
 #[test]
@@ -125,7 +143,7 @@ fn outcomes_are_a_table_with_a_total_and_json_lines_without_one() {
     let id = create(&emulator, "outcomes", "in/");
     emulator.advance(Duration::from_secs(10));
     let run = cli(&emulator, &["outcomes", &id]);
-    assert_eq!(run.status, 0, "{run:?}");
+    assert_eq!(run.status, 6, "an object failed: {run:?}");
     assert_eq!(
         run.stdout,
         "OBJECT    STATE    CODE               MESSAGE\n\

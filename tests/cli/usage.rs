@@ -146,7 +146,10 @@ const REFUSED: &[(&[&str], &str)] = &[
         &["launch"],
         "error: unknown subcommand 'launch' (one of: create, describe, cancel, list, wait, outcomes, rerun-failed, emulator)",
     ),
-    (&["create", "--nme", "x"], "error: invalid option '--nme'"),
+    (
+        &["create", "--nme", "x"],
+        "error: invalid option '--nme'; did you mean '--name'?",
+    ),
     (
         &["create", "--prefix", "v/", "--workflow", WORKFLOW],
         "error: --name is required",
@@ -227,7 +230,7 @@ const REFUSED: &[(&[&str], &str)] = &[
             "--uploaded-after",
             "yesterday",
         ],
-        "error: invalid value for --uploaded-after: 'yesterday' is not a time such as 2026-01-31T08:00:00+08:00",
+        "error: invalid value for --uploaded-after: 'yesterday' is not a time: give 2026-01-31T08:00:00+08:00, a date (2026-01-31, midnight in UTC+8), Unix seconds (1769817600), or a time ago (24h, 7d)",
     ),
     (
         &[
@@ -322,7 +325,24 @@ const REFUSED: &[(&[&str], &str)] = &[
     ),
     (
         &["wait", "b1", "--deadline", "0s"],
-        "error: invalid value for --deadline: '0s' is not a duration such as 90s, 30m, 2h or 1h30m",
+        "error: invalid value for --deadline: '0s' must be above zero",
+    ),
+    (
+        &["wait", "b1", "--deadline", "0"],
+        "error: invalid value for --deadline: '0' must be above zero",
+    ),
+    (
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            "w1",
+            "--prefix",
+            "v/",
+            "--check-objects",
+        ],
+        "error: --check-objects needs --wait",
     ),
     (&["wait", "b1", "b2"], "error: unexpected argument \"b2\""),
     (
@@ -348,7 +368,7 @@ const REFUSED: &[(&[&str], &str)] = &[
             "--object",
             "a",
         ],
-        "error: invalid value for --tag: 'Snap shot' is not a Tag such as Transcode or Snapshot",
+        "error: invalid value for --tag: 'Snap shot' is not a Tag this tool knows; did you mean Snapshot? (--any-tag sends it as given)",
     ),
     (
         &["emulator", "--bucket", "b-1"],
@@ -401,7 +421,7 @@ fn a_usage_error_shows_the_subcommands_usage_line() {
     let run = alone(&["list", "--stat", "Failed"]);
     assert_eq!(
         run.stderr,
-        "error: invalid option '--stat'\n\nUsage: cos-ci-batch list [--type workflow|job] [--state STATE]... [--name NAME] [--created-after TIME] [--created-before TIME] [--all]\nFor more, try 'cos-ci-batch list --help'.\n"
+        "error: invalid option '--stat'; did you mean '--state'?\n\nUsage: cos-ci-batch list [--type workflow|job] [--state STATE]... [--name NAME] [--created-after TIME] [--created-before TIME] [--limit N]\nFor more, try 'cos-ci-batch list --help'.\n"
     );
 }
 
@@ -443,6 +463,23 @@ fn what_the_environment_lacks_is_a_usage_error_naming_the_variable() {
         no_region.stderr.lines().next(),
         Some("error: --region (or COS_REGION) is required")
     );
+    let no_appid = alone(&[
+        "list",
+        "--bucket",
+        "examplebucket",
+        "--region",
+        "ap-guangzhou",
+    ]);
+    assert_eq!(
+        (no_appid.status, no_appid.stderr.lines().next()),
+        (
+            2,
+            Some(
+                "error: --bucket: the bucket \"examplebucket\" has no APPID: write it \
+                 BucketName-APPID, such as examplebucket-1250000000, as the console shows it"
+            )
+        )
+    );
     let no_key = alone(&[
         "list",
         "--bucket",
@@ -456,8 +493,8 @@ fn what_the_environment_lacks_is_a_usage_error_naming_the_variable() {
             2,
             Some(
                 "error: no credentials found; tried the environment: TENCENTCLOUD_SECRET_ID \
-                 and TENCENTCLOUD_SECRET_KEY are not set; the profile file: no file at \
-                 /etc/tencentcloud/credentials; the instance role: the metadata service at \
+                 and TENCENTCLOUD_SECRET_KEY are not set (or empty); the profile file: there is no \
+                 file at /etc/tencentcloud/credentials; the instance role: the metadata service at \
                  http://127.0.0.1:1 gave no answer (the connection was refused)"
             )
         )
@@ -479,7 +516,7 @@ fn what_the_environment_lacks_is_a_usage_error_naming_the_variable() {
     assert_eq!(http.status, 2, "{http:?}");
     assert!(
         http.stderr
-            .starts_with("error: --endpoint: an http:// endpoint needs --allow-http; "),
+            .starts_with("error: --endpoint: an http:// endpoint sends requests in clear text; add --allow-http to use it (loopback and tests only)\n"),
         "{}",
         http.stderr
     );

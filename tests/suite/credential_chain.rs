@@ -120,7 +120,7 @@ fn a_half_filled_environment_is_an_error_naming_the_variable_and_never_its_value
                 ("TENCENTCLOUD_SECRET_ID", "AKIDhalf"),
                 ("TENCENTCLOUD_SECRET_KEY", ""),
             ],
-            "TENCENTCLOUD_SECRET_KEY is empty",
+            "TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is empty",
         ),
         (
             &[
@@ -234,8 +234,8 @@ fn no_source_at_all_lists_what_was_tried() {
         err.to_string(),
         format!(
             "no credentials found; tried the environment: TENCENTCLOUD_SECRET_ID and \
-             TENCENTCLOUD_SECRET_KEY are not set; the profile file: no file at {} or {}; the \
-             instance role: the metadata service at http://{closed} gave no answer (the \
+             TENCENTCLOUD_SECRET_KEY are not set (or empty); the profile file: there is no file \
+             at {}, there is no file at {}; the instance role: the metadata service at http://{closed} gave no answer (the \
              connection was refused)",
             a.display(),
             b.display()
@@ -352,7 +352,7 @@ fn the_credentials_file_variable_names_the_one_file_to_read() {
     assert_eq!(
         why,
         format!(
-            "profile [default] was asked for, and there is no file at {}",
+            "TENCENTCLOUD_CREDENTIALS_FILE names a file, and there is no file at {}",
             missing.display()
         )
     );

@@ -99,8 +99,8 @@ impl Subcommand {
 pub enum Command {
     Create {
         job: Box<BatchJob>,
-        /// `--wait`, with its deadline.
-        wait: Option<WaitOptions>,
+        /// `--wait`, with its flags.
+        wait: Option<WaitPlan>,
         /// `--quiet`: print the job id alone.
         quiet: bool,
     },
@@ -112,11 +112,12 @@ pub enum Command {
     },
     List {
         query: ListQuery,
-        all: bool,
+        /// `--limit`: at most this many jobs (default: every one).
+        limit: Option<u64>,
     },
     Wait {
         job_id: String,
-        options: WaitOptions,
+        plan: WaitPlan,
     },
     Outcomes {
         job_id: String,
@@ -134,6 +135,87 @@ pub enum Command {
         objects: Vec<String>,
         failing: Vec<String>,
     },
+}
+
+impl Command {
+    /// The batch job the command is about, when the command line names one.
+    pub fn job_id(&self) -> Option<&str> {
+        match self {
+            Command::Describe { job_id }
+            | Command::Cancel { job_id }
+            | Command::Wait { job_id, .. }
+            | Command::Outcomes { job_id, .. }
+            | Command::RerunFailed { job_id, .. } => Some(job_id),
+            Command::Create { .. } | Command::List { .. } | Command::Emulator { .. } => None,
+        }
+    }
+}
+
+/// How `wait` and `create --wait` wait.
+pub struct WaitPlan {
+    /// `--deadline`, for the batch job and its objects together.
+    pub options: WaitOptions,
+    /// `--check-objects`: after `Success`, wait for every object's work to end, and exit 6
+    /// when some failed.
+    pub check_objects: bool,
+    /// `--progress-every`: a line at least this often, off a terminal.
+    pub progress_every: Duration,
+}
+
+/// How often `wait` writes a line off a terminal by default: well inside the 10 minutes
+/// CI systems allow a silent step.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(60);
+
+/// The flags of `wait` and `create --wait`.
+#[derive(Default)]
+struct WaitFlags {
+    deadline: Option<Duration>,
+    check_objects: bool,
+    progress_every: Option<Duration>,
+}
+
+impl WaitFlags {
+    /// Takes `--flag`, one of these.
+    fn take(&mut self, flag: &str, parser: &mut lexopt::Parser) -> Result<(), Usage> {
+        match flag {
+            "deadline" => set_once(
+                &mut self.deadline,
+                "--deadline",
+                duration(parser, "--deadline")?,
+            )?,
+            "check-objects" => self.check_objects = true,
+            "progress-every" => set_once(
+                &mut self.progress_every,
+                "--progress-every",
+                duration(parser, "--progress-every")?,
+            )?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn given(&self) -> Option<&'static str> {
+        if self.deadline.is_some() {
+            Some("--deadline")
+        } else if self.check_objects {
+            Some("--check-objects")
+        } else if self.progress_every.is_some() {
+            Some("--progress-every")
+        } else {
+            None
+        }
+    }
+
+    fn plan(self) -> WaitPlan {
+        WaitPlan {
+            options: match self.deadline {
+                Some(deadline) => WaitOptions::default().deadline(deadline),
+                None => WaitOptions::default(),
+            },
+            check_objects: self.check_objects,
+            progress_every: self.progress_every.unwrap_or(PROGRESS_EVERY),
+        }
+    }
 }
 
 /// A command line that cannot be run: exit status 2.
@@ -249,12 +331,101 @@ fn help_topic(
 
 fn subcommand_named(name: &str) -> Result<Subcommand, Usage> {
     Subcommand::from_name(name).ok_or_else(|| {
+        let names = Subcommand::ALL.map(Subcommand::name);
+        let hint = did_you_mean(name, &names)
+            .map_or_else(String::new, |n| format!("; did you mean '{n}'?"));
         usage(format!(
-            "unknown subcommand '{name}' (one of: {})",
-            Subcommand::ALL.map(Subcommand::name).join(", ")
+            "unknown subcommand '{name}' (one of: {}){hint}",
+            names.join(", ")
         ))
     })
 }
+
+/// The candidate closest to `word` (ignoring case), when it is close enough to be the
+/// word mistyped: at most a third of its letters wrong, and at most 3. `None` when `word`
+/// is a candidate itself (a flag given to a subcommand that does not take it).
+pub fn did_you_mean<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    if candidates.iter().any(|c| c.eq_ignore_ascii_case(word)) {
+        return None;
+    }
+    let word = word.to_ascii_lowercase();
+    let limit = (word.chars().count() / 3).clamp(1, 3);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edits between `a` and `b`, by characters: insertions, deletions, substitutions and
+/// swaps of two neighbours (`lsit` is one edit from `list`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// Every long flag of the tool, for "did you mean".
+const FLAGS: &[&str] = &[
+    "bucket",
+    "region",
+    "endpoint",
+    "allow-http",
+    "json",
+    "profile",
+    "help",
+    "version",
+    "name",
+    "workflow",
+    "tag",
+    "any-tag",
+    "template-id",
+    "job-param",
+    "prefix",
+    "object",
+    "manifest",
+    "url-file",
+    "uploaded-after",
+    "uploaded-before",
+    "output-bucket",
+    "output-region",
+    "output-object",
+    "wait",
+    "deadline",
+    "check-objects",
+    "progress-every",
+    "quiet",
+    "type",
+    "state",
+    "created-after",
+    "created-before",
+    "limit",
+    "all",
+    "failed",
+    "queue-id",
+    "dry-run",
+    "port",
+    "fail",
+];
 
 /// A command line's parse: a command, or `--help` / `--version` seen among its flags.
 enum Parsed {
@@ -283,7 +454,11 @@ impl Global {
                 self.json = true;
                 Ok(())
             }
-            other => Err(usage(format!("invalid option '--{other}'"))),
+            other => {
+                let hint = did_you_mean(other, FLAGS)
+                    .map_or_else(String::new, |f| format!("; did you mean '--{f}'?"));
+                Err(usage(format!("invalid option '--{other}'{hint}")))
+            }
         }
     }
 
@@ -324,22 +499,28 @@ fn create(
     let mut template_id = None;
     let mut job_param: Option<String> = None;
     let mut inputs: Vec<(&'static str, String)> = Vec::new();
+    let mut any_tag = false;
     let mut uploaded_after = None;
     let mut uploaded_before = None;
     let mut output_bucket = None;
     let mut output_region = None;
     let mut output_object = None;
     let mut wait = false;
-    let mut deadline = None;
+    let mut wait_flags = WaitFlags::default();
     let mut quiet = false;
     each_flag!(parser, global, {
+        Long(flag @ ("deadline" | "check-objects" | "progress-every")) => {
+            let flag = flag.to_owned();
+            wait_flags.take(&flag, parser)?;
+        },
         Long("name") => set_once(&mut name, "--name", text(parser)?)?,
         Long("workflow") => set_once(&mut workflow, "--workflow", text(parser)?)?,
         Long("tag") => set_once(&mut tag, "--tag", text(parser)?)?,
+        Long("any-tag") => any_tag = true,
         Long("template-id") => set_once(&mut template_id, "--template-id", text(parser)?)?,
         Long("job-param") => set_once(&mut job_param, "--job-param", text(parser)?)?,
-        Long("prefix") => inputs.push(("--prefix", text(parser)?)),
-        Long("object") => inputs.push(("--object", text(parser)?)),
+        Long("prefix") => inputs.push(("--prefix", key_text(parser, "--prefix")?)),
+        Long("object") => inputs.push(("--object", key_text(parser, "--object")?)),
         Long("manifest") => inputs.push(("--manifest", text(parser)?)),
         Long("url-file") => inputs.push(("--url-file", text(parser)?)),
         Long("uploaded-after") => set_once(&mut uploaded_after, "--uploaded-after", time(parser, "--uploaded-after")?)?,
@@ -348,7 +529,6 @@ fn create(
         Long("output-region") => set_once(&mut output_region, "--output-region", text(parser)?)?,
         Long("output-object") => set_once(&mut output_object, "--output-object", text(parser)?)?,
         Long("wait") => wait = true,
-        Long("deadline") => set_once(&mut deadline, "--deadline", duration(parser, "--deadline")?)?,
         Long("quiet") | Short('q') => quiet = true,
     });
     let name = name.ok_or_else(|| usage("--name is required"))?;
@@ -398,10 +578,14 @@ fn create(
             if let Some((flag, _)) = media_only.iter().find(|(_, given)| *given) {
                 return Err(usage(format!("{flag} needs --tag (a media job)")));
             }
-            return finish_create(BatchJob::workflow(name, id, input), wait, deadline, quiet);
+            return finish_create(BatchJob::workflow(name, id, input), wait, wait_flags, quiet);
         }
         (None, Some(tag)) => {
-            let tag = tag_named(&tag)?;
+            let tag = if any_tag {
+                any_tag_named(&tag)?
+            } else {
+                tag_named(&tag)?
+            };
             let mut job = MediaJob::new(tag);
             let mut param = match &job_param {
                 Some(path) => Some(read_job_param(path)?),
@@ -436,7 +620,7 @@ fn create(
             JobKind::Job(Box::new(job))
         }
     };
-    finish_create(BatchJob::new(name, input, kind), wait, deadline, quiet)
+    finish_create(BatchJob::new(name, input, kind), wait, wait_flags, quiet)
 }
 
 /// Checks the whole job as it would be sent, so that nothing the service would be sent can
@@ -444,14 +628,14 @@ fn create(
 fn finish_create(
     job: BatchJob,
     wait: bool,
-    deadline: Option<Duration>,
+    wait_flags: WaitFlags,
     quiet: bool,
 ) -> Result<Parsed, Usage> {
     job.to_xml().map_err(|e| invalid(&e))?;
-    let wait = match (wait, deadline) {
-        (false, Some(_)) => return Err(usage("--deadline needs --wait")),
+    let wait = match (wait, wait_flags.given()) {
+        (false, Some(flag)) => return Err(usage(format!("{flag} needs --wait"))),
         (false, None) => None,
-        (true, deadline) => Some(wait_options(deadline)),
+        (true, _) => Some(wait_flags.plan()),
     };
     Ok(Parsed::Run(Command::Create {
         job: Box::new(job),
@@ -510,8 +694,15 @@ fn list(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usag
     let mut name = None;
     let mut after = None;
     let mut before = None;
-    let mut all = false;
+    let mut limit = None;
     each_flag!(parser, global, {
+        Long("limit") => {
+            let value = text(parser)?;
+            let number = value.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                usage(format!("invalid value for --limit: '{value}' is not a number above zero"))
+            })?;
+            set_once(&mut limit, "--limit", number)?;
+        },
         Long("type") => set_once(&mut job_type, "--type", type_filter(&text(parser)?)?)?,
         Long("state") => {
             for state in text(parser)?.split(',') {
@@ -521,7 +712,8 @@ fn list(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usag
         Long("name") => set_once(&mut name, "--name", not_empty("--name", text(parser)?)?)?,
         Long("created-after") => set_once(&mut after, "--created-after", time(parser, "--created-after")?)?,
         Long("created-before") => set_once(&mut before, "--created-before", time(parser, "--created-before")?)?,
-        Long("all") => all = true,
+        // Every job is listed unless --limit says otherwise; --all stays for old scripts.
+        Long("all") => {},
     });
     if let Some(job_type) = job_type {
         query = query.job_type(job_type);
@@ -531,20 +723,23 @@ fn list(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usag
     }
     query.filters.created_after = after;
     query.filters.created_before = before;
-    Ok(Parsed::Run(Command::List { query, all }))
+    Ok(Parsed::Run(Command::List { query, limit }))
 }
 
 fn wait(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usage> {
     let mut job_id = None;
-    let mut deadline = None;
+    let mut wait_flags = WaitFlags::default();
     each_flag!(parser, global, {
-        Long("deadline") => set_once(&mut deadline, "--deadline", duration(parser, "--deadline")?)?,
+        Long(flag @ ("deadline" | "check-objects" | "progress-every")) => {
+            let flag = flag.to_owned();
+            wait_flags.take(&flag, parser)?;
+        },
         Value(id) if job_id.is_none() => job_id = Some(valid_job_id(id.string()?)?),
     });
     let job_id = job_id.ok_or_else(|| usage("the batch job ID is required"))?;
     Ok(Parsed::Run(Command::Wait {
         job_id,
-        options: wait_options(deadline),
+        plan: wait_flags.plan(),
     }))
 }
 
@@ -561,7 +756,7 @@ fn outcomes(
         Long("failed") if !rerun => switch = true,
         Long("dry-run") if rerun => switch = true,
         Long("tag") if !rerun => {
-            options = options.tag(tag_named(&text(parser)?)?);
+            options = options.tag(any_tag_named(&text(parser)?)?);
         },
         Long("queue-id") if !rerun => options = options.queue_id(text(parser)?),
         Long("workflow") => options = options.workflow_id(text(parser)?),
@@ -616,13 +811,6 @@ fn emulator(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, 
     }))
 }
 
-fn wait_options(deadline: Option<Duration>) -> WaitOptions {
-    match deadline {
-        Some(deadline) => WaitOptions::default().deadline(deadline),
-        None => WaitOptions::default(),
-    }
-}
-
 fn set_once<T>(slot: &mut Option<T>, flag: &str, value: T) -> Result<(), Usage> {
     if slot.is_some() {
         return Err(usage(format!("{flag} was given twice")));
@@ -637,31 +825,84 @@ fn text(parser: &mut lexopt::Parser) -> Result<String, Usage> {
 
 fn time(parser: &mut lexopt::Parser, flag: &str) -> Result<OffsetDateTime, Usage> {
     let value = text(parser)?;
-    parse_time(&value).ok_or_else(|| {
+    parse_when(&value, OffsetDateTime::now_utc()).ok_or_else(|| {
         usage(format!(
-            "invalid value for {flag}: '{value}' is not a time such as 2026-01-31T08:00:00+08:00"
+            "invalid value for {flag}: '{value}' is not a time: give 2026-01-31T08:00:00+08:00, \
+             a date (2026-01-31, midnight in UTC+8), Unix seconds (1769817600), or a time ago \
+             (24h, 7d)"
         ))
     })
+}
+
+/// The zone a date given alone is read in: China Standard Time, the zone of the service's
+/// own times.
+const DATE_ZONE_HOURS: i8 = 8;
+
+/// A time as people type it, at `now`: RFC 3339 (or the service's `+0800` spelling); a date
+/// alone, at midnight UTC+8; Unix seconds; or a duration ago (`24h`, `7d`, `1h30m`).
+pub fn parse_when(text: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
+    if let Some(at) = parse_time(text) {
+        return Some(at);
+    }
+    if let Some(date) = parse_date(text) {
+        let zone = time::UtcOffset::from_hms(DATE_ZONE_HOURS, 0, 0).ok()?;
+        return Some(date.midnight().assume_offset(zone));
+    }
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds: i64 = text.parse().ok()?;
+        return OffsetDateTime::from_unix_timestamp(seconds).ok();
+    }
+    let ago = parse_duration(text)?;
+    now.checked_sub(time::Duration::try_from(ago).ok()?)
+}
+
+/// `2026-01-31`.
+fn parse_date(text: &str) -> Option<time::Date> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = &text[range];
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let month = time::Month::try_from(u8::try_from(digits(5..7)?).ok()?).ok()?;
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    time::Date::from_calendar_date(year, month, u8::try_from(digits(8..10)?).ok()?).ok()
 }
 
 fn duration(parser: &mut lexopt::Parser, flag: &str) -> Result<Duration, Usage> {
     let value = text(parser)?;
-    parse_duration(&value).ok_or_else(|| {
-        usage(format!(
+    match duration_value(&value) {
+        Some(d) if d.is_zero() => Err(usage(format!(
+            "invalid value for {flag}: '{value}' must be above zero"
+        ))),
+        Some(d) => Ok(d),
+        None => Err(usage(format!(
             "invalid value for {flag}: '{value}' is not a duration such as 90s, 30m, 2h or 1h30m"
-        ))
-    })
+        ))),
+    }
 }
 
-/// `90`, `90s`, `30m`, `2h`, `1h30m`, `1d`: whole units, largest first. `None` for anything
-/// else, zero included, and for more seconds than a u64 holds.
+/// `90`, `90s`, `30m`, `2h`, `1h30m`, `1d`: whole units, largest first, above zero. `None`
+/// for anything else, and for more seconds than a u64 holds.
 pub fn parse_duration(text: &str) -> Option<Duration> {
+    duration_value(text).filter(|d| !d.is_zero())
+}
+
+/// [`parse_duration`]'s grammar, zero included (`0`, `0s`).
+fn duration_value(text: &str) -> Option<Duration> {
     if let Ok(seconds) = text.parse::<u64>() {
-        return (seconds > 0).then(|| Duration::from_secs(seconds));
+        return Some(Duration::from_secs(seconds));
     }
     let mut total: u64 = 0;
     let mut rest = text;
     let mut last_unit = u64::MAX;
+    if rest.is_empty() {
+        return None;
+    }
     while !rest.is_empty() {
         let digits = rest.find(|c: char| !c.is_ascii_digit())?;
         if digits == 0 {
@@ -682,7 +923,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         total = total.checked_add(number.checked_mul(unit)?)?;
         rest = &rest[digits + 1..];
     }
-    (total > 0).then(|| Duration::from_secs(total))
+    Some(Duration::from_secs(total))
 }
 
 fn type_filter(text: &str) -> Result<TypeFilter, Usage> {
@@ -711,8 +952,9 @@ fn state_filter(text: &str) -> Result<StateFilter, Usage> {
         })
 }
 
-/// A Tag by its name in any case (`snapshot`); a Tag this crate does not list is sent as
-/// given when it is a plain name.
+/// A Tag this crate lists, by its name in any case (`snapshot`). Another name is refused
+/// with the closest listed one: the service would fail the job with `InvalidTag`, after it
+/// was created. `--any-tag` sends a name as given ([`any_tag_named`]).
 fn tag_named(text: &str) -> Result<Tag, Usage> {
     if let Some(tag) = Tag::LISTED
         .iter()
@@ -720,12 +962,49 @@ fn tag_named(text: &str) -> Result<Tag, Usage> {
     {
         return Ok(tag.clone());
     }
+    let names: Vec<&str> = Tag::LISTED.iter().map(|t| t.as_str()).collect();
+    let hint =
+        did_you_mean(text, &names).map_or_else(String::new, |n| format!("; did you mean {n}?"));
+    Err(usage(format!(
+        "invalid value for --tag: '{text}' is not a Tag this tool knows{hint} (--any-tag sends it as given)"
+    )))
+}
+
+/// A Tag as given, for tags newer than this crate: any plain name.
+fn any_tag_named(text: &str) -> Result<Tag, Usage> {
+    if let Ok(tag) = tag_named(text) {
+        return Ok(tag);
+    }
     if text.is_empty() || !text.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(usage(format!(
             "invalid value for --tag: '{text}' is not a Tag such as Transcode or Snapshot"
         )));
     }
     Ok(Tag::Other(text.to_owned()))
+}
+
+/// An object key or key prefix: not a URL, and without the leading `/` of a path (COS keys
+/// have none, so such a job would cover no object).
+fn key_text(parser: &mut lexopt::Parser, flag: &str) -> Result<String, Usage> {
+    let value = text(parser)?;
+    if let Some(rest) = value.strip_prefix("cos://") {
+        let key = rest.split_once('/').map_or("", |(_, key)| key);
+        return Err(usage(format!(
+            "invalid value for {flag}: '{value}' is a URL; give the key within the bucket: {flag} {key}"
+        )));
+    }
+    if value.starts_with("https://") || value.starts_with("http://") {
+        return Err(usage(format!(
+            "invalid value for {flag}: '{value}' is a URL; give the key within the bucket"
+        )));
+    }
+    if let Some(key) = value.strip_prefix('/') {
+        let key = key.trim_start_matches('/');
+        return Err(usage(format!(
+            "invalid value for {flag}: '{value}' starts with '/', which no key does; did you mean {flag} {key}?"
+        )));
+    }
+    Ok(value)
 }
 
 /// A batch job id the library would put in a request path.

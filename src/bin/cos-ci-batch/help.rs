@@ -38,7 +38,8 @@ that is half filled (an id without a key, a file without the profile) is an erro
      Cloud; COS_CI_BATCH_METADATA_ENDPOINT points it elsewhere, for tests).
 --profile reads the profile file alone. An error the credentials may cause says where
 they came from. The key and the token are never printed, even where the service echoes
-them: they show as [redacted]. With --json, stderr holds only errors, as {\"error\":{...}}.
+them: they show as [redacted]. With --json, stderr holds only errors and warnings, one JSON object a line:
+{\"error\":{...}} or {\"warning\":{...}}.
 
 Exit status:
   0  done (for wait and create --wait: the job succeeded)
@@ -47,6 +48,9 @@ Exit status:
   3  the job ended Failed
   4  the job was cancelled
   5  the --deadline passed before the job ended
+  6  objects failed: the job succeeded but the work on some objects failed (outcomes,
+     and wait or create --wait with --check-objects)
+  130  interrupted by Ctrl-C while waiting (the job goes on)
 
 Example:
   export COS_BUCKET=examplebucket-1250000000 COS_REGION=ap-guangzhou
@@ -77,7 +81,7 @@ pub fn usage_line(subcommand: Subcommand) -> &'static str {
 const CREATE: &str = "\
 cos-ci-batch create: start a batch job over many objects of the bucket
 
-Usage: cos-ci-batch create --name NAME (--workflow ID | --tag TAG [MEDIA JOB FLAGS]) INPUT [--wait [--deadline DURATION]] [--quiet]
+Usage: cos-ci-batch create --name NAME (--workflow ID | --tag TAG [MEDIA JOB FLAGS]) INPUT [--wait [WAIT FLAGS]] [--quiet]
 
 What to run (one):
   --workflow ID            Trigger this workflow on each object (Type=Workflow)
@@ -98,13 +102,18 @@ Input (one):
 Then:
   --name NAME              The job's name: letters, digits, - and _; at most 128
   --wait                   Wait until the job ends; the exit status says how
-  --deadline DURATION      With --wait: give up after DURATION (90s, 30m, 2h) [default: 1h]
   -q, --quiet              Print the job id alone (with --json too), as soon as the job exists
+Wait flags (with --wait), as for wait:
+  --deadline DURATION      Give up after DURATION (90s, 30m, 2h) [default: 1h]
+  --check-objects          Also wait for each object's work to end; exit 6 if any failed
+  --progress-every DURATION  Off a terminal, a line at least this often [default: 1m]
 
 A create is sent once. When its answer is lost, the job is searched for, never created
 twice; if it stays unknown, the error says so: list by --name before creating again.
 
-TIME is like 2026-01-31T08:00:00+08:00. Exit status: 0, or with --wait 0/3/4/5 as for wait.
+TIME is 2026-01-31T08:00:00+08:00, a date alone (2026-01-31: midnight in UTC+8, China
+Standard Time, the zone of the service's own times), Unix seconds (1769817600), or a
+time ago (24h, 7d). Exit status: 0, or with --wait 0/3/4/5/6 as for wait.
 
 Examples:
   cos-ci-batch create --name nightly --workflow w0123456789abcdef0123456789abcdef --prefix videos/ --uploaded-after 2026-01-01T00:00:00+08:00
@@ -133,35 +142,48 @@ Example:
 const LIST: &str = "\
 cos-ci-batch list: list batch jobs, newest first
 
-Usage: cos-ci-batch list [--type workflow|job] [--state STATE]... [--name NAME] [--created-after TIME] [--created-before TIME] [--all]
+Usage: cos-ci-batch list [--type workflow|job] [--state STATE]... [--name NAME] [--created-after TIME] [--created-before TIME] [--limit N]
 
   --type TYPE            workflow or job
   --state STATE          Submitted, Running, Success, Failed, Pause or Cancel; repeat or
                          separate with commas for several
   --name NAME            Jobs with this name
-  --created-after TIME   Jobs created at or after TIME (2026-01-31T08:00:00+08:00)
+  --created-after TIME   Jobs created at or after TIME (as for create: 2026-01-31, 24h, ...)
   --created-before TIME  Jobs created at or before TIME
-  --all                  Every page, not only the first
+  --limit N              At most N jobs; a warning on stderr says when more match
+                         ({\"warning\":{\"kind\":\"truncated\",...}} with --json)
+
+Every matching job is listed (every page) unless --limit says otherwise.
 
 Examples:
   cos-ci-batch list --state Failed,Cancel --created-after 2026-01-01T00:00:00+08:00
-  cos-ci-batch --json list --name nightly --all | jq -r .job_id
+  cos-ci-batch --json list --name nightly | jq -r .job_id
 ";
 
 const WAIT: &str = "\
 cos-ci-batch wait: wait until a batch job ends, and say how it ended
 
-Usage: cos-ci-batch wait ID [--deadline DURATION]
+Usage: cos-ci-batch wait ID [--deadline DURATION] [--check-objects] [--progress-every DURATION]
 
-  --deadline DURATION  Give up after DURATION (90s, 30m, 2h, 1h30m) [default: 1h]
+  --deadline DURATION        Give up after DURATION (90s, 30m, 2h, 1h30m) [default: 1h]
+  --check-objects            After Success, wait until the work on each object has ended
+                             too, and exit 6 if any failed (the deadline covers both)
+  --progress-every DURATION  Off a terminal, a line at least this often [default: 1m]
 
 On a terminal, a status line on stderr shows the state as it changes; elsewhere each new
-state is one line on stderr. The job is printed when it ends.
+state is one line on stderr, and \"still Running after ...\" keeps CI logs alive. The job
+is printed when it ends (with --check-objects, with its objects counted). A batch job that
+ends Success having covered no object gets a warning. Ctrl-C stops waiting, not the job:
+it says how to wait again or cancel, and exits 130.
 
-Exit status: 0 Success, 3 Failed, 4 cancelled, 5 the deadline passed, 1 error.
+No source says whether the service's Success means every object's work has ended or only
+started: in a pipeline, use --check-objects.
+
+Exit status: 0 Success, 3 Failed, 4 cancelled, 5 the deadline passed, 6 (with
+--check-objects) some objects failed, 1 error, 130 interrupted.
 
 Example:
-  cos-ci-batch wait b0123456789abcdef0123456789abcdef --deadline 30m || echo \"ended with $?\"
+  cos-ci-batch wait b0123456789abcdef0123456789abcdef --deadline 30m --check-objects || echo \"ended with $?\"
 ";
 
 const OUTCOMES: &str = "\
@@ -175,7 +197,7 @@ Usage: cos-ci-batch outcomes ID [--failed] [--tag TAG] [--queue-id ID] [--workfl
   --workflow ID    For a Type=Workflow batch job that does not say its workflow
 
 Each object's media job (Type=Job) or workflow run (Type=Workflow), with the failure code
-and message of the failed ones.
+and message of the failed ones. Exit status: 6 when an object failed, 0 otherwise.
 
 Examples:
   cos-ci-batch outcomes b0123456789abcdef0123456789abcdef --failed

@@ -27,6 +27,16 @@ fn write_value(out: &mut String, value: &Value) {
         Value::Count(n) => out.push_str(&n.to_string()),
         Value::Text(text) => write_string(out, text),
         Value::Record(record) => write_record(out, record),
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
     }
 }
 

@@ -4,10 +4,11 @@
 //! run on a `Client` (`run`), and printed as tables or JSON from one list of named fields
 //! per result (`record`, `output`). `cos-ci-batch --help` documents it.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 mod args;
 mod help;
+mod interrupt;
 mod json;
 mod output;
 mod record;
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 use args::{Invocation, Usage};
 use cos_ci_batch::Error;
 use cos_ci_batch::credentials::{ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN};
+use cos_ci_batch::error::TransportErrorKind;
 use record::About;
 use run::{Ending, Failure};
 use terminal::{sanitize, tell};
@@ -33,6 +35,7 @@ mod status {
     pub const JOB_FAILED: u8 = 3;
     pub const JOB_CANCELLED: u8 = 4;
     pub const DEADLINE: u8 = 5;
+    pub const OBJECTS_FAILED: u8 = 6;
 }
 
 fn main() -> ExitCode {
@@ -56,17 +59,19 @@ fn main() -> ExitCode {
         Ok(Ending::JobFailed) => ExitCode::from(status::JOB_FAILED),
         Ok(Ending::JobCancelled) => ExitCode::from(status::JOB_CANCELLED),
         Ok(Ending::PartlyFailed) => ExitCode::from(status::ERROR),
+        Ok(Ending::ObjectsFailed) => ExitCode::from(status::OBJECTS_FAILED),
         Err(Failure::Usage(e)) => usage_error(&Usage { json, ..e }),
         Err(Failure::Client {
             error,
             job_id,
-            credentials,
+            client,
         }) => client_error(
             &error,
             &About {
                 error: Some(&error),
                 job_id: job_id.as_deref(),
-                credentials: credentials.as_ref(),
+                credentials: client.as_ref().and_then(|c| c.credentials.as_ref()),
+                host: client.as_ref().map(|c| c.host.as_str()),
             },
             json,
         ),
@@ -125,6 +130,24 @@ fn client_error(e: &Error, about: &About, json: bool) -> ExitCode {
                 "the outcomes of batch job {batch_job_id} cannot be listed: it does not say its {missing}; give it with {flag}"
             )
         }
+        Error::Transport(t) => {
+            let host = about.host.unwrap_or("the service");
+            let hint = match t.kind {
+                TransportErrorKind::Dns => format!(
+                    "; {host} does not resolve: check --region (such as ap-guangzhou) and \
+                     --bucket (BucketName-APPID)"
+                ),
+                TransportErrorKind::Tls => format!(
+                    "; the TLS handshake with {host} failed: if the endpoint speaks plain \
+                     HTTP, write it http:// and add --allow-http"
+                ),
+                TransportErrorKind::Connect => {
+                    format!("; nothing accepted a connection at {host}")
+                }
+                _ => String::new(),
+            };
+            format!("{e}{hint}")
+        }
         other => other.to_string(),
     };
     report(json, record::kind(e), &message, about);
@@ -142,7 +165,8 @@ fn report(json: bool, kind: &str, message: &str, about: &About) {
         json::write_record(&mut line, &record::error(kind, message, about));
         line
     } else {
-        let mut line = match about.job_id {
+        // A message that names the job already needs no prefix naming it.
+        let mut line = match about.job_id.filter(|id| !message.contains(id)) {
             Some(id) => format!("error: batch job {}: {}", sanitize(id), sanitize(message)),
             None => format!("error: {}", sanitize(message)),
         };

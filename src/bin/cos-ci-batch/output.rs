@@ -166,6 +166,7 @@ fn cell(value: &Value) -> String {
         Value::Null => String::new(),
         Value::Count(n) => n.to_string(),
         Value::Text(text) => sanitize(text),
+        Value::List(items) => items.iter().map(cell).collect::<Vec<_>>().join(", "),
         Value::Record(record) => {
             let mut pairs = Vec::new();
             flatten(record, "", &mut pairs);
@@ -185,6 +186,7 @@ fn flatten(record: &Record, prefix: &str, pairs: &mut Vec<(String, String)>) {
         match value {
             Value::Null => {}
             Value::Text(text) if text.is_empty() => {}
+            Value::List(items) if items.is_empty() => {}
             Value::Record(inner) => flatten(inner, &format!("{label} "), pairs),
             other => pairs.push((label, cell(other))),
         }

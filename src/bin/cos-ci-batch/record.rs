@@ -2,21 +2,25 @@
 //! as a table from the same names, so each field is named once.
 
 use cos_ci_batch::credentials::CredentialSource;
-use cos_ci_batch::model::{JobDetail, ServiceTime};
-use cos_ci_batch::{Error, ObjectOutcome};
+use std::borrow::Cow;
+
+use cos_ci_batch::model::{Element, JobDetail, ServiceTime};
+use cos_ci_batch::{Error, ObjectOutcome, OutcomeSummary};
 
 /// A field value.
 pub enum Value {
     Null,
     Count(u64),
     Text(String),
+    /// Values in order, as a JSON array.
+    List(Vec<Value>),
     Record(Record),
 }
 
 /// Named fields in a fixed order. The names are the tool's stable output interface.
 #[derive(Default)]
 pub struct Record {
-    fields: Vec<(&'static str, Value)>,
+    fields: Vec<(Cow<'static, str>, Value)>,
 }
 
 impl Record {
@@ -24,35 +28,87 @@ impl Record {
         Record::default()
     }
 
-    pub fn fields(&self) -> &[(&'static str, Value)] {
+    pub fn fields(&self) -> &[(Cow<'static, str>, Value)] {
         &self.fields
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
     pub fn text(&mut self, key: &'static str, value: impl Into<String>) {
-        self.fields.push((key, Value::Text(value.into())));
+        self.fields.push((key.into(), Value::Text(value.into())));
     }
 
     pub fn optional(&mut self, key: &'static str, value: Option<impl Into<String>>) {
         let value = value.map_or(Value::Null, |v| Value::Text(v.into()));
-        self.fields.push((key, value));
+        self.fields.push((key.into(), value));
     }
 
     pub fn optional_count(&mut self, key: &'static str, value: Option<u64>) {
         self.fields
-            .push((key, value.map_or(Value::Null, Value::Count)));
+            .push((key.into(), value.map_or(Value::Null, Value::Count)));
     }
 
     pub fn record(&mut self, key: &'static str, value: Record) {
-        self.fields.push((key, Value::Record(value)));
+        self.fields.push((key.into(), Value::Record(value)));
     }
 
-    fn time(&mut self, key: &'static str, value: Option<&ServiceTime>) {
-        self.optional(key, value.map(ServiceTime::text));
+    pub fn list(&mut self, key: &'static str, items: Vec<String>) {
+        let items = items.into_iter().map(Value::Text).collect();
+        self.fields.push((key.into(), Value::List(items)));
     }
+
+    /// An XML element the service echoed (`JobParam`, `Output`), as a record of its
+    /// children by name: a child with children of its own is a record, a leaf its text, and
+    /// a name given several times a list, so that no key repeats. `None` gives null.
+    pub fn element(&mut self, key: &'static str, element: Option<&Element>) {
+        let value = element.map_or(Value::Null, element_value);
+        self.fields.push((key.into(), value));
+    }
+
+    /// A time as RFC 3339 in UTC (`2026-12-07T05:31:19Z`, which `jq fromdateiso8601`
+    /// reads); a text the tool cannot read as a time is shown as the service wrote it.
+    fn time(&mut self, key: &'static str, value: Option<&ServiceTime>) {
+        self.optional(key, value.map(rfc3339));
+    }
+}
+
+fn element_value(element: &Element) -> Value {
+    if element.children.is_empty() {
+        return Value::Text(element.text.clone());
+    }
+    let mut r = Record::new();
+    for child in &element.children {
+        let value = element_value(child);
+        match r.fields.iter_mut().find(|(k, _)| *k == child.name) {
+            Some((_, Value::List(items))) => items.push(value),
+            Some((_, first)) => {
+                let first = std::mem::replace(first, Value::Null);
+                if let Some((_, slot)) = r.fields.iter_mut().find(|(k, _)| *k == child.name) {
+                    *slot = Value::List(vec![first, value]);
+                }
+            }
+            None => r.fields.push((Cow::Owned(child.name.clone()), value)),
+        }
+    }
+    Value::Record(r)
+}
+
+fn rfc3339(time: &ServiceTime) -> String {
+    let Some(at) = time.time() else {
+        return time.text().to_owned();
+    };
+    let utc = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        utc.year(),
+        u8::from(utc.month()),
+        utc.day(),
+        utc.hour(),
+        utc.minute(),
+        utc.second()
+    )
 }
 
 /// A batch job: each line of `list`, and with its request id `describe`, `create` and `wait`.
@@ -84,13 +140,91 @@ pub fn job(job: &JobDetail) -> Record {
         "tag",
         operation.and_then(|op| op.tag.as_ref()).map(|t| t.text()),
     );
-    r.optional(
+    let workflows = operation.and_then(|op| op.workflow_ids.as_deref());
+    r.list(
         "workflow_ids",
-        operation.and_then(|op| op.workflow_ids.as_deref()),
+        workflows.map_or_else(Vec::new, |ids| {
+            ids.split(',')
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect()
+        }),
     );
     r.optional("queue_id", operation.and_then(|op| op.queue_id.as_deref()));
+    r.optional(
+        "queue_type",
+        operation
+            .and_then(|op| op.queue_type.as_ref())
+            .map(|t| t.text()),
+    );
+    r.element("job_param", operation.and_then(|op| op.job_param.as_ref()));
+    r.element("output", operation.and_then(|op| op.output.as_ref()));
+    r.optional(
+        "job_level",
+        operation
+            .and_then(|op| op.job_level.as_ref())
+            .map(|l| l.text()),
+    );
+    r.optional(
+        "user_data",
+        operation.and_then(|op| op.user_data.as_deref()),
+    );
+    let mut callback = Record::new();
+    callback.optional("url", operation.and_then(|op| op.callback.as_deref()));
+    callback.optional(
+        "format",
+        operation
+            .and_then(|op| op.callback_format.as_ref())
+            .map(|f| f.text()),
+    );
+    callback.optional(
+        "type",
+        operation
+            .and_then(|op| op.callback_type.as_ref())
+            .map(|t| t.text()),
+    );
+    let mq = operation.and_then(|op| op.callback_mq_config.as_ref());
+    let mut mq_config = Record::new();
+    mq_config.optional("region", mq.and_then(|m| m.mq_region.as_deref()));
+    mq_config.optional(
+        "mode",
+        mq.and_then(|m| m.mq_mode.as_ref()).map(|m| m.text()),
+    );
+    mq_config.optional("name", mq.and_then(|m| m.mq_name.as_deref()));
+    callback.record("mq", mq_config);
+    r.record("callback", callback);
     r
 }
+
+/// The objects of a batch job counted: `total`, `failed`, and how many are in each state.
+pub fn summary(summary: &OutcomeSummary) -> Record {
+    let mut r = Record::new();
+    r.optional_count("total", Some(summary.total));
+    r.optional_count("failed", Some(summary.failed));
+    let mut states = Record::new();
+    let mut other = 0;
+    for (state, count) in &summary.counts {
+        match STATE_NAMES.iter().find(|name| **name == state.as_str()) {
+            Some(name) => states.optional_count(name, Some(*count)),
+            None => other += count,
+        }
+    }
+    if other > 0 {
+        states.optional_count("other", Some(other));
+    }
+    r.record("states", states);
+    r
+}
+
+/// The states an object's work is counted in, by name.
+const STATE_NAMES: [&str; 6] = [
+    "Submitted",
+    "Running",
+    "Success",
+    "Failed",
+    "Pause",
+    "Cancel",
+];
 
 /// What happened to one object: each line of `outcomes`.
 pub fn outcome(outcome: &ObjectOutcome) -> Record {
@@ -147,6 +281,8 @@ pub struct About<'a> {
     pub job_id: Option<&'a str>,
     /// Where the credentials came from, once a client was built.
     pub credentials: Option<&'a CredentialSource>,
+    /// The host the client sent to.
+    pub host: Option<&'a str>,
 }
 
 /// What an error says, in fields: its kind, the service's code and request id, the job it
@@ -166,10 +302,11 @@ fn error_fields(kind: &str, message: &str, about: &About) -> Record {
     let attempts = error.map(Error::attempts).filter(|n| *n > 0);
     r.optional_count("attempts", attempts.map(u64::from));
     r.optional("job_id", about.job_id.or_else(|| error.and_then(job_of)));
-    r.optional(
-        "credentials",
-        about.credentials.map(ToString::to_string).as_deref(),
-    );
+    // Only where the credentials may be the cause, as the line for people says it.
+    let credentials = about
+        .credentials
+        .filter(|_| error.is_some_and(about_credentials));
+    r.optional("credentials", credentials.map(ToString::to_string));
     r
 }
 

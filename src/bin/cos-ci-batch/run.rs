@@ -1,6 +1,6 @@
 //! Each subcommand, on the library's client.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use cos_ci_batch::credentials::{ChainError, CredentialChain, CredentialSource, SourceKind};
@@ -8,11 +8,13 @@ use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::error::ConfigError;
 use cos_ci_batch::model::{JobDetail, JobState};
 use cos_ci_batch::ops::DescribeJob;
-use cos_ci_batch::{Client, Error, OutcomeOptions, WaitOptions};
+use cos_ci_batch::{Client, Error, OutcomeOptions};
 
-use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, usage};
+use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, WaitPlan, usage};
+use crate::interrupt;
 use crate::output::Printer;
 use crate::record::{self, Record};
+use crate::terminal;
 use crate::terminal::{sanitize, tell};
 
 /// How a command that ran ended, as an exit status.
@@ -26,6 +28,8 @@ pub enum Ending {
     JobCancelled,
     /// 1: some of the work was done and some failed; each failure was reported.
     PartlyFailed,
+    /// 6: the batch job succeeded, but the work on some of its objects failed.
+    ObjectsFailed,
 }
 
 /// Why a command did not run to its end.
@@ -33,16 +37,42 @@ pub enum Failure {
     /// Refused before anything was sent.
     Usage(Usage),
     /// The library's error, the batch job it happened to when one was created first, and
-    /// where the credentials came from.
+    /// the client it happened on.
     Client {
         error: Box<Error>,
         job_id: Option<String>,
-        credentials: Option<CredentialSource>,
+        client: Option<ClientSeen>,
     },
     /// The service answered something the tool cannot go on with.
     Answer(String),
     /// Writing the results failed.
     Output(io::Error),
+}
+
+/// What a failure's message may name of the client: where it sent, and where its
+/// credentials came from.
+#[derive(Clone, Debug, Default)]
+pub struct ClientSeen {
+    pub host: String,
+    pub credentials: Option<CredentialSource>,
+}
+
+impl Failure {
+    /// The failure, about batch job `id` when it names none.
+    pub fn about_job(self, id: &str) -> Failure {
+        match self {
+            Failure::Client {
+                error,
+                job_id: None,
+                client,
+            } => Failure::Client {
+                error,
+                job_id: Some(id.to_owned()),
+                client,
+            },
+            other => other,
+        }
+    }
 }
 
 impl From<Usage> for Failure {
@@ -56,7 +86,7 @@ impl From<Error> for Failure {
         Failure::Client {
             error: Box::new(error),
             job_id: None,
-            credentials: None,
+            client: None,
         }
     }
 }
@@ -71,14 +101,15 @@ impl From<io::Error> for Failure {
 /// flushed, so a listing that fails half-way shows its first half.
 pub fn run(global: &Global, command: Command, out: impl Write) -> Result<Ending, Failure> {
     let mut printer = Printer::new(out, global.json);
-    let mut source = None;
-    let ran = execute(global, command, &mut printer, &mut source);
+    let mut seen = None;
+    let subject = command.job_id().map(str::to_owned);
+    let ran = execute(global, command, &mut printer, &mut seen);
     let flushed = printer.finish();
     let ending = ran.map_err(|failure| match failure {
         Failure::Client { error, job_id, .. } => Failure::Client {
             error,
-            job_id,
-            credentials: source,
+            job_id: job_id.or(subject),
+            client: seen,
         },
         other => other,
     })?;
@@ -90,14 +121,16 @@ fn execute(
     global: &Global,
     command: Command,
     printer: &mut Printer<impl Write>,
-    source: &mut Option<CredentialSource>,
+    seen: &mut Option<ClientSeen>,
 ) -> Result<Ending, Failure> {
     let mut client = |global: &Global| -> Result<Client, Usage> {
         let client = client(global)?;
-        source.clone_from(&client.credentials_source().cloned());
+        *seen = Some(ClientSeen {
+            host: client.host().to_owned(),
+            credentials: client.credentials_source().cloned(),
+        });
         Ok(client)
     };
-    let human = !global.json;
     Ok(match command {
         Command::Emulator {
             port,
@@ -117,7 +150,7 @@ fn execute(
             if quiet {
                 printer.raw_line(&id)?;
             }
-            let Some(options) = wait else {
+            let Some(plan) = wait else {
                 if !quiet {
                     let mut r = record::job(&created.job);
                     r.optional("request_id", created.request_id);
@@ -125,22 +158,12 @@ fn execute(
                 }
                 return Ok(Ending::Done);
             };
-            if human && !quiet {
-                let shown = sanitize(&id);
-                tell(&format!(
-                    "created batch job {shown}; waiting for it to end\n"
-                ));
-            }
             printer.flush()?;
-            let job = wait_for(&client, &id, &options, human).map_err(|error| Failure::Client {
-                error: Box::new(error),
-                job_id: Some(id.clone()),
-                credentials: None,
-            })?;
-            if !quiet {
-                printer.document(&record::job(&job))?;
+            if !global.json && !quiet {
+                tell(&format!("created batch job {}\n", sanitize(&id)));
             }
-            ending_of(&job)
+            follow(&client, &id, &plan, global.json, quiet, printer)
+                .map_err(|failure| failure.about_job(&id))?
         }
         Command::Describe { job_id } => {
             let described = client(global)?.describe(&job_id)?;
@@ -157,32 +180,40 @@ fn execute(
             printer.document(&r)?;
             Ending::Done
         }
-        Command::List { query, all } => {
+        Command::List { query, limit } => {
             let client = client(global)?;
-            if all {
-                for job in client.list_all(&query) {
-                    printer.row(&record::job(&job?), JOB_COLUMNS)?;
-                    if printer.reader_gone() {
-                        break;
-                    }
+            let mut jobs = client.list_all(&query);
+            let mut shown = 0u64;
+            while limit.is_none_or(|limit| shown < limit) {
+                let Some(job) = jobs.next() else { break };
+                printer.row(&record::job(&job?), JOB_COLUMNS)?;
+                shown += 1;
+                if printer.reader_gone() {
+                    return Ok(Ending::Done);
                 }
-            } else {
-                let page = client.list(&query)?;
-                for job in &page.jobs {
-                    printer.row(&record::job(job), JOB_COLUMNS)?;
-                }
-                if human && page.next_token.is_some() {
+            }
+            if let Some(limit) = limit {
+                if jobs.next().is_some() {
                     printer.flush()?;
-                    tell("more jobs are listed on the next pages: add --all\n");
+                    warn(
+                        global.json,
+                        "truncated",
+                        &format!(
+                            "only the first {limit} jobs are shown; more match (raise --limit)"
+                        ),
+                    );
                 }
             }
             Ending::Done
         }
-        Command::Wait { job_id, options } => {
-            let job = wait_for(&client(global)?, &job_id, &options, human)?;
-            printer.document(&record::job(&job))?;
-            ending_of(&job)
-        }
+        Command::Wait { job_id, plan } => follow(
+            &client(global)?,
+            &job_id,
+            &plan,
+            global.json,
+            false,
+            printer,
+        )?,
         Command::Outcomes {
             job_id,
             failed_only,
@@ -204,7 +235,11 @@ fn execute(
                 }
             }
             printer.note(&format!("{listed} objects, {failed} failed"))?;
-            Ending::Done
+            if failed > 0 {
+                Ending::ObjectsFailed
+            } else {
+                Ending::Done
+            }
         }
         Command::RerunFailed {
             job_id,
@@ -242,17 +277,23 @@ fn client(global: &Global) -> Result<Client, Usage> {
     if global.allow_http {
         builder = builder.allow_http();
     }
-    builder.build().map_err(|e| config(&e))
+    builder.build().map_err(|e| config(&e, global))
 }
 
 /// A configuration refused by the library, with the flag or variable to change.
-fn config(e: &ConfigError) -> Usage {
+fn config(e: &ConfigError, global: &Global) -> Usage {
     let source = match e {
         ConfigError::BadEndpoint(_) => "--endpoint: ",
-        ConfigError::InsecureEndpoint => "--endpoint: an http:// endpoint needs --allow-http; ",
+        ConfigError::InsecureEndpoint => {
+            return usage(
+                "--endpoint: an http:// endpoint sends requests in clear text; add --allow-http \
+                 to use it (loopback and tests only)",
+            );
+        }
         ConfigError::BadBucketOrRegion(_) => "--bucket/--region: ",
+        ConfigError::BucketWithoutAppId(_) => "--bucket: ",
         ConfigError::NoCredentials(ChainError::Broken { broken, .. })
-            if broken.source == SourceKind::ProfileFile =>
+            if broken.source == SourceKind::ProfileFile && global.profile.is_some() =>
         {
             "--profile: "
         }
@@ -261,36 +302,167 @@ fn config(e: &ConfigError) -> Usage {
     usage(format!("{source}{e}"))
 }
 
-fn ending_of(job: &JobDetail) -> Ending {
-    match job.state {
+/// Waits for batch job `job_id` to end and, with `--check-objects`, for the work on each of
+/// its objects; prints the job (unless `quiet`) and says how it went.
+fn follow(
+    client: &Client,
+    job_id: &str,
+    plan: &WaitPlan,
+    json: bool,
+    quiet: bool,
+    printer: &mut Printer<impl Write>,
+) -> Result<Ending, Failure> {
+    let human = !json;
+    interrupt::on_interrupt(interrupted_message(job_id, json));
+    if human {
+        tell(&format!(
+            "waiting for batch job {} to end (Ctrl-C stops waiting, not the job)\n",
+            sanitize(job_id)
+        ));
+    }
+    let started = Instant::now();
+    let job = wait_for(client, job_id, plan, human)?;
+    let mut summary = None;
+    if job.state == JobState::Success {
+        if plan.check_objects {
+            if human {
+                tell(&format!(
+                    "batch job {} succeeded; waiting for the work on each object to end\n",
+                    sanitize(job_id)
+                ));
+            }
+            let left = plan.options.deadline.saturating_sub(started.elapsed());
+            let options = plan.options.clone().deadline(left);
+            let objects = OutcomeOptions::default();
+            let found = client.wait_for_objects(&job, &objects, &options, 5)?;
+            if found.total == 0 {
+                warn_no_object(job_id, json);
+            }
+            summary = Some(found);
+        } else if covers_no_object(client, &job) {
+            warn_no_object(job_id, json);
+        }
+    }
+    if !quiet {
+        let mut r = record::job(&job);
+        if let Some(summary) = &summary {
+            r.record("objects", record::summary(summary));
+        }
+        printer.document(&r)?;
+    }
+    Ok(match job.state {
         JobState::Failed => Ending::JobFailed,
         JobState::Cancel => Ending::JobCancelled,
+        _ if summary.is_some_and(|s| s.failed > 0) => Ending::ObjectsFailed,
         _ => Ending::Done,
+    })
+}
+
+/// `1h2m3s`, `4m0s`, `5s`: whole seconds, largest unit first.
+fn human_duration(elapsed: Duration) -> String {
+    let seconds = elapsed.as_secs();
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m{s}s"),
+        _ => format!("{h}h{m}m{s}s"),
+    }
+}
+
+/// What Ctrl-C during a wait prints.
+fn interrupted_message(job_id: &str, json: bool) -> String {
+    let shown = sanitize(job_id);
+    let message = format!(
+        "interrupted: batch job {shown} keeps running; wait again with `cos-ci-batch wait {shown}` or stop it with `cos-ci-batch cancel {shown}`"
+    );
+    if json {
+        let mut line = String::new();
+        let about = record::About {
+            job_id: Some(job_id),
+            ..record::About::default()
+        };
+        crate::json::write_record(&mut line, &record::error("interrupted", &message, &about));
+        return line + "\n";
+    }
+    let clear = if terminal::redraws() {
+        "\r\x1b[2K"
+    } else {
+        "\n"
+    };
+    format!("{clear}{message}\n")
+}
+
+/// Whether a batch job that ended `Success` has no object outcome at all: one request for
+/// one record. `false` when that cannot be told.
+fn covers_no_object(client: &Client, job: &JobDetail) -> bool {
+    match client.outcomes(job, &OutcomeOptions::default()) {
+        Ok(mut outcomes) => outcomes.next().is_none(),
+        Err(_) => false,
+    }
+}
+
+fn warn_no_object(job_id: &str, json: bool) {
+    warn(
+        json,
+        "no_object",
+        &format!(
+            "batch job {} covered no object: check its input (a --prefix is a key prefix such as videos/, without a leading / or cos://)",
+            sanitize(job_id)
+        ),
+    );
+}
+
+/// A warning on stderr: a line for people, `{"warning":{...}}` with `--json`.
+pub fn warn(json: bool, kind: &str, message: &str) {
+    if json {
+        let mut fields = Record::new();
+        fields.text("kind", kind);
+        fields.text("message", message);
+        let mut r = Record::new();
+        r.record("warning", fields);
+        let mut line = String::new();
+        crate::json::write_record(&mut line, &r);
+        tell(&format!("{line}\n"));
+    } else {
+        tell(&format!("warning: {message}\n"));
     }
 }
 
 /// [`Client::wait`], showing the state on stderr: a status line redrawn in place on a
-/// terminal; one line per new state elsewhere, when the output is for people.
+/// terminal; elsewhere, for people, one line per new state and one at least every
+/// `--progress-every`.
 fn wait_for(
     client: &Client,
     job_id: &str,
-    options: &WaitOptions,
+    plan: &WaitPlan,
     human: bool,
 ) -> Result<JobDetail, Error> {
-    let terminal = io::stderr().is_terminal();
+    let redraw = terminal::redraws();
     let started = Instant::now();
-    let mut last: Option<JobState> = None;
-    let result = client.wait_with_progress(job_id, options, |job| {
+    let mut last: Option<(JobState, Instant)> = None;
+    let shown_id = sanitize(job_id);
+    let result = client.wait_with_progress(job_id, &plan.options, |job| {
         let state = sanitize(job.state.as_str());
-        if terminal {
+        if redraw {
             let elapsed = started.elapsed().as_secs();
-            tell(&format!("\r\x1b[2K{job_id}: {state} ({elapsed} s)"));
-        } else if human && last.as_ref() != Some(&job.state) {
-            tell(&format!("{job_id}: {state}\n"));
+            tell(&format!("\r\x1b[2K{shown_id}: {state} ({elapsed} s)"));
+        } else if human {
+            let line = match &last {
+                Some((seen, _)) if *seen != job.state => Some(format!("{shown_id}: {state}\n")),
+                None => Some(format!("{shown_id}: {state}\n")),
+                Some((_, at)) if at.elapsed() >= plan.progress_every => Some(format!(
+                    "{shown_id}: still {state} after {}\n",
+                    human_duration(started.elapsed())
+                )),
+                Some(_) => None,
+            };
+            if let Some(line) = line {
+                tell(&line);
+                last = Some((job.state.clone(), Instant::now()));
+            }
         }
-        last = Some(job.state.clone());
     });
-    if terminal {
+    if redraw {
         tell("\r\x1b[2K");
     }
     result

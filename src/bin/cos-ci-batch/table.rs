@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use crate::terminal::width;
 
 /// Rows are written in blocks of this many, so a listing of any length is printed in
-/// bounded memory; a later block's columns are at least as wide as an earlier one's.
+/// bounded memory. The first block sets the columns' widths for good: a wider cell later
+/// pushes the rest of its own row only, and every other row stays aligned with the header.
 const BLOCK: usize = 1000;
 
 /// A table written to `out` block by block, its header first. Cells are shown as given:
@@ -38,12 +39,12 @@ impl Table {
 
     /// Writes the rows held (and the header, the first time).
     pub fn flush(&mut self, out: &mut impl Write) -> io::Result<()> {
-        for row in &self.rows {
-            for (column, cell) in self.widths.iter_mut().zip(row) {
-                *column = (*column).max(width(cell));
-            }
-        }
         if !self.header_written {
+            for row in &self.rows {
+                for (column, cell) in self.widths.iter_mut().zip(row) {
+                    *column = (*column).max(width(cell));
+                }
+            }
             write_row(out, &self.widths, &self.headers)?;
             self.header_written = true;
         }
@@ -105,6 +106,25 @@ mod tests {
         assert_eq!(
             table(&[["中文.mp4", "Failed", "E1"], ["a.mp4", "Success", ""]]),
             "OBJECT    STATE    CODE\n中文.mp4  Failed   E1\na.mp4     Success\n"
+        );
+    }
+
+    #[test]
+    fn a_wider_cell_in_a_later_block_moves_only_its_own_row() {
+        let mut table = Table::new(vec!["A".into(), "B".into()]);
+        let mut out = Vec::new();
+        table
+            .push(&mut out, vec!["abc".into(), "x".into()])
+            .unwrap();
+        table.flush(&mut out).unwrap();
+        table
+            .push(&mut out, vec!["much wider".into(), "y".into()])
+            .unwrap();
+        table.push(&mut out, vec!["n".into(), "z".into()]).unwrap();
+        table.flush(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "A    B\nabc  x\nmuch wider  y\nn    z\n"
         );
     }
 

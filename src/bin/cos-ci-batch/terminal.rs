@@ -3,7 +3,7 @@
 //! stop the command.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::sync::OnceLock;
 
 use unicode_width::UnicodeWidthStr;
@@ -44,6 +44,12 @@ pub fn acts_on_terminal(c: char) -> bool {
                 | '\u{ffa0}'
                 | '\u{fff9}'..='\u{fffb}'
         )
+}
+
+/// Whether stderr is a terminal that can redraw a line in place: not a pipe or a file, and
+/// not `TERM=dumb` (Emacs shells, some CI log viewers), which shows escapes as text.
+pub fn redraws() -> bool {
+    io::stderr().is_terminal() && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
 }
 
 /// The columns `text` takes on a terminal: CJK ideographs take two.

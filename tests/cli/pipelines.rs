@@ -1,0 +1,333 @@
+//! The tool in pipelines (issue 19): each trap a new user fell into, run the way they ran
+//! it, against the emulator.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::common::{WORKFLOW, against, cli, create, emulator, still_emulator};
+
+#[test]
+fn wait_with_check_objects_waits_for_every_object_and_exits_6_when_one_failed() {
+    let emulator = emulator(&["v/a.mp4", "v/b.avi"], Duration::from_millis(300));
+    // The batch job says Success while each object's run goes on for 2 s more.
+    emulator.set_object_work_lag(Duration::from_secs(2));
+    emulator.fail_objects("*.avi", "DecodeError", "no video stream");
+    let id = create(&emulator, "checked", "v/");
+    let plain = cli(&emulator, &["wait", &id]);
+    assert_eq!(
+        plain.status, 0,
+        "without the flag, the batch job's state alone: {plain:?}"
+    );
+    let checked = cli(&emulator, &["--json", "wait", &id, "--check-objects"]);
+    assert_eq!(checked.status, 6, "{checked:?}");
+    let job = &checked.json_lines()[0];
+    assert_eq!(job["state"], "Success");
+    assert_eq!(
+        job["objects"],
+        serde_json::json!({"total": 2, "failed": 1, "states": {"Failed": 1, "Success": 1}}),
+        "every object's work had ended"
+    );
+    assert_eq!(checked.stderr, "");
+
+    let clean = crate::common::emulator(&["v/a.mp4"], Duration::from_millis(300));
+    clean.set_object_work_lag(Duration::from_secs(1));
+    let id = create(&clean, "clean", "v/");
+    let run = cli(&clean, &["wait", &id, "--check-objects"]);
+    assert_eq!(run.status, 0, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "batch job {id} succeeded; waiting for the work on each object to end\n"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn outcomes_exit_6_when_an_object_failed_with_or_without_failed() {
+    let emulator = still_emulator(&["v/a.mp4", "v/b.avi"]);
+    emulator.fail_objects("*.avi", "DecodeError", "no video stream");
+    let id = create(&emulator, "o", "v/");
+    emulator.advance(Duration::from_secs(10));
+    for args in [
+        &["outcomes", &id][..],
+        &["--json", "outcomes", &id, "--failed"],
+    ] {
+        let run = cli(&emulator, args);
+        assert_eq!(run.status, 6, "{args:?}: {run:?}");
+    }
+    emulator.clear_failures();
+    let id = create(&emulator, "o2", "v/");
+    emulator.advance(Duration::from_secs(10));
+    assert_eq!(cli(&emulator, &["outcomes", &id, "--failed"]).status, 0);
+}
+
+#[test]
+fn a_long_wait_off_a_terminal_writes_a_line_at_each_progress_interval() {
+    let emulator = emulator(&["v/a.mp4"], Duration::from_millis(4500));
+    let id = create(&emulator, "long", "v/");
+    let run = cli(&emulator, &["wait", &id, "--progress-every", "1s"]);
+    assert_eq!(run.status, 0, "{run:?}");
+    let still = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with(&format!("{id}: still Running after ")))
+        .count();
+    assert!(still >= 1, "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with(&format!("{id}: Success\n")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn ctrl_c_during_wait_says_the_job_goes_on_how_to_resume_and_exits_130() {
+    let emulator = emulator(&["v/a.mp4"], Duration::from_secs(600));
+    let id = create(&emulator, "interrupted", "v/");
+    let mut child = against(&emulator)
+        .args(["wait", &id])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    assert!(first.starts_with("waiting for batch job"), "{first}");
+    let mut second = String::new();
+    stderr.read_line(&mut second).unwrap();
+    assert_eq!(second, format!("{id}: Running\n"));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert_eq!(
+        rest,
+        format!(
+            "\ninterrupted: batch job {id} keeps running; wait again with `cos-ci-batch wait {id}` \
+             or stop it with `cos-ci-batch cancel {id}`\n"
+        )
+    );
+}
+
+#[test]
+fn term_dumb_gets_plain_lines_and_no_cursor_redraws() {
+    let emulator = emulator(&["v/a.mp4"], Duration::from_millis(1500));
+    let id = create(&emulator, "dumb", "v/");
+    let command = format!(
+        "{} --endpoint {} --allow-http wait {id} --deadline 20s >/dev/null",
+        crate::common::BIN,
+        emulator.endpoint()
+    );
+    let tool = against(&emulator);
+    let run = crate::common::run(
+        std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .env("TERM", "dumb")
+            .stdin(Stdio::null()),
+    );
+    assert_eq!(run.status, 0, "{run:?}");
+    assert!(!run.stdout.contains('\x1b'), "{:?}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("{id}: Success\r\n")),
+        "{:?}",
+        run.stdout
+    );
+}
+
+#[test]
+fn describe_shows_what_a_media_job_does_in_both_formats() {
+    let emulator = still_emulator(&["v/a.mp4"]);
+    let run = cli(
+        &emulator,
+        &[
+            "create",
+            "--name",
+            "covers",
+            "--tag",
+            "Snapshot",
+            "--template-id",
+            "t0123456789abcdef",
+            "--object",
+            "v/a.mp4",
+            "--output-object",
+            "covers/a.jpg",
+            "--quiet",
+        ],
+    );
+    assert_eq!(run.status, 0, "{run:?}");
+    let id = run.stdout.trim_end();
+    let json = cli(&emulator, &["--json", "describe", id]);
+    let job = &json.json_lines()[0];
+    assert_eq!(job["tag"], "Snapshot");
+    assert_eq!(
+        job["job_param"],
+        serde_json::json!({"TemplateId": "t0123456789abcdef"})
+    );
+    assert_eq!(
+        job["output"],
+        serde_json::json!({"Region": "ap-guangzhou", "Bucket": "examplebucket-1250000000", "Object": "covers/a.jpg"})
+    );
+    assert!(job.get("callback").is_some() && job.get("user_data").is_some());
+    let table = cli(&emulator, &["describe", id]);
+    for line in [
+        "job param TemplateId  t0123456789abcdef",
+        "output Object         covers/a.jpg",
+    ] {
+        assert!(
+            table
+                .stdout
+                .lines()
+                .any(|l| l.split_whitespace().eq(line.split_whitespace())),
+            "{line:?} in {}",
+            table.stdout
+        );
+    }
+}
+
+#[test]
+fn a_batch_job_that_covered_no_object_gets_a_warning() {
+    let emulator = emulator(&["videos/a.mp4"], Duration::from_millis(200));
+    let args = [
+        "create",
+        "--name",
+        "empty",
+        "--workflow",
+        WORKFLOW,
+        "--prefix",
+        "vidoes/",
+        "--wait",
+    ];
+    let run = cli(&emulator, &args);
+    assert_eq!(run.status, 0, "{run:?}");
+    let id = emulator.job_ids().pop().unwrap();
+    assert!(
+        run.stderr.contains(&format!(
+            "warning: batch job {id} covered no object: check its input (a --prefix is a key \
+             prefix such as videos/, without a leading / or cos://)\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    let json = cli(&emulator, &[&["--json"][..], &args].concat());
+    let warning: serde_json::Value = serde_json::from_str(json.stderr.trim_end()).unwrap();
+    assert_eq!(warning["warning"]["kind"], "no_object");
+}
+
+#[test]
+fn a_prefix_written_as_a_path_or_a_url_is_refused_with_the_key_to_give() {
+    let emulator = still_emulator(&["videos/a.mp4"]);
+    let cases = [
+        (
+            "/videos/",
+            "error: invalid value for --prefix: '/videos/' starts with '/', which no key does; did you mean --prefix videos/?",
+        ),
+        (
+            "cos://examplebucket-1250000000/videos/",
+            "error: invalid value for --prefix: 'cos://examplebucket-1250000000/videos/' is a URL; give the key within the bucket: --prefix videos/",
+        ),
+    ];
+    for (prefix, error) in cases {
+        let run = cli(
+            &emulator,
+            &[
+                "create",
+                "--name",
+                "p",
+                "--workflow",
+                WORKFLOW,
+                "--prefix",
+                prefix,
+            ],
+        );
+        assert_eq!((run.status, run.stderr.lines().next()), (2, Some(error)));
+    }
+    assert_eq!(emulator.received_count(), 0);
+}
+
+#[test]
+fn an_unknown_tag_is_refused_with_a_suggestion_and_any_tag_sends_it() {
+    let emulator = still_emulator(&["v/a.mp4"]);
+    let args = [
+        "create",
+        "--name",
+        "t",
+        "--tag",
+        "Snapshots",
+        "--object",
+        "v/a.mp4",
+    ];
+    let refused = cli(&emulator, &args);
+    assert_eq!(refused.status, 2);
+    assert_eq!(
+        refused.stderr.lines().next(),
+        Some(
+            "error: invalid value for --tag: 'Snapshots' is not a Tag this tool knows; did you \
+             mean Snapshot? (--any-tag sends it as given)"
+        )
+    );
+    assert_eq!(emulator.received_count(), 0);
+    let sent = cli(&emulator, &[&args[..], &["--any-tag", "--quiet"]].concat());
+    assert_eq!(sent.status, 0, "{sent:?}");
+    let typo = crate::common::alone(&["lsit"]);
+    assert_eq!(
+        typo.stderr.lines().next(),
+        Some(
+            "error: unknown subcommand 'lsit' (one of: create, describe, cancel, list, wait, \
+             outcomes, rerun-failed, emulator); did you mean 'list'?"
+        )
+    );
+}
+
+#[test]
+fn an_https_endpoint_on_a_plain_http_port_fails_at_once_as_tls_with_a_hint() {
+    let emulator = still_emulator(&[]);
+    let https = emulator.endpoint().replace("http://", "https://");
+    let run = crate::common::run(
+        crate::common::bare()
+            .args(["--json", "list", "--endpoint", &https])
+            .env("COS_BUCKET", "examplebucket-1250000000")
+            .env("COS_REGION", "ap-guangzhou")
+            .env("TENCENTCLOUD_SECRET_ID", "AKIDexample")
+            .env("TENCENTCLOUD_SECRET_KEY", "key"),
+    );
+    assert_eq!(run.status, 1, "{run:?}");
+    let error: serde_json::Value = serde_json::from_str(run.stderr.trim_end()).unwrap();
+    assert_eq!(error["error"]["kind"], "transport");
+    assert_eq!(
+        error["error"]["attempts"], 1,
+        "a failed handshake is not tried again: {error}"
+    );
+    let message = error["error"]["message"].as_str().unwrap();
+    let host = emulator.endpoint().replace("http://", "");
+    assert!(
+        message.ends_with(&format!(
+            "; the TLS handshake with {host} failed: if the endpoint speaks plain HTTP, write it \
+             http:// and add --allow-http"
+        )),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_error_about_a_named_job_names_it_in_json() {
+    let emulator = still_emulator(&[]);
+    let run = cli(
+        &emulator,
+        &["--json", "cancel", "b0000000000000000000000000000000f"],
+    );
+    assert_eq!(run.status, 1, "{run:?}");
+    let error: serde_json::Value = serde_json::from_str(run.stderr.trim_end()).unwrap();
+    assert_eq!(
+        error["error"]["job_id"],
+        "b0000000000000000000000000000000f"
+    );
+}
