@@ -609,3 +609,59 @@ fn the_emulator_refuses_role_credentials_once_expired_and_the_client_recovers() 
         )
     );
 }
+
+#[test]
+fn a_fifo_or_a_directory_as_the_profile_file_is_refused_without_waiting() {
+    let scratch = Scratch::new("fifo");
+    let fifo = scratch.path("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let why = broken(offline(&[], &[&fifo]).resolve().unwrap_err()).why;
+    assert_eq!(why, format!("{}: is not a regular file", fifo.display()));
+    let dir = scratch.path("");
+    let why = broken(offline(&[], &[&dir]).resolve().unwrap_err()).why;
+    assert_eq!(why, format!("{}: is not a regular file", dir.display()));
+}
+
+#[test]
+fn extreme_metadata_timeouts_neither_panic_nor_turn_the_instance_role_back_on() {
+    let silent = RawServer::start(|_, _| Reply::Silence(Duration::from_secs(5)));
+    for timeout in [Duration::MAX, Duration::ZERO] {
+        // Zero is taken as 1 ms; the largest as an hour, which the server's silence ends.
+        let err = metadata_only(&silent.endpoint())
+            .metadata_timeout(timeout)
+            .resolve()
+            .unwrap_err();
+        assert!(matches!(err, ChainError::NotFound { .. }), "{err}");
+    }
+    let asked = silent.requests();
+    let off = CredentialChain::new()
+        .env_lookup(env(&[]))
+        .profile_files(["/nonexistent/cos-ci-batch/credentials"])
+        .metadata_endpoint(silent.endpoint())
+        .without_instance_role()
+        .metadata_timeout(Duration::from_millis(100));
+    let ChainError::NotFound { tried } = off.resolve().unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(tried[2].why, "not asked (turned off)");
+    assert_eq!(silent.requests(), asked);
+}
+
+#[test]
+fn the_builder_refuses_a_bad_configuration_before_it_asks_the_metadata_service() {
+    let metadata = RawServer::start(|_, _| Reply::Silence(Duration::from_secs(5)));
+    let chain = metadata_only(&metadata.endpoint());
+    let err = cos_ci_batch::Client::builder("examplebucket", "ap-guangzhou")
+        .credential_chain(chain)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        cos_ci_batch::error::ConfigError::BucketWithoutAppId("examplebucket".into())
+    );
+    assert_eq!(metadata.requests(), 0);
+}
