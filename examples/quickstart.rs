@@ -39,17 +39,42 @@ fn arg_or_env(args: &[String], flag: &str, env: &str) -> Option<String> {
         .or_else(|| std::env::var(env).ok())
 }
 
+const USAGE: &str = "\
+quickstart: the whole flow of a batch job, start to finish
+
+Usage:
+  cargo run --example quickstart
+      against the embedded emulator: no account, no network
+  cargo run --example quickstart -- --bucket BUCKET-APPID --region REGION --workflow ID [--prefix PREFIX]
+      against the real service, with the credentials the default chain finds (the
+      environment, ~/.tencentcloud/credentials, or the CVM instance role)
+
+COS_CI_BUCKET, COS_CI_REGION, COS_CI_WORKFLOW and COS_CI_PREFIX stand for the flags.
+";
+
 fn target() -> Result<Target, Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bucket = arg_or_env(&args, "--bucket", "COS_CI_BUCKET");
     let region = arg_or_env(&args, "--region", "COS_CI_REGION");
+    let (bucket, region) = match (bucket, region) {
+        (Some(bucket), Some(region)) => (Some(bucket), Some(region)),
+        (Some(_), None) => {
+            return Err("--bucket needs --region (or COS_CI_REGION); try --help".into());
+        }
+        (None, Some(_)) => {
+            return Err("--region needs --bucket (or COS_CI_BUCKET); try --help".into());
+        }
+        (None, None) => (None, None),
+    };
     if let (Some(bucket), Some(region)) = (bucket, region) {
         println!("# against the real service: {bucket} in {region}");
         let workflow =
             arg_or_env(&args, "--workflow", "COS_CI_WORKFLOW").ok_or("--workflow is needed")?;
         let prefix =
             arg_or_env(&args, "--prefix", "COS_CI_PREFIX").unwrap_or_else(|| "input/".into());
-        let client = Client::builder(bucket, region).build()?;
+        let client = Client::builder(bucket, region)
+            .build()
+            .map_err(|e| format!("cannot reach the real service: {e}"))?;
         if let Some(source) = client.credentials_source() {
             println!("# signing with credentials from {source}");
         }
@@ -92,6 +117,10 @@ fn target() -> Result<Target, Box<dyn std::error::Error>> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if std::env::args().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return Ok(());
+    }
     let Target {
         client,
         workflow,

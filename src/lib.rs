@@ -56,8 +56,8 @@ pub mod emulator;
 struct ReadmeDoctests;
 
 pub use client::{
-    Client, ClientBuilder, JobIter, MAX_EMPTY_PAGES, ObjectOutcome, OutcomeIter, OutcomeOptions,
-    OutcomeSummary, Rerun, RetryPolicy, WaitOptions,
+    Client, ClientBuilder, Exchange, JobIter, MAX_EMPTY_PAGES, ObjectOutcome, OutcomeIter,
+    OutcomeOptions, OutcomeSummary, Rerun, RetryPolicy, WaitOptions,
 };
 pub use credentials::Credentials;
 pub use error::Error;

@@ -33,6 +33,7 @@ pub struct ClientBuilder {
     credentials: Option<Credentials>,
     provider: Option<Arc<dyn ProvideCredentials>>,
     chain: Option<CredentialChain>,
+    observer: Option<super::observe::Observer>,
     connect_timeout: Duration,
     timeout: Duration,
     max_body: u64,
@@ -52,6 +53,7 @@ impl ClientBuilder {
             credentials: None,
             provider: None,
             chain: None,
+            observer: None,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
             max_body: 4 << 20,
@@ -140,6 +142,17 @@ impl ClientBuilder {
         self.provider = Some(Arc::new(provider));
         self.credentials = None;
         self.chain = None;
+        self
+    }
+
+    /// Calls `observer` after each request with what came of it ([`super::Exchange`]):
+    /// for logs, or a `--verbose` line per request. It runs on the calling thread, so it
+    /// should be quick.
+    pub fn on_exchange(
+        mut self,
+        observer: impl Fn(&super::Exchange) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Arc::new(observer));
         self
     }
 
@@ -249,6 +262,7 @@ impl ClientBuilder {
                 host: endpoint.host,
                 credentials,
                 credentials_source,
+                observer: self.observer,
                 timeout: self.timeout.min(LONGEST_WAIT),
                 retry: self.retry,
                 reconcile: self.reconcile,
@@ -272,6 +286,7 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials)
             .field("credentials_provider", &self.provider)
             .field("credential_chain", &self.chain)
+            .field("observer", &self.observer.is_some())
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("max_response_body", &self.max_body)

@@ -3,6 +3,7 @@
 
 mod builder;
 mod create;
+mod observe;
 mod outcomes;
 mod pages;
 mod retry;
@@ -15,6 +16,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub use builder::ClientBuilder;
+pub use observe::Exchange;
 pub use outcomes::{ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun};
 pub use pages::{JobIter, MAX_EMPTY_PAGES};
 pub use retry::RetryPolicy;
@@ -89,6 +91,8 @@ struct Inner {
     credentials: Arc<dyn ProvideCredentials>,
     /// Where the credential chain found the credentials (`None`: they were given).
     credentials_source: Option<CredentialSource>,
+    /// Told of every request sent.
+    observer: Option<observe::Observer>,
     timeout: Duration,
     retry: RetryPolicy,
     reconcile: bool,
@@ -518,10 +522,32 @@ impl Client {
         }
         let now = signed_at.max(0) as u64;
         request.sign(&self.inner.host, credentials, key_time(now, credentials));
-        self.inner
+        let started = Instant::now();
+        let sent = self
+            .inner
             .transport
             .send(&self.inner.base_url, &request, timeout)
-            .map_err(Error::Transport)
+            .map_err(Error::Transport);
+        if let Some(observer) = &self.inner.observer {
+            let (status, request_id, failure) = match &sent {
+                Ok(response) => (
+                    Some(response.status),
+                    response.header("x-ci-request-id").map(str::to_owned),
+                    None,
+                ),
+                Err(e) => (None, None, Some(e.to_string())),
+            };
+            observer(&Exchange {
+                method: request.method(),
+                url: format!("{}{}", self.inner.base_url, request.path_and_query()),
+                status,
+                request_id,
+                failure,
+                elapsed: started.elapsed(),
+                retry: is_retry,
+            });
+        }
+        sent
     }
 
     /// "Now" on the client's clock, in Unix seconds.

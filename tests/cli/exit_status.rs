@@ -63,7 +63,7 @@ fn a_cancelled_job_exits_4() {
     assert!(
         cancelled
             .stdout
-            .starts_with(&format!("job id      {id}\nrequest id  RU1VL")),
+            .starts_with(&format!("job id      {id}\nresult      cancelled\nrequest id  RU1VL")),
         "{}",
         cancelled.stdout
     );

@@ -331,3 +331,165 @@ fn an_error_about_a_named_job_names_it_in_json() {
         "b0000000000000000000000000000000f"
     );
 }
+
+#[test]
+fn create_dry_run_prints_the_request_and_sends_nothing() {
+    let emulator = still_emulator(&["v/a.mp4"]);
+    let args = [
+        "--json",
+        "create",
+        "--name",
+        "dry",
+        "--tag",
+        "Transcode",
+        "--template-id",
+        "t1",
+        "--object",
+        "v/a.mp4",
+        "--queue-id",
+        "p1",
+        "--job-level",
+        "2",
+        "--user-data",
+        "u",
+        "--callback-url",
+        "https://example.com/cb",
+        "--callback-format",
+        "json",
+        "--dry-run",
+    ];
+    let run = cli(&emulator, &args);
+    assert_eq!((run.status, run.stderr.as_str()), (0, ""), "{run:?}");
+    let request = &run.json_lines()[0];
+    assert_eq!(
+        (request["method"].as_str(), request["path"].as_str()),
+        (Some("POST"), Some("/inventorytriggerjob"))
+    );
+    let body = request["body"].as_str().unwrap();
+    for element in [
+        "<Name>dry</Name>",
+        "<Tag>Transcode</Tag>",
+        "<QueueId>p1</QueueId>",
+        "<JobLevel>2</JobLevel>",
+        "<UserData>u</UserData>",
+        "<CallBackFormat>JSON</CallBackFormat>",
+        "<CallBack>https://example.com/cb</CallBack>",
+    ] {
+        assert!(body.contains(element), "{element} in {body}");
+    }
+    assert_eq!(emulator.received_count(), 0, "nothing is sent");
+    // No credentials are needed to see a request.
+    let bare = crate::common::run(crate::common::bare().args(&args[1..]));
+    assert_eq!(bare.status, 0, "{bare:?}");
+}
+
+#[test]
+fn a_job_param_read_from_stdin_is_sent() {
+    let emulator = still_emulator(&["v/a.mp4"]);
+    let mut child = against(&emulator)
+        .args([
+            "--json",
+            "create",
+            "--name",
+            "stdin",
+            "--tag",
+            "Snapshot",
+            "--object",
+            "v/a.mp4",
+            "--job-param",
+            "-",
+            "--dry-run",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        b"<JobParam><TemplateId>t9</TemplateId></JobParam>",
+    )
+    .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("<JobParam><TemplateId>t9</TemplateId></JobParam>"),
+        "{text}"
+    );
+}
+
+#[test]
+fn no_search_creates_without_listing_first() {
+    let emulator = still_emulator(&["v/a.mp4"]);
+    let run = cli(
+        &emulator,
+        &[
+            "create",
+            "--name",
+            "n",
+            "--workflow",
+            WORKFLOW,
+            "--prefix",
+            "v/",
+            "--no-search",
+            "-q",
+        ],
+    );
+    assert_eq!(run.status, 0, "{run:?}");
+    let methods: Vec<String> = emulator
+        .received()
+        .iter()
+        .map(|r| r.method.clone())
+        .collect();
+    assert_eq!(methods, ["POST"], "no listing before the create");
+}
+
+#[test]
+fn cancelling_a_job_that_has_ended_exits_0_and_says_so() {
+    let emulator = still_emulator(&["v/a.mp4"]);
+    let id = create(&emulator, "done", "v/");
+    emulator.advance(Duration::from_secs(10));
+    let run = cli(&emulator, &["--json", "cancel", &id]);
+    assert_eq!(run.status, 0, "{run:?}");
+    let r = &run.json_lines()[0];
+    assert_eq!(
+        (r["result"].as_str(), r["state"].as_str()),
+        (Some("already ended"), Some("Success"))
+    );
+    // A cancel refused for another reason is still an error.
+    let missing = cli(&emulator, &["cancel", "b0000000000000000000000000000000f"]);
+    assert_eq!(missing.status, 1, "{missing:?}");
+}
+
+#[test]
+fn verbose_writes_a_line_per_request_with_no_secret() {
+    let emulator = still_emulator(&[]);
+    let token = "TOKENnotPrinted0123";
+    let run = crate::common::run(
+        against(&emulator)
+            .args(["--verbose", "list"])
+            .env("TENCENTCLOUD_SESSION_TOKEN", token),
+    );
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!(
+            "GET {}/inventorytriggerjob 200 RU1VLXtest0000000000 ",
+            emulator.endpoint()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(lines[0].ends_with(" ms"), "{}", run.stderr);
+    assert!(!run.stderr.contains(token) && !run.stderr.contains(emulator.secret_key()));
+    let json = cli(&emulator, &["--json", "--verbose", "list"]);
+    let line: serde_json::Value =
+        serde_json::from_str(json.stderr.lines().next().unwrap()).unwrap();
+    assert_eq!(line["request"]["status"], 200);
+    assert_eq!(line["request"]["retry"], false);
+    assert!(
+        line["request"]["request_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("RU1VL")
+    );
+}

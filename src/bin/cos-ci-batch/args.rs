@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use cos_ci_batch::error::InvalidInput;
 use cos_ci_batch::model::{
-    BatchJob, Element, Input, JobKind, JobParam, MediaJob, Output, Tag, TimeInterval, parse_time,
+    BatchJob, Callback, CallbackFormat, Element, Input, JobKind, JobLevel, JobParam, MediaJob,
+    MqConfig, MqMode, Output, QueueType, Tag, TimeInterval, parse_time,
 };
 use cos_ci_batch::ops::{DescribeJob, ListQuery, StateFilter, TypeFilter};
 use cos_ci_batch::{OutcomeOptions, WaitOptions};
@@ -48,6 +49,8 @@ pub struct Global {
     pub json: bool,
     /// `--profile`: the section of the profile file to sign with.
     pub profile: Option<String>,
+    /// `--verbose`: a line on stderr per request.
+    pub verbose: bool,
     /// `COS_CI_BATCH_METADATA_ENDPOINT`: the instance metadata service, for tests.
     pub metadata_endpoint: Option<String>,
 }
@@ -103,6 +106,8 @@ pub enum Command {
         wait: Option<WaitPlan>,
         /// `--quiet`: print the job id alone.
         quiet: bool,
+        /// `--dry-run`, `--no-search`.
+        send: Send,
     },
     Describe {
         job_id: String,
@@ -454,6 +459,10 @@ impl Global {
                 self.json = true;
                 Ok(())
             }
+            "verbose" => {
+                self.verbose = true;
+                Ok(())
+            }
             other => {
                 let hint = did_you_mean(other, FLAGS)
                     .map_or_else(String::new, |f| format!("; did you mean '--{f}'?"));
@@ -508,7 +517,18 @@ fn create(
     let mut wait = false;
     let mut wait_flags = WaitFlags::default();
     let mut quiet = false;
+    let mut send = Send::default();
+    let mut media = MediaFlags::default();
     each_flag!(parser, global, {
+        Long("dry-run") => send.dry_run = true,
+        Long("no-search") => send.search = false,
+        Long("queue-id") => set_once(&mut media.queue_id, "--queue-id", text(parser)?)?,
+        Long("queue-type") => set_once(&mut media.queue_type, "--queue-type", wire_value(parser, "--queue-type")?)?,
+        Long("job-level") => set_once(&mut media.job_level, "--job-level", wire_value(parser, "--job-level")?)?,
+        Long("user-data") => set_once(&mut media.user_data, "--user-data", text(parser)?)?,
+        Long("callback-url") => set_once(&mut media.callback_url, "--callback-url", text(parser)?)?,
+        Long("callback-format") => set_once(&mut media.callback_format, "--callback-format", wire_value(parser, "--callback-format")?)?,
+        Long("callback-tdmq") => set_once(&mut media.callback_tdmq, "--callback-tdmq", tdmq(parser)?)?,
         Long(flag @ ("deadline" | "check-objects" | "progress-every")) => {
             let flag = flag.to_owned();
             wait_flags.take(&flag, parser)?;
@@ -570,6 +590,13 @@ fn create(
         ("--output-bucket", output_bucket.is_some()),
         ("--output-region", output_region.is_some()),
         ("--output-object", output_object.is_some()),
+        ("--queue-id", media.queue_id.is_some()),
+        ("--queue-type", media.queue_type.is_some()),
+        ("--job-level", media.job_level.is_some()),
+        ("--user-data", media.user_data.is_some()),
+        ("--callback-url", media.callback_url.is_some()),
+        ("--callback-format", media.callback_format.is_some()),
+        ("--callback-tdmq", media.callback_tdmq.is_some()),
     ];
     let kind = match (workflow, tag) {
         (Some(_), Some(_)) => return Err(usage("--workflow and --tag cannot be used together")),
@@ -578,7 +605,8 @@ fn create(
             if let Some((flag, _)) = media_only.iter().find(|(_, given)| *given) {
                 return Err(usage(format!("{flag} needs --tag (a media job)")));
             }
-            return finish_create(BatchJob::workflow(name, id, input), wait, wait_flags, quiet);
+            let job = BatchJob::workflow(name, id, input);
+            return finish_create(job, wait, wait_flags, quiet, send);
         }
         (None, Some(tag)) => {
             let tag = if any_tag {
@@ -617,10 +645,118 @@ fn create(
                 }
                 job = job.output(output);
             }
-            JobKind::Job(Box::new(job))
+            JobKind::Job(Box::new(media.apply(job)?))
         }
     };
-    finish_create(BatchJob::new(name, input, kind), wait, wait_flags, quiet)
+    finish_create(
+        BatchJob::new(name, input, kind),
+        wait,
+        wait_flags,
+        quiet,
+        send,
+    )
+}
+
+/// How `create` sends: `--dry-run`, `--no-search`.
+#[derive(Clone, Copy)]
+pub struct Send {
+    /// Print the request; send nothing.
+    pub dry_run: bool,
+    /// List jobs by name before creating, and search when the answer is lost.
+    pub search: bool,
+}
+
+impl Default for Send {
+    fn default() -> Self {
+        Send {
+            dry_run: false,
+            search: true,
+        }
+    }
+}
+
+/// The queue and callback flags of a media job.
+#[derive(Default)]
+struct MediaFlags {
+    queue_id: Option<String>,
+    queue_type: Option<QueueType>,
+    job_level: Option<JobLevel>,
+    user_data: Option<String>,
+    callback_url: Option<String>,
+    callback_format: Option<CallbackFormat>,
+    callback_tdmq: Option<MqConfig>,
+}
+
+impl MediaFlags {
+    fn apply(self, mut job: MediaJob) -> Result<MediaJob, Usage> {
+        if let Some(id) = self.queue_id {
+            job = job.queue_id(id);
+        }
+        if let Some(queue_type) = self.queue_type {
+            job = job.queue_type(queue_type);
+        }
+        if let Some(level) = self.job_level {
+            job = job.job_level(level);
+        }
+        if let Some(data) = self.user_data {
+            job = job.user_data(data);
+        }
+        let callback = match (self.callback_url, self.callback_tdmq) {
+            (Some(_), Some(_)) => {
+                return Err(usage(
+                    "--callback-url and --callback-tdmq cannot be used together",
+                ));
+            }
+            (Some(url), None) => Some(Callback::url(url, self.callback_format)),
+            (None, Some(mq)) => Some(Callback::tdmq(mq, self.callback_format)),
+            (None, None) if self.callback_format.is_some() => {
+                return Err(usage(
+                    "--callback-format needs --callback-url or --callback-tdmq",
+                ));
+            }
+            (None, None) => None,
+        };
+        if let Some(callback) = callback {
+            job = job.callback(callback);
+        }
+        Ok(job)
+    }
+}
+
+/// A value of a wire enum by its name in any case (`json`, `JSON`).
+fn wire_value<T: std::str::FromStr>(parser: &mut lexopt::Parser, flag: &str) -> Result<T, Usage> {
+    let value = text(parser)?;
+    let exact = value.parse::<T>();
+    let result = exact.or_else(|_| value.to_uppercase().parse::<T>());
+    let result = result.or_else(|_| {
+        let mut capitalised = value.to_lowercase();
+        if let Some(first) = capitalised.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        capitalised.parse::<T>()
+    });
+    result.map_err(|_| usage(format!("invalid value for {flag}: '{value}'")))
+}
+
+/// `--callback-tdmq REGION,MODE,NAME` (MODE: Queue or Topic).
+fn tdmq(parser: &mut lexopt::Parser) -> Result<MqConfig, Usage> {
+    let value = text(parser)?;
+    let parts: Vec<&str> = value.split(',').collect();
+    let [region, mode, name] = parts.as_slice() else {
+        return Err(usage(format!(
+            "invalid value for --callback-tdmq: '{value}' is not REGION,MODE,NAME (MODE: Queue or Topic)"
+        )));
+    };
+    let mode = match mode.to_ascii_lowercase().as_str() {
+        "queue" => MqMode::Queue,
+        "topic" => MqMode::Topic,
+        _ => {
+            return Err(usage(format!(
+                "invalid value for --callback-tdmq: mode '{mode}' is not Queue or Topic"
+            )));
+        }
+    };
+    Ok(MqConfig::new(*region, mode, *name))
 }
 
 /// Checks the whole job as it would be sent, so that nothing the service would be sent can
@@ -630,6 +766,7 @@ fn finish_create(
     wait: bool,
     wait_flags: WaitFlags,
     quiet: bool,
+    send: Send,
 ) -> Result<Parsed, Usage> {
     job.to_xml().map_err(|e| invalid(&e))?;
     let wait = match (wait, wait_flags.given()) {
@@ -637,10 +774,16 @@ fn finish_create(
         (false, None) => None,
         (true, _) => Some(wait_flags.plan()),
     };
+    if send.dry_run && wait.is_some() {
+        return Err(usage(
+            "--dry-run sends nothing, so there is nothing to --wait for",
+        ));
+    }
     Ok(Parsed::Run(Command::Create {
         job: Box::new(job),
         wait,
         quiet,
+        send,
     }))
 }
 
@@ -648,15 +791,21 @@ fn finish_create(
 fn read_job_param(path: &str) -> Result<JobParam, Usage> {
     // A JobParam is a few kilobytes; more is not one, and is not read into memory whole.
     const LONGEST: u64 = 1 << 20;
-    // Checked before opening: opening a FIFO nobody writes would wait forever.
-    let metadata =
-        std::fs::metadata(path).map_err(|e| usage(format!("--job-param {path}: {e}")))?;
-    if !metadata.is_file() {
-        return Err(usage(format!("--job-param {path}: not a regular file")));
-    }
-    let file = std::fs::File::open(path).map_err(|e| usage(format!("--job-param {path}: {e}")))?;
+    let source: Box<dyn std::io::Read> = if path == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        // Checked before opening: opening a FIFO nobody writes would wait forever.
+        let metadata =
+            std::fs::metadata(path).map_err(|e| usage(format!("--job-param {path}: {e}")))?;
+        if !metadata.is_file() {
+            return Err(usage(format!("--job-param {path}: not a regular file")));
+        }
+        let file =
+            std::fs::File::open(path).map_err(|e| usage(format!("--job-param {path}: {e}")))?;
+        Box::new(file)
+    };
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut std::io::Read::take(file, LONGEST + 1), &mut xml)
+    std::io::Read::read_to_string(&mut std::io::Read::take(source, LONGEST + 1), &mut xml)
         .map_err(|e| usage(format!("--job-param {path}: {e}")))?;
     if xml.len() as u64 > LONGEST {
         return Err(usage(format!("--job-param {path}: longer than 1 MiB")));

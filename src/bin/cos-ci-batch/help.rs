@@ -24,6 +24,8 @@ Global flags (before or after the subcommand):
   --endpoint URL     Send to URL instead of https://<bucket>.ci.<region>.myqcloud.com
   --allow-http       Allow an http:// endpoint (loopback and tests only)
   --profile NAME     Sign with section [NAME] of the profile file, and nothing else
+  --verbose          A line on stderr per request: method, URL, status, request id, time
+                     (no header, so no secret; {\"request\":{...}} with --json)
   --json             Write JSON: one document per result, one line per listed item
   -h, --help         Show help
   -V, --version      Show the version
@@ -88,7 +90,16 @@ What to run (one):
   --tag TAG                Run one media job on each object (Type=Job): Transcode, Snapshot, ...
 Media job flags (with --tag):
   --template-id ID         The job's template
-  --job-param FILE         A <JobParam> element in an XML file, its children sent in order
+  --job-param FILE         A <JobParam> element in an XML file (- for stdin), its children
+                           sent in order
+  --queue-id ID            The queue that runs the media jobs
+  --queue-type TYPE        SpeedTranscoding
+  --job-level LEVEL        0, 1 or 2: a higher level runs first
+  --user-data TEXT         Given back in each media job's answer and callback
+  --callback-url URL       Where each media job's end is reported
+  --callback-tdmq REGION,MODE,NAME  Report to a TDMQ queue or topic (MODE: Queue or Topic)
+  --callback-format FORMAT XML or JSON
+  --any-tag                Send a --tag this tool does not know, as given
   --output-bucket BUCKET   Where results go [default: the job's bucket]
   --output-region REGION   The output bucket's region [default: the job's region]
   --output-object PATTERN  The output object key, such as out/${InputName}.mp4
@@ -103,6 +114,11 @@ Then:
   --name NAME              The job's name: letters, digits, - and _; at most 128
   --wait                   Wait until the job ends; the exit status says how
   -q, --quiet              Print the job id alone (with --json too), as soon as the job exists
+  --dry-run                Print the request that would be sent (method, path, XML body);
+                           send nothing
+  --no-search              Do not list jobs by name before creating, nor search when the
+                           answer is lost: for a principal allowed to create but not to list.
+                           A lost answer is then an unknown outcome at once.
 Wait flags (with --wait), as for wait:
   --deadline DURATION      Give up after DURATION (90s, 30m, 2h) [default: 1h]
   --check-objects          Also wait for each object's work to end; exit 6 if any failed
@@ -134,6 +150,9 @@ const CANCEL: &str = "\
 cos-ci-batch cancel: cancel a batch job (objects already started are not stopped)
 
 Usage: cos-ci-batch cancel ID
+
+A job that has already ended is not an error: it says so (result \"already ended\", with
+its state) and exits 0.
 
 Example:
   cos-ci-batch cancel b0123456789abcdef0123456789abcdef

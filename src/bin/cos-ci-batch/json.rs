@@ -24,6 +24,7 @@ pub fn write_record(out: &mut String, record: &Record) {
 fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Count(n) => out.push_str(&n.to_string()),
         Value::Text(text) => write_string(out, text),
         Value::Record(record) => write_record(out, record),

@@ -164,6 +164,7 @@ fn heading(path: &str) -> String {
 fn cell(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
         Value::Count(n) => n.to_string(),
         Value::Text(text) => sanitize(text),
         Value::List(items) => items.iter().map(cell).collect::<Vec<_>>().join(", "),

@@ -5,11 +5,12 @@ use cos_ci_batch::credentials::CredentialSource;
 use std::borrow::Cow;
 
 use cos_ci_batch::model::{Element, JobDetail, ServiceTime};
-use cos_ci_batch::{Error, ObjectOutcome, OutcomeSummary};
+use cos_ci_batch::{Error, Exchange, ObjectOutcome, OutcomeSummary};
 
 /// A field value.
 pub enum Value {
     Null,
+    Bool(bool),
     Count(u64),
     Text(String),
     /// Values in order, as a JSON array.
@@ -43,6 +44,10 @@ impl Record {
     pub fn optional(&mut self, key: &'static str, value: Option<impl Into<String>>) {
         let value = value.map_or(Value::Null, |v| Value::Text(v.into()));
         self.fields.push((key.into(), value));
+    }
+
+    pub fn flag(&mut self, key: &'static str, value: bool) {
+        self.fields.push((key.into(), Value::Bool(value)));
     }
 
     pub fn optional_count(&mut self, key: &'static str, value: Option<u64>) {
@@ -194,6 +199,29 @@ pub fn job(job: &JobDetail) -> Record {
     callback.record("mq", mq_config);
     r.record("callback", callback);
     r
+}
+
+/// `--verbose`'s line for one request: the exchange in words, or with `--json`
+/// `{"request":{...}}`. Neither holds a secret: no header is shown.
+pub fn exchange_line(exchange: &Exchange, json: bool) -> String {
+    if !json {
+        return format!("{}\n", crate::terminal::sanitize(&exchange.to_string()));
+    }
+    let mut fields = Record::new();
+    fields.text("method", exchange.method.as_str());
+    fields.text("url", &exchange.url);
+    fields.optional_count("status", exchange.status.map(u64::from));
+    fields.optional("request_id", exchange.request_id.as_deref());
+    fields.optional("failure", exchange.failure.as_deref());
+    let millis = u64::try_from(exchange.elapsed.as_millis()).unwrap_or(u64::MAX);
+    fields.optional_count("elapsed_ms", Some(millis));
+    fields.flag("retry", exchange.retry);
+    let mut r = Record::new();
+    r.record("request", fields);
+    let mut line = String::new();
+    crate::json::write_record(&mut line, &r);
+    line.push('\n');
+    line
 }
 
 /// The objects of a batch job counted: `total`, `failed`, and how many are in each state.

@@ -6,9 +6,11 @@ use std::time::{Duration, Instant};
 use cos_ci_batch::credentials::{ChainError, CredentialChain, CredentialSource, SourceKind};
 use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::error::ConfigError;
+use cos_ci_batch::model::BatchJob;
 use cos_ci_batch::model::{JobDetail, JobState};
 use cos_ci_batch::ops::DescribeJob;
-use cos_ci_batch::{Client, Error, OutcomeOptions};
+use cos_ci_batch::ops::{Action, CreateJob};
+use cos_ci_batch::{Client, ClientBuilder, Error, OutcomeOptions};
 
 use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, WaitPlan, usage};
 use crate::interrupt;
@@ -123,8 +125,8 @@ fn execute(
     printer: &mut Printer<impl Write>,
     seen: &mut Option<ClientSeen>,
 ) -> Result<Ending, Failure> {
-    let mut client = |global: &Global| -> Result<Client, Usage> {
-        let client = client(global)?;
+    let mut client = |global: &Global, search: bool| -> Result<Client, Usage> {
+        let client = client(global, search)?;
         *seen = Some(ClientSeen {
             host: client.host().to_owned(),
             credentials: client.credentials_source().cloned(),
@@ -138,8 +140,16 @@ fn execute(
             objects,
             failing,
         } => return emulator(port, &workflows, &objects, &failing, printer),
-        Command::Create { job, wait, quiet } => {
-            let client = client(global)?;
+        Command::Create {
+            job,
+            wait,
+            quiet,
+            send,
+        } => {
+            if send.dry_run {
+                return dry_run(&job, printer);
+            }
+            let client = client(global, send.search)?;
             let created = client.create(&job)?;
             let id = created.job.job_id.clone();
             if let Err(e) = DescribeJob::new(&id) {
@@ -166,22 +176,39 @@ fn execute(
                 .map_err(|failure| failure.about_job(&id))?
         }
         Command::Describe { job_id } => {
-            let described = client(global)?.describe(&job_id)?;
+            let described = client(global, true)?.describe(&job_id)?;
             let mut r = record::job(&described.job);
             r.optional("request_id", described.request_id);
             printer.document(&r)?;
             Ending::Done
         }
         Command::Cancel { job_id } => {
-            let cancelled = client(global)?.cancel(&job_id)?;
+            let client = client(global, true)?;
             let mut r = Record::new();
-            r.text("job_id", job_id);
-            r.optional("request_id", cancelled.request_id);
+            r.text("job_id", &job_id);
+            match client.cancel(&job_id) {
+                Ok(cancelled) => {
+                    r.text("result", "cancelled");
+                    r.optional("state", None::<String>);
+                    r.optional("request_id", cancelled.request_id);
+                }
+                // Refused: a job that has already ended is what the caller wanted, not an
+                // error; anything else is.
+                Err(refused) => {
+                    let ended = match client.describe(&job_id) {
+                        Ok(described) if described.job.state.is_final() => described.job.state,
+                        _ => return Err(refused.into()),
+                    };
+                    r.text("result", "already ended");
+                    r.text("state", ended.as_str());
+                    r.optional("request_id", refused.request_id());
+                }
+            }
             printer.document(&r)?;
             Ending::Done
         }
         Command::List { query, limit } => {
-            let client = client(global)?;
+            let client = client(global, true)?;
             let mut jobs = client.list_all(&query);
             let mut shown = 0u64;
             while limit.is_none_or(|limit| shown < limit) {
@@ -207,7 +234,7 @@ fn execute(
             Ending::Done
         }
         Command::Wait { job_id, plan } => follow(
-            &client(global)?,
+            &client(global, true)?,
             &job_id,
             &plan,
             global.json,
@@ -219,7 +246,7 @@ fn execute(
             failed_only,
             options,
         } => {
-            let client = client(global)?;
+            let client = client(global, true)?;
             let batch = client.describe(&job_id)?.job;
             let (mut listed, mut failed) = (0u64, 0u64);
             for outcome in client.outcomes(&batch, &options)? {
@@ -245,7 +272,7 @@ fn execute(
             job_id,
             dry_run,
             options,
-        } => rerun_failed(&client(global)?, &job_id, dry_run, &options, printer)?,
+        } => rerun_failed(&client(global, true)?, &job_id, dry_run, &options, printer)?,
     })
 }
 
@@ -254,7 +281,19 @@ const JOB_COLUMNS: &[&str] = &["job_id", "name", "type", "state", "creation_time
 const OUTCOME_COLUMNS: &[&str] = &["object", "state", "code", "message"];
 const RERUN_COLUMNS: &[&str] = &["object", "result", "run_id", "error.message"];
 
-fn client(global: &Global) -> Result<Client, Usage> {
+/// The client the flags and the environment describe. Without `search` (`--no-search`), a
+/// create is neither preceded by a listing nor searched for when its answer is lost (it is
+/// then an unknown outcome), so that a principal allowed to create but not to list can
+/// create.
+fn client(global: &Global, search: bool) -> Result<Client, Usage> {
+    builder(global)?
+        .reconcile_creates(search)
+        .build()
+        .map_err(|e| config(&e, global))
+}
+
+/// The client's builder, from the flags and the environment.
+fn builder(global: &Global) -> Result<ClientBuilder, Usage> {
     let bucket = global
         .bucket
         .clone()
@@ -277,7 +316,24 @@ fn client(global: &Global) -> Result<Client, Usage> {
     if global.allow_http {
         builder = builder.allow_http();
     }
-    builder.build().map_err(|e| config(&e, global))
+    if global.verbose {
+        let json = global.json;
+        builder = builder.on_exchange(move |exchange| tell(&record::exchange_line(exchange, json)));
+    }
+    Ok(builder)
+}
+
+/// `create --dry-run`: the request that would be sent, and nothing sent.
+fn dry_run(job: &BatchJob, printer: &mut Printer<impl Write>) -> Result<Ending, Failure> {
+    let action = CreateJob::new(job).map_err(Error::from)?;
+    let request = action.request();
+    let body = String::from_utf8_lossy(request.body()).into_owned();
+    let mut r = Record::new();
+    r.text("method", request.method().as_str());
+    r.text("path", request.path());
+    r.text("body", body);
+    printer.document(&r)?;
+    Ok(Ending::Done)
 }
 
 /// A configuration refused by the library, with the flag or variable to change.
