@@ -41,6 +41,7 @@ mod encode;
 pub mod error;
 mod json;
 pub mod model;
+pub mod notify;
 pub mod ops;
 pub mod sign;
 mod unix_time;

@@ -8,4 +8,4 @@ mod read;
 mod write;
 
 pub(crate) use read::{Document, Node};
-pub(crate) use write::{MAX_ELEMENT_DEPTH, Writer};
+pub(crate) use write::{MAX_ELEMENT_DEPTH, Writer, is_valid_name};

@@ -61,9 +61,9 @@ fn a_cancelled_job_exits_4() {
     let cancelled = cli(&emulator, &["cancel", &id]);
     assert_eq!(cancelled.status, 0, "{cancelled:?}");
     assert!(
-        cancelled
-            .stdout
-            .starts_with(&format!("job id      {id}\nresult      cancelled\nrequest id  RU1VL")),
+        cancelled.stdout.starts_with(&format!(
+            "job id      {id}\nresult      cancelled\nrequest id  RU1VL"
+        )),
         "{}",
         cancelled.stdout
     );

@@ -14,6 +14,7 @@ mod emulator_hardening;
 mod faults;
 mod hostile_edges;
 mod model_xml;
+mod notifications;
 mod outcomes;
 mod properties;
 mod secrets;
