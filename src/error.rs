@@ -76,6 +76,14 @@ pub enum Error {
         /// The last state seen, if any describe succeeded.
         last_state: Option<JobState>,
     },
+    /// Waiting for the work on the objects of a batch job ([`crate::Client::wait_for_objects`])
+    /// ended at its deadline with some of it not ended.
+    ObjectWorkDeadline {
+        /// The batch job.
+        batch_job_id: String,
+        /// How many objects' work had not ended at the last look, if one was made.
+        unfinished: Option<u64>,
+    },
     /// Listing stopped because the service returned a paging token it had returned before.
     PagingLoop {
         /// The repeated `NextToken`.
@@ -210,6 +218,21 @@ impl fmt::Display for Error {
                 f,
                 "batch job {name:?} may or may not have been created ({attempts} sent, not sent again; list jobs by name before retrying): {last}"
             ),
+            Error::ObjectWorkDeadline {
+                batch_job_id,
+                unfinished,
+            } => match unfinished {
+                Some(n) => write!(
+                    f,
+                    "batch job {batch_job_id} succeeded, but the work on {n} of its objects had \
+                     not ended when the wait deadline passed"
+                ),
+                None => write!(
+                    f,
+                    "batch job {batch_job_id} succeeded, but its objects could not be listed \
+                     before the wait deadline passed"
+                ),
+            },
             Error::WaitDeadline { job_id, last_state } => match last_state {
                 Some(state) => write!(
                     f,

@@ -2,15 +2,19 @@
 //! (`Type=Job`) or the workflow runs (`Type=Workflow`) the batch job started, page by page.
 
 use std::collections::HashSet;
+use std::time::Instant;
 
 use super::Client;
 use super::pages::{Listing, Page, Pager};
+use super::retry::{self, RetryRule};
 use super::wait::{Poller, WaitOptions};
 use crate::error::Error;
 use crate::model::{
     ExecutionSummary, JobDetail, JobState, JobType, MediaJobDetail, Reported, ServiceTime, Tag,
 };
-use crate::ops::{ExecutionQuery, MediaJobQuery, Order, TriggerWorkflow};
+use crate::ops::{
+    ExecutionQuery, ListMediaJobs, ListWorkflowExecutions, MediaJobQuery, Order, TriggerWorkflow,
+};
 
 /// What happened to one object of a batch job.
 ///
@@ -171,11 +175,13 @@ enum Outcomes<'a> {
     Media {
         client: &'a Client,
         query: MediaJobQuery,
+        deadline: Option<Instant>,
     },
     Workflow {
         client: &'a Client,
         query: ExecutionQuery,
         failure_details: bool,
+        deadline: Option<Instant>,
     },
 }
 
@@ -184,9 +190,14 @@ impl Listing for Outcomes<'_> {
 
     fn page(&mut self, token: Option<&str>) -> Result<Page<ObjectOutcome>, Error> {
         match self {
-            Outcomes::Media { client, query } => {
+            Outcomes::Media {
+                client,
+                query,
+                deadline,
+            } => {
                 query.filters.next_token = token.map(str::to_owned);
-                let page = client.list_media_jobs(query)?;
+                let list = ListMediaJobs::new(query)?;
+                let page = client.execute(&list, RetryRule::Idempotent, *deadline)?;
                 let outcomes = page.jobs.into_iter().map(ObjectOutcome::from_media_job);
                 Ok((outcomes.collect(), page.next_token))
             }
@@ -194,9 +205,11 @@ impl Listing for Outcomes<'_> {
                 client,
                 query,
                 failure_details,
+                deadline,
             } => {
                 query.filters.next_token = token.map(str::to_owned);
-                let page = client.list_workflow_executions(query)?;
+                let list = ListWorkflowExecutions::new(query)?;
+                let page = client.execute(&list, RetryRule::Idempotent, *deadline)?;
                 let mut outcomes = Vec::with_capacity(page.executions.len());
                 for run in page.executions {
                     let mut outcome = ObjectOutcome::from_run(run);
@@ -353,6 +366,16 @@ impl Client {
         batch: &JobDetail,
         options: &OutcomeOptions,
     ) -> Result<OutcomeIter<'_>, Error> {
+        self.outcomes_until(batch, options, None)
+    }
+
+    /// [`Client::outcomes`], no request lasting past `deadline`.
+    fn outcomes_until(
+        &self,
+        batch: &JobDetail,
+        options: &OutcomeOptions,
+        deadline: Option<Instant>,
+    ) -> Result<OutcomeIter<'_>, Error> {
         let operation = batch.operation.as_ref();
         let missing = |what: &'static str| Error::OutcomeSourceUnknown {
             batch_job_id: batch.job_id.clone(),
@@ -389,6 +412,7 @@ impl Client {
                 Outcomes::Media {
                     client: self,
                     query,
+                    deadline,
                 }
             }
             JobType::Workflow => {
@@ -400,6 +424,7 @@ impl Client {
                         .order(Order::Asc)
                         .size(100),
                     failure_details: options.failure_details,
+                    deadline,
                 }
             }
             JobType::Unknown(_) => return Err(missing("Type")),
@@ -417,6 +442,16 @@ impl Client {
         options: &OutcomeOptions,
         failures_cap: usize,
     ) -> Result<OutcomeSummary, Error> {
+        self.outcome_summary_until(batch, options, failures_cap, None)
+    }
+
+    fn outcome_summary_until(
+        &self,
+        batch: &JobDetail,
+        options: &OutcomeOptions,
+        failures_cap: usize,
+        deadline: Option<Instant>,
+    ) -> Result<OutcomeSummary, Error> {
         let mut summary = OutcomeSummary {
             batch_job_id: batch.job_id.clone(),
             total: 0,
@@ -425,7 +460,7 @@ impl Client {
             failures: Vec::new(),
             failures_cap,
         };
-        for outcome in self.outcomes(batch, options)? {
+        for outcome in self.outcomes_until(batch, options, deadline)? {
             let outcome = outcome?;
             summary.total += 1;
             match summary.counts.iter_mut().find(|(s, _)| *s == outcome.state) {
@@ -446,13 +481,15 @@ impl Client {
     }
 
     /// Waits until the work on every object of `batch` has ended, and sums it up as
-    /// [`Client::outcome_summary`] does. `batch` is a batch job that has ended `Success`
-    /// (from [`Client::wait`]): no source says whether the service's `Success` means that
-    /// every object's media job or workflow run has ended, or only that each has started,
-    /// so a pipeline that must not go on before the last object is done waits here. It
-    /// polls the outcomes as [`Client::wait`] polls a job, until none is `Submitted`,
-    /// `Running` or `Pause`, and fails with [`Error::WaitDeadline`] (naming the batch job)
-    /// at the deadline.
+    /// [`Client::outcome_summary`] does (without describing failed runs: the summary's
+    /// failures have their state, not their codes). `batch` is a batch job that has ended
+    /// `Success` (from [`Client::wait`]): no source says whether the service's `Success`
+    /// means that every object's media job or workflow run has ended, or only that each has
+    /// started, so a pipeline that must not go on before the last object is done waits
+    /// here. It polls the outcomes as [`Client::wait`] polls a job, until none is
+    /// `Submitted`, `Running` or `Pause` (a state this crate does not know counts as ended:
+    /// waiting would not change it), and no request lasts past the deadline, which ends it
+    /// with [`Error::ObjectWorkDeadline`].
     ///
     /// ```
     /// use std::time::Duration;
@@ -475,7 +512,7 @@ impl Client {
     ///
     /// emulator.advance(Duration::from_secs(20));
     /// let wait = WaitOptions::default().deadline(Duration::from_secs(5));
-    /// let summary = client.wait_for_objects(&batch, &OutcomeOptions::default(), &wait, 10)?;
+    /// let summary = client.wait_for_objects(&batch, &OutcomeOptions::default(), &wait, |_| {})?;
     /// assert_eq!((summary.total, summary.failed), (2, 1));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -484,19 +521,42 @@ impl Client {
         batch: &JobDetail,
         options: &OutcomeOptions,
         wait: &WaitOptions,
-        failures_cap: usize,
+        mut progress: impl FnMut(&OutcomeSummary),
     ) -> Result<OutcomeSummary, Error> {
         let mut poller = Poller::new(wait);
+        let deadline = poller.deadline();
+        let listing = options.clone().failure_details(false);
+        let mut unfinished = None;
+        let deadline_passed = |unfinished| Error::ObjectWorkDeadline {
+            batch_job_id: batch.job_id.clone(),
+            unfinished,
+        };
         loop {
-            let summary = self.outcome_summary(batch, options, failures_cap)?;
-            if summary.counts.iter().all(|(state, _)| state.is_final()) {
+            let summary = match self.outcome_summary_until(batch, &listing, 0, Some(deadline)) {
+                Ok(summary) => summary,
+                Err(e) if Instant::now() >= deadline && retry::is_retryable(&e) => {
+                    return Err(deadline_passed(unfinished));
+                }
+                Err(e) => return Err(e),
+            };
+            progress(&summary);
+            let running: u64 = summary
+                .counts
+                .iter()
+                .filter(|(state, _)| {
+                    matches!(
+                        state,
+                        JobState::Submitted | JobState::Running | JobState::Pause
+                    )
+                })
+                .map(|(_, n)| n)
+                .sum();
+            if running == 0 {
                 return Ok(summary);
             }
+            unfinished = Some(running);
             if !poller.pause() {
-                return Err(Error::WaitDeadline {
-                    job_id: batch.job_id.clone(),
-                    last_state: Some(batch.state.clone()),
-                });
+                return Err(deadline_passed(unfinished));
             }
         }
     }

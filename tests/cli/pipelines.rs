@@ -5,6 +5,8 @@ use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::Duration;
 
+use cos_ci_batch::emulator::{Fault, Route};
+
 use crate::common::{WORKFLOW, against, cli, create, emulator, still_emulator};
 
 #[test]
@@ -232,7 +234,15 @@ fn a_prefix_written_as_a_path_or_a_url_is_refused_with_the_key_to_give() {
         ),
         (
             "cos://examplebucket-1250000000/videos/",
-            "error: invalid value for --prefix: 'cos://examplebucket-1250000000/videos/' is a URL; give the key within the bucket: --prefix videos/",
+            "error: invalid value for --prefix: 'cos://examplebucket-1250000000/videos/' is a URL; give the key within the bucket; did you mean --prefix videos/?",
+        ),
+        (
+            "/",
+            "error: invalid value for --prefix: '/' starts with '/', which no key does",
+        ),
+        (
+            "COS://b-1250000000",
+            "error: invalid value for --prefix: 'COS://b-1250000000' is a URL; give the key within the bucket",
         ),
     ];
     for (prefix, error) in cases {
@@ -491,5 +501,119 @@ fn verbose_writes_a_line_per_request_with_no_secret() {
             .as_str()
             .unwrap()
             .starts_with("RU1VL")
+    );
+}
+
+#[test]
+fn a_time_beyond_what_rfc_3339_writes_is_shown_as_sent_not_a_panic() {
+    let emulator = still_emulator(&["v/a.mp4"]);
+    let id = create(&emulator, "odd", "v/");
+    let body = format!(
+        "<Response><JobsDetail><JobId>{id}</JobId><State>Running</State>\
+         <CreationTime>9999-12-31T23:59:59-1200</CreationTime></JobsDetail></Response>"
+    );
+    emulator.inject(Route::Describe, Fault::body(200, body), 2);
+    let json = cli(&emulator, &["--json", "describe", &id]);
+    assert_eq!(json.status, 0, "{json:?}");
+    assert_eq!(
+        json.json_lines()[0]["creation_time"],
+        "9999-12-31T23:59:59-1200"
+    );
+    let table = cli(&emulator, &["describe", &id]);
+    assert_eq!(table.status, 0, "{table:?}");
+}
+
+#[test]
+fn check_objects_keeps_to_the_deadline_and_says_what_had_not_ended() {
+    let emulator = emulator(&["v/a.mp4", "v/b.mp4"], Duration::from_millis(200));
+    emulator.set_object_work_lag(Duration::from_secs(600));
+    let id = create(&emulator, "slow-objects", "v/");
+    let run = cli(
+        &emulator,
+        &["wait", &id, "--check-objects", "--deadline", "3s"],
+    );
+    assert_eq!(run.status, 5, "{run:?}");
+    assert!(
+        run.stderr.ends_with(&format!(
+            "error: batch job {id} succeeded, but the work on 2 of its objects had not ended \
+             when the wait deadline passed\n"
+        )),
+        "{}",
+        run.stderr
+    );
+    // A batch job that does not say its workflow: --workflow says it.
+    let plain = cli(
+        &emulator,
+        &[
+            "wait",
+            &id,
+            "--check-objects",
+            "--deadline",
+            "1s",
+            "--workflow",
+            WORKFLOW,
+        ],
+    );
+    assert_eq!(plain.status, 5, "{plain:?}");
+}
+
+#[test]
+fn outcomes_keep_exit_6_when_the_reader_leaves_early() {
+    let keys: Vec<String> = (0..3000).map(|i| format!("v/{i:04}.avi")).collect();
+    let emulator = still_emulator(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+    emulator.fail_objects("*.avi", "DecodeError", "no video stream");
+    let id = create(&emulator, "many", "v/");
+    emulator.advance(Duration::from_secs(10));
+    let mut child = against(&emulator)
+        .args(["outcomes", &id, "--failed"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let first = crate::common::first_line(&mut child);
+    assert!(first.starts_with("OBJECT"), "{first}");
+    assert_eq!(child.wait().unwrap().code(), Some(6));
+}
+
+#[test]
+fn a_wait_started_with_sigint_ignored_keeps_ignoring_it() {
+    let emulator = emulator(&["v/a.mp4"], Duration::from_secs(600));
+    let id = create(&emulator, "background", "v/");
+    let tool = against(&emulator);
+    let script = format!(
+        "trap '' INT; exec {} --endpoint {} --allow-http wait {id} --deadline 4s",
+        crate::common::BIN,
+        emulator.endpoint()
+    );
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // The interrupt is ignored: the wait runs to its deadline.
+    assert_eq!(child.wait().unwrap().code(), Some(5));
+}
+
+#[test]
+fn did_you_mean_suggests_only_flags_the_subcommand_takes() {
+    let run = crate::common::alone(&["list", "--faild"]);
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some("error: invalid option '--faild'")
+    );
+    let run = crate::common::alone(&["outcomes", "b1", "--faild"]);
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some("error: invalid option '--faild'; did you mean '--failed'?")
     );
 }

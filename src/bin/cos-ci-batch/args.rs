@@ -53,6 +53,8 @@ pub struct Global {
     pub verbose: bool,
     /// `COS_CI_BATCH_METADATA_ENDPOINT`: the instance metadata service, for tests.
     pub metadata_endpoint: Option<String>,
+    /// The subcommand whose flags are being read, for "did you mean".
+    taking: Option<Subcommand>,
 }
 
 /// The subcommands, by name.
@@ -165,6 +167,9 @@ pub struct WaitPlan {
     pub check_objects: bool,
     /// `--progress-every`: a line at least this often, off a terminal.
     pub progress_every: Duration,
+    /// Where the objects' work is listed when the batch job does not say (`--workflow`,
+    /// `--tag`).
+    pub objects: OutcomeOptions,
 }
 
 /// How often `wait` writes a line off a terminal by default: well inside the 10 minutes
@@ -211,8 +216,9 @@ impl WaitFlags {
         }
     }
 
-    fn plan(self) -> WaitPlan {
+    fn plan(self, objects: OutcomeOptions) -> WaitPlan {
         WaitPlan {
+            objects,
             options: match self.deadline {
                 Some(deadline) => WaitOptions::default().deadline(deadline),
                 None => WaitOptions::default(),
@@ -306,6 +312,7 @@ fn parse_into(
         }
     };
     *subcommand = Some(named);
+    global.taking = Some(named);
     match named {
         Subcommand::Create => create(parser, global, env),
         Subcommand::Describe => job_id_only(parser, global, |job_id| Command::Describe { job_id }),
@@ -389,49 +396,75 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-/// Every long flag of the tool, for "did you mean".
-const FLAGS: &[&str] = &[
+/// The flags every subcommand takes, for "did you mean".
+const GLOBAL_FLAGS: &[&str] = &[
     "bucket",
     "region",
     "endpoint",
     "allow-http",
     "json",
     "profile",
+    "verbose",
     "help",
     "version",
-    "name",
-    "workflow",
-    "tag",
-    "any-tag",
-    "template-id",
-    "job-param",
-    "prefix",
-    "object",
-    "manifest",
-    "url-file",
-    "uploaded-after",
-    "uploaded-before",
-    "output-bucket",
-    "output-region",
-    "output-object",
-    "wait",
-    "deadline",
-    "check-objects",
-    "progress-every",
-    "quiet",
-    "type",
-    "state",
-    "created-after",
-    "created-before",
-    "limit",
-    "all",
-    "failed",
-    "queue-id",
-    "dry-run",
-    "port",
-    "fail",
 ];
 
+/// The flags of one subcommand, for "did you mean".
+fn flags_of(subcommand: Subcommand) -> &'static [&'static str] {
+    match subcommand {
+        Subcommand::Create => &[
+            "name",
+            "workflow",
+            "tag",
+            "any-tag",
+            "template-id",
+            "job-param",
+            "prefix",
+            "object",
+            "manifest",
+            "url-file",
+            "uploaded-after",
+            "uploaded-before",
+            "output-bucket",
+            "output-region",
+            "output-object",
+            "wait",
+            "deadline",
+            "check-objects",
+            "progress-every",
+            "quiet",
+            "dry-run",
+            "no-search",
+            "queue-id",
+            "queue-type",
+            "job-level",
+            "user-data",
+            "callback-url",
+            "callback-format",
+            "callback-tdmq",
+        ],
+        Subcommand::Describe | Subcommand::Cancel => &[],
+        Subcommand::List => &[
+            "type",
+            "state",
+            "name",
+            "created-after",
+            "created-before",
+            "limit",
+            "all",
+        ],
+        Subcommand::Wait => &[
+            "deadline",
+            "check-objects",
+            "progress-every",
+            "workflow",
+            "tag",
+        ],
+        Subcommand::Outcomes => &["failed", "tag", "queue-id", "workflow"],
+        Subcommand::RerunFailed => &["dry-run", "workflow"],
+        Subcommand::Emulator => &["port", "workflow", "object", "fail"],
+    }
+}
 /// A command line's parse: a command, or `--help` / `--version` seen among its flags.
 enum Parsed {
     Run(Command),
@@ -464,7 +497,9 @@ impl Global {
                 Ok(())
             }
             other => {
-                let hint = did_you_mean(other, FLAGS)
+                let own = self.taking.map_or(&[][..], flags_of);
+                let candidates: Vec<&str> = GLOBAL_FLAGS.iter().chain(own).copied().collect();
+                let hint = did_you_mean(other, &candidates)
                     .map_or_else(String::new, |f| format!("; did you mean '--{f}'?"));
                 Err(usage(format!("invalid option '--{other}'{hint}")))
             }
@@ -541,13 +576,13 @@ fn create(
         Long("job-param") => set_once(&mut job_param, "--job-param", text(parser)?)?,
         Long("prefix") => inputs.push(("--prefix", key_text(parser, "--prefix")?)),
         Long("object") => inputs.push(("--object", key_text(parser, "--object")?)),
-        Long("manifest") => inputs.push(("--manifest", text(parser)?)),
+        Long("manifest") => inputs.push(("--manifest", key_text(parser, "--manifest")?)),
         Long("url-file") => inputs.push(("--url-file", text(parser)?)),
         Long("uploaded-after") => set_once(&mut uploaded_after, "--uploaded-after", time(parser, "--uploaded-after")?)?,
         Long("uploaded-before") => set_once(&mut uploaded_before, "--uploaded-before", time(parser, "--uploaded-before")?)?,
         Long("output-bucket") => set_once(&mut output_bucket, "--output-bucket", text(parser)?)?,
         Long("output-region") => set_once(&mut output_region, "--output-region", text(parser)?)?,
-        Long("output-object") => set_once(&mut output_object, "--output-object", text(parser)?)?,
+        Long("output-object") => set_once(&mut output_object, "--output-object", key_text(parser, "--output-object")?)?,
         Long("wait") => wait = true,
         Long("quiet") | Short('q') => quiet = true,
     });
@@ -759,6 +794,18 @@ fn tdmq(parser: &mut lexopt::Parser) -> Result<MqConfig, Usage> {
     Ok(MqConfig::new(*region, mode, *name))
 }
 
+/// Where the objects of `job` are listed, from the request: what a describe of it may not
+/// echo.
+fn objects_of(job: &BatchJob) -> OutcomeOptions {
+    match &job.kind {
+        JobKind::Workflow(workflow) => {
+            OutcomeOptions::default().workflow_id(workflow.workflow_ids.clone())
+        }
+        JobKind::Job(media) => OutcomeOptions::default().tag(media.tag.clone()),
+        _ => OutcomeOptions::default(),
+    }
+}
+
 /// Checks the whole job as it would be sent, so that nothing the service would be sent can
 /// fail to be written.
 fn finish_create(
@@ -772,7 +819,7 @@ fn finish_create(
     let wait = match (wait, wait_flags.given()) {
         (false, Some(flag)) => return Err(usage(format!("{flag} needs --wait"))),
         (false, None) => None,
-        (true, _) => Some(wait_flags.plan()),
+        (true, _) => Some(wait_flags.plan(objects_of(&job))),
     };
     if send.dry_run && wait.is_some() {
         return Err(usage(
@@ -878,7 +925,10 @@ fn list(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usag
 fn wait(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usage> {
     let mut job_id = None;
     let mut wait_flags = WaitFlags::default();
+    let mut objects = OutcomeOptions::default();
     each_flag!(parser, global, {
+        Long("workflow") => objects = objects.workflow_id(text(parser)?),
+        Long("tag") => objects = objects.tag(any_tag_named(&text(parser)?)?),
         Long(flag @ ("deadline" | "check-objects" | "progress-every")) => {
             let flag = flag.to_owned();
             wait_flags.take(&flag, parser)?;
@@ -888,7 +938,7 @@ fn wait(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usag
     let job_id = job_id.ok_or_else(|| usage("the batch job ID is required"))?;
     Ok(Parsed::Run(Command::Wait {
         job_id,
-        plan: wait_flags.plan(),
+        plan: wait_flags.plan(objects),
     }))
 }
 
@@ -974,7 +1024,9 @@ fn text(parser: &mut lexopt::Parser) -> Result<String, Usage> {
 
 fn time(parser: &mut lexopt::Parser, flag: &str) -> Result<OffsetDateTime, Usage> {
     let value = text(parser)?;
-    parse_when(&value, OffsetDateTime::now_utc()).ok_or_else(|| {
+    let at = parse_when(&value, OffsetDateTime::now_utc())
+        .filter(|at| cos_ci_batch::model::format_time(*at).is_ok());
+    at.ok_or_else(|| {
         usage(format!(
             "invalid value for {flag}: '{value}' is not a time: give 2026-01-31T08:00:00+08:00, \
              a date (2026-01-31, midnight in UTC+8), Unix seconds (1769817600), or a time ago \
@@ -997,7 +1049,12 @@ pub fn parse_when(text: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
         let zone = time::UtcOffset::from_hms(DATE_ZONE_HOURS, 0, 0).ok()?;
         return Some(date.midnight().assume_offset(zone));
     }
+    // A number is Unix seconds when it has nine digits or more (from 1973); a shorter one is
+    // more likely a date (20260131) or a slip, and is refused rather than guessed.
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        if text.len() < 9 {
+            return None;
+        }
         let seconds: i64 = text.parse().ok()?;
         return OffsetDateTime::from_unix_timestamp(seconds).ok();
     }
@@ -1136,21 +1193,28 @@ fn any_tag_named(text: &str) -> Result<Tag, Usage> {
 /// have none, so such a job would cover no object).
 fn key_text(parser: &mut lexopt::Parser, flag: &str) -> Result<String, Usage> {
     let value = text(parser)?;
-    if let Some(rest) = value.strip_prefix("cos://") {
+    let did_you_mean = |key: &str| {
+        if key.is_empty() {
+            String::new()
+        } else {
+            format!("; did you mean {flag} {key}?")
+        }
+    };
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with("cos://") || lower.starts_with("https://") || lower.starts_with("http://")
+    {
+        let rest = &value[value.find("://").map_or(0, |i| i + 3)..];
         let key = rest.split_once('/').map_or("", |(_, key)| key);
         return Err(usage(format!(
-            "invalid value for {flag}: '{value}' is a URL; give the key within the bucket: {flag} {key}"
+            "invalid value for {flag}: '{value}' is a URL; give the key within the bucket{}",
+            did_you_mean(key)
         )));
     }
-    if value.starts_with("https://") || value.starts_with("http://") {
+    if value.starts_with('/') {
+        let key = value.trim_start_matches('/');
         return Err(usage(format!(
-            "invalid value for {flag}: '{value}' is a URL; give the key within the bucket"
-        )));
-    }
-    if let Some(key) = value.strip_prefix('/') {
-        let key = key.trim_start_matches('/');
-        return Err(usage(format!(
-            "invalid value for {flag}: '{value}' starts with '/', which no key does; did you mean {flag} {key}?"
+            "invalid value for {flag}: '{value}' starts with '/', which no key does{}",
+            did_you_mean(key)
         )));
     }
     Ok(value)

@@ -32,7 +32,9 @@ mod sys {
     const STDERR: c_int = 2;
 
     unsafe extern "C" {
-        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
+        /// `sighandler_t signal(int, sighandler_t)`: a handler is a function's address, or
+        /// `SIG_DFL` (0) / `SIG_IGN` (1).
+        fn signal(signum: c_int, handler: usize) -> usize;
         fn write(fd: c_int, buf: *const u8, count: usize) -> isize;
         fn _exit(status: c_int) -> !;
     }
@@ -47,10 +49,19 @@ mod sys {
         unsafe { _exit(super::INTERRUPTED) }
     }
 
+    /// `SIG_IGN`: what `signal` returns when the signal was ignored.
+    const IGNORED: usize = 1;
+
     pub fn install() {
         // SAFETY: `handler` has the signature `signal` expects, and does only what a signal
         // handler may.
-        unsafe { signal(SIGINT, handler) };
+        let before = unsafe { signal(SIGINT, handler as extern "C" fn(c_int) as usize) };
+        if before == IGNORED {
+            // A shell starts a background job with SIGINT ignored, so that Ctrl-C meant for
+            // the foreground does not stop it: keep it so.
+            // SAFETY: `SIG_IGN` is a disposition `signal` takes.
+            unsafe { signal(SIGINT, IGNORED) };
+        }
     }
 }
 

@@ -152,7 +152,7 @@ fn client_error(e: &Error, about: &About, json: bool) -> ExitCode {
     };
     report(json, record::kind(e), &message, about);
     ExitCode::from(match e {
-        Error::WaitDeadline { .. } => status::DEADLINE,
+        Error::WaitDeadline { .. } | Error::ObjectWorkDeadline { .. } => status::DEADLINE,
         _ => status::ERROR,
     })
 }

@@ -183,7 +183,7 @@ fn cell(value: &Value) -> String {
 /// The non-empty fields of `record` as labelled cells, nested records' labels prefixed.
 fn flatten(record: &Record, prefix: &str, pairs: &mut Vec<(String, String)>) {
     for (key, value) in record.fields() {
-        let label = format!("{prefix}{}", key.replace('_', " "));
+        let label = format!("{prefix}{}", sanitize(&key.replace('_', " ")));
         match value {
             Value::Null => {}
             Value::Text(text) if text.is_empty() => {}

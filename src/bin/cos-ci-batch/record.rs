@@ -84,27 +84,38 @@ fn element_value(element: &Element) -> Value {
         return Value::Text(element.text.clone());
     }
     let mut r = Record::new();
+    // Where each name's field is, so that a wide element is read in linear time.
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for child in &element.children {
         let value = element_value(child);
-        match r.fields.iter_mut().find(|(k, _)| *k == child.name) {
-            Some((_, Value::List(items))) => items.push(value),
-            Some((_, first)) => {
-                let first = std::mem::replace(first, Value::Null);
-                if let Some((_, slot)) = r.fields.iter_mut().find(|(k, _)| *k == child.name) {
+        match at.get(child.name.as_str()) {
+            Some(&i) => {
+                let slot = &mut r.fields[i].1;
+                if let Value::List(items) = slot {
+                    items.push(value);
+                } else {
+                    let first = std::mem::replace(slot, Value::Null);
                     *slot = Value::List(vec![first, value]);
                 }
             }
-            None => r.fields.push((Cow::Owned(child.name.clone()), value)),
+            None => {
+                at.insert(&child.name, r.fields.len());
+                r.fields.push((Cow::Owned(child.name.clone()), value));
+            }
         }
     }
     Value::Record(r)
 }
 
 fn rfc3339(time: &ServiceTime) -> String {
-    let Some(at) = time.time() else {
+    // A time beyond what RFC 3339 writes (years 0000 to 9999, in UTC) is shown as sent.
+    let utc = time
+        .time()
+        .and_then(|at| at.checked_to_offset(time::UtcOffset::UTC))
+        .filter(|utc| (0..=9999).contains(&utc.year()));
+    let Some(utc) = utc else {
         return time.text().to_owned();
     };
-    let utc = at.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         utc.year(),
@@ -369,7 +380,7 @@ pub fn kind(error: &Error) -> &'static str {
         Error::Transport(_) => "transport",
         Error::JobNotFound { .. } => "not_found",
         Error::CreateOutcomeUnknown { .. } => "create_outcome_unknown",
-        Error::WaitDeadline { .. } => "deadline",
+        Error::WaitDeadline { .. } | Error::ObjectWorkDeadline { .. } => "deadline",
         Error::PagingLoop { .. } => "paging_loop",
         Error::OutcomeSourceUnknown { .. } => "outcome_source_unknown",
         Error::NotAWorkflow { .. } => "not_a_workflow",
@@ -382,6 +393,7 @@ pub fn kind(error: &Error) -> &'static str {
 fn job_of(error: &Error) -> Option<&str> {
     match error {
         Error::JobNotFound { job_id, .. } | Error::WaitDeadline { job_id, .. } => Some(job_id),
+        Error::ObjectWorkDeadline { batch_job_id, .. } => Some(batch_job_id),
         Error::OutcomeSourceUnknown { batch_job_id, .. } | Error::NotAWorkflow { batch_job_id } => {
             Some(batch_job_id)
         }

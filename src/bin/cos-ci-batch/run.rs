@@ -220,15 +220,21 @@ fn execute(
                 }
             }
             if let Some(limit) = limit {
-                if jobs.next().is_some() {
-                    printer.flush()?;
-                    warn(
-                        global.json,
-                        "truncated",
-                        &format!(
-                            "only the first {limit} jobs are shown; more match (raise --limit)"
-                        ),
-                    );
+                match jobs.next() {
+                    None => {}
+                    Some(Err(e)) => return Err(e.into()),
+                    Some(Ok(_)) => {
+                        printer.flush()?;
+                        let shown = match limit {
+                            1 => "only the first job is shown".to_owned(),
+                            n => format!("only the first {n} jobs are shown"),
+                        };
+                        warn(
+                            global.json,
+                            "truncated",
+                            &format!("{shown}; more match (raise --limit)"),
+                        );
+                    }
                 }
             }
             Ending::Done
@@ -258,10 +264,13 @@ fn execute(
                     printer.row(&record::outcome(&outcome), OUTCOME_COLUMNS)?;
                 }
                 if printer.reader_gone() {
-                    return Ok(Ending::Done);
+                    // The reader left: the status is what was read so far earned.
+                    break;
                 }
             }
-            printer.note(&format!("{listed} objects, {failed} failed"))?;
+            if !printer.reader_gone() {
+                printer.note(&format!("{listed} objects, {failed} failed"))?;
+            }
             if failed > 0 {
                 Ending::ObjectsFailed
             } else {
@@ -389,13 +398,36 @@ fn follow(
             }
             let left = plan.options.deadline.saturating_sub(started.elapsed());
             let options = plan.options.clone().deadline(left);
-            let objects = OutcomeOptions::default();
-            let found = client.wait_for_objects(&job, &objects, &options, 5)?;
+            let shown_id = sanitize(job_id);
+            let mut last_line = Instant::now();
+            let redraw = human && terminal::redraws();
+            let found = client.wait_for_objects(&job, &plan.objects, &options, |summary| {
+                let ended: u64 = summary
+                    .counts
+                    .iter()
+                    .filter(|(s, _)| s.is_final())
+                    .map(|(_, n)| n)
+                    .sum();
+                let line = format!(
+                    "{shown_id}: the work on {ended} of {} objects has ended",
+                    summary.total
+                );
+                if redraw {
+                    tell(&format!("\r\x1b[2K{line}"));
+                } else if human && last_line.elapsed() >= plan.progress_every {
+                    tell(&format!("{line}\n"));
+                    last_line = Instant::now();
+                }
+            });
+            if redraw {
+                tell("\r\x1b[2K");
+            }
+            let found = found?;
             if found.total == 0 {
                 warn_no_object(job_id, json);
             }
             summary = Some(found);
-        } else if covers_no_object(client, &job) {
+        } else if covers_no_object(client, &job, &plan.objects) {
             warn_no_object(job_id, json);
         }
     }
@@ -450,8 +482,8 @@ fn interrupted_message(job_id: &str, json: bool) -> String {
 
 /// Whether a batch job that ended `Success` has no object outcome at all: one request for
 /// one record. `false` when that cannot be told.
-fn covers_no_object(client: &Client, job: &JobDetail) -> bool {
-    match client.outcomes(job, &OutcomeOptions::default()) {
+fn covers_no_object(client: &Client, job: &JobDetail, objects: &OutcomeOptions) -> bool {
+    match client.outcomes(job, &objects.clone().failure_details(false)) {
         Ok(mut outcomes) => outcomes.next().is_none(),
         Err(_) => false,
     }
@@ -493,7 +525,7 @@ fn wait_for(
     plan: &WaitPlan,
     human: bool,
 ) -> Result<JobDetail, Error> {
-    let redraw = terminal::redraws();
+    let redraw = human && terminal::redraws();
     let started = Instant::now();
     let mut last: Option<(JobState, Instant)> = None;
     let shown_id = sanitize(job_id);
