@@ -119,7 +119,12 @@ pub(crate) struct Server {
 impl Server {
     /// Serves `handler` on loopback `port` (0: a free one).
     pub(crate) fn start(port: u16, handler: Box<Handler>) -> io::Result<Server> {
-        let listener = TcpListener::bind(("127.0.0.1", port))?;
+        Server::start_on(SocketAddr::from(([127, 0, 0, 1], port)), handler)
+    }
+
+    /// Serves `handler` on `addr`.
+    pub(crate) fn start_on(addr: SocketAddr, handler: Box<Handler>) -> io::Result<Server> {
+        let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             handler,

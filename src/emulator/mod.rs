@@ -45,6 +45,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod callbacks;
 mod create_request;
 mod fault;
 mod handler;
@@ -64,6 +65,9 @@ use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
 
+pub use callbacks::{
+    ATTEMPTS, CallbackDelivery, DELIVERY_TIMEOUT, NotificationListener, RETRY_AFTER,
+};
 pub use fault::{Fault, Route};
 pub use service::ReceivedRequest;
 
@@ -92,6 +96,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Emulator {
     shared: Arc<Shared>,
     server: http::Server,
+    deliveries: Arc<Mutex<callbacks::DeliveryLog>>,
 }
 
 impl fmt::Debug for Emulator {
@@ -149,7 +154,13 @@ impl EmulatorBuilder {
             self.port,
             Box::new(move |request, sleep| handler::handle(&handler_shared, request, sleep)),
         )?;
-        Ok(Emulator { shared, server })
+        let deliveries = Arc::default();
+        callbacks::start_delivering(Arc::downgrade(&shared), Arc::clone(&deliveries));
+        Ok(Emulator {
+            shared,
+            server,
+            deliveries,
+        })
     }
 }
 
@@ -254,6 +265,45 @@ impl Emulator {
     /// Unbinds the instance role: the metadata service answers `404`.
     pub fn remove_instance_role(&self) {
         lock(&self.shared.state).set_instance_role(None);
+    }
+
+    /// Makes each run of workflow `id` report its end to `url` (`WorkflowFinish`), in JSON
+    /// when `json`, as a workflow's callback settings do. A `Type=Job` batch job reports
+    /// through its own `CallBack` setting: each of its media jobs sends `TaskFinish`. How
+    /// deliveries are made and retried: [`NotificationListener`]'s module, and
+    /// [`ATTEMPTS`] and [`RETRY_AFTER`] (guesses).
+    ///
+    /// ```
+    /// use std::sync::mpsc;
+    /// use std::time::Duration;
+    /// use cos_ci_batch::emulator::{Emulator, NotificationListener};
+    /// use cos_ci_batch::notify::Notification;
+    ///
+    /// let (tx, rx) = mpsc::channel();
+    /// let listener = NotificationListener::start("127.0.0.1:0".parse()?, "/cb", move |read| {
+    ///     let _ = tx.send(read);
+    /// })?;
+    /// let emulator = Emulator::start()?;
+    /// emulator.add_workflow("w1");
+    /// emulator.set_workflow_callback("w1", format!("http://{}/cb", listener.addr()), false);
+    /// emulator.put_object("in/a.mp4", emulator.now());
+    /// let client = emulator.client_builder().build()?;
+    /// let run = client.trigger_workflow(&cos_ci_batch::ops::TriggerWorkflow::new("w1", "in/a.mp4")?)?;
+    /// emulator.advance(Duration::from_secs(10));
+    /// let Notification::WorkflowRun { execution, .. } = rx.recv_timeout(Duration::from_secs(10))??
+    /// else { panic!() };
+    /// assert_eq!(execution.run_id, run.run_id);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_workflow_callback(&self, id: impl Into<String>, url: impl Into<String>, json: bool) {
+        lock(&self.shared.state)
+            .workflow_callbacks
+            .insert(id.into(), (url.into(), json));
+    }
+
+    /// The notifications delivered or tried so far, oldest first (the newest 10 000).
+    pub fn callback_deliveries(&self) -> Vec<CallbackDelivery> {
+        lock(&self.deliveries).all()
     }
 
     /// A client builder aimed at this emulator, with its credentials and `http://` allowed.

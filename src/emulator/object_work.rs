@@ -172,29 +172,130 @@ pub(super) fn describe_execution(state: &State, id: &str, request_id: &str) -> A
         _ => return missing_answer(request_id, id),
     };
     let run = Run::of(state, source);
+    response_answer(request_id, |w| write_execution(w, &run))
+}
+
+/// A run in the order of the DOC-WE sample (object-results-api.md 5.2).
+fn write_execution(w: &mut Writer, run: &Run<'_>) {
     let status = StatusText::new(&run.snapshot, &run.work.failure, run.created);
-    // The order of the DOC-WE sample (object-results-api.md 5.2).
-    response_answer(request_id, |w| {
-        w.open("WorkflowExecution");
-        let _ = w.text("WorkflowId", run.workflow_id);
-        let _ = w.text("Name", &workflow_name(run.workflow_id));
-        let _ = w.text("RunId", &run.work.id);
-        let _ = w.text("CreateTime", &status.created);
-        let _ = w.text("Object", &representable(&run.work.object));
-        let _ = w.text("State", &status.state);
-        w.open("Tasks");
-        let _ = w.text("Type", TASK_TAG);
-        let _ = w.text("JobId", &task_job_id(&run.work.id));
-        let _ = w.text("CreateTime", &status.created);
-        let _ = w.text("Name", TASK_NODE);
-        let _ = w.text("State", &status.state);
-        let _ = w.text("StartTime", &status.start);
-        let _ = w.text("EndTime", &status.end);
-        let _ = w.text("Code", status.code);
-        let _ = w.text("Message", &status.message);
-        w.close("Tasks");
-        w.close("WorkflowExecution");
-    })
+    w.open("WorkflowExecution");
+    let _ = w.text("WorkflowId", run.workflow_id);
+    let _ = w.text("Name", &workflow_name(run.workflow_id));
+    let _ = w.text("RunId", &run.work.id);
+    let _ = w.text("CreateTime", &status.created);
+    let _ = w.text("Object", &representable(&run.work.object));
+    let _ = w.text("State", &status.state);
+    w.open("Tasks");
+    let _ = w.text("Type", TASK_TAG);
+    let _ = w.text("JobId", &task_job_id(&run.work.id));
+    let _ = w.text("CreateTime", &status.created);
+    let _ = w.text("Name", TASK_NODE);
+    let _ = w.text("State", &status.state);
+    let _ = w.text("StartTime", &status.start);
+    let _ = w.text("EndTime", &status.end);
+    let _ = w.text("Code", status.code);
+    let _ = w.text("Message", &status.message);
+    w.close("Tasks");
+    w.close("WorkflowExecution");
+}
+
+/// A notification due: where it goes, in which format, and the `<Response>` document.
+pub(super) struct Due {
+    pub(super) url: String,
+    pub(super) json: bool,
+    pub(super) event: &'static str,
+    pub(super) xml: String,
+}
+
+/// The notifications due now, each once: a `TaskFinish` for each ended media job of a
+/// `Type=Job` batch job with a `CallBack` URL, and a `WorkflowFinish` for each ended run of
+/// a workflow given a callback ([`super::Emulator::set_workflow_callback`]).
+pub(super) fn due_notifications(state: &mut State) -> Vec<Due> {
+    let mut due = Vec::new();
+    let mut reported = Vec::new();
+    let document = |event: &str, write: &dyn Fn(&mut Writer)| {
+        let mut w = Writer::new();
+        w.open("Response");
+        let _ = w.text("EventName", event);
+        write(&mut w);
+        w.close("Response");
+        w.finish()
+    };
+    for (b, job) in state.jobs.iter().enumerate() {
+        let target = match job.job.job_type {
+            JobType::Job => media_callback(job),
+            JobType::Workflow => job
+                .job
+                .workflow_id
+                .as_deref()
+                .and_then(|w| state.workflow_callbacks.get(w).cloned()),
+            _ => None,
+        };
+        let Some((url, json)) = target else { continue };
+        for (i, work) in job.work.iter().enumerate() {
+            if state.notified.contains(&work.id) || !state.work_snapshot(job, work).state.is_final()
+            {
+                continue;
+            }
+            let at = (Source::Batch(b), i);
+            let (event, xml) = match job.job.job_type {
+                JobType::Job => (
+                    "TaskFinish",
+                    document("TaskFinish", &|w| {
+                        write_media_job(w, &MediaJob::of(state, at))
+                    }),
+                ),
+                _ => (
+                    "WorkflowFinish",
+                    document("WorkflowFinish", &|w| {
+                        write_execution(w, &Run::of(state, at))
+                    }),
+                ),
+            };
+            due.push(Due {
+                url: url.clone(),
+                json,
+                event,
+                xml,
+            });
+            reported.push(work.id.clone());
+        }
+    }
+    for (i, run) in state.triggered.iter().enumerate() {
+        let Some((url, json)) = state.workflow_callbacks.get(&run.workflow_id).cloned() else {
+            continue;
+        };
+        if state.notified.contains(&run.work.id) || !state.triggered_snapshot(run).state.is_final()
+        {
+            continue;
+        }
+        let xml = document("WorkflowFinish", &|w| {
+            write_execution(w, &Run::of(state, (Source::Triggered, i)))
+        });
+        due.push(Due {
+            url,
+            json,
+            event: "WorkflowFinish",
+            xml,
+        });
+        reported.push(run.work.id.clone());
+    }
+    state.notified.extend(reported);
+    due
+}
+
+/// Where a `Type=Job` batch job's media jobs report their ends: its `CallBack` URL (not
+/// `no`, which turns the queue's callback off, nor a TDMQ queue, which the emulator does not
+/// play), and whether it asked for JSON.
+fn media_callback(job: &StoredJob) -> Option<(String, bool)> {
+    let url = operation_text(job, "CallBack")?;
+    let tdmq = operation_text(job, "CallBackType").is_some_and(|t| t.eq_ignore_ascii_case("TDMQ"));
+    if url == "no" || tdmq {
+        return None;
+    }
+    let json =
+        operation_text(job, "CallBackFormat").is_some_and(|f| f.eq_ignore_ascii_case("JSON"));
+    Some((url.to_owned(), json))
 }
 
 /// The name the emulator gives workflow `id`.

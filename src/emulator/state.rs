@@ -157,6 +157,10 @@ pub(crate) struct State {
     temporary: HashMap<String, TemporaryCredentials>,
     /// The instance role the metadata service names, and how long its credentials last.
     instance_role: Option<(String, Duration)>,
+    /// Where each workflow reports its runs' ends: a URL, and JSON rather than XML.
+    pub(crate) workflow_callbacks: HashMap<String, (String, bool)>,
+    /// The work whose end has been reported (media job and run ids).
+    pub(crate) notified: HashSet<String>,
     failure_rules: Vec<FailureRule>,
     pub(crate) triggered: Vec<TriggeredRun>,
     work_index: HashMap<String, WorkRef>,
@@ -181,6 +185,8 @@ impl State {
             jobs: Vec::new(),
             temporary: HashMap::new(),
             instance_role: None,
+            workflow_callbacks: HashMap::new(),
+            notified: HashSet::new(),
             failure_rules: Vec::new(),
             triggered: Vec::new(),
             work_index: HashMap::new(),

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod callbacks;
 mod client;
 mod create_holes;
 mod create_safety;

@@ -3,7 +3,7 @@
 //! With no arguments it starts the embedded emulator and needs no account and no network:
 //!
 //! ```text
-//! cargo run --example quickstart
+//! cargo run -p quickstart
 //! ```
 //!
 //! With a bucket and a region given, the same flow runs against the real service, signed with
@@ -11,7 +11,7 @@
 //! or the CVM instance role; the README's "Credentials" section):
 //!
 //! ```text
-//! cargo run --example quickstart -- \
+//! cargo run -p quickstart -- \
 //!     --bucket examplebucket-1250000000 --region ap-guangzhou \
 //!     --workflow w7476ff3564ee45b7b490d64bccaba6cc --prefix input/
 //! ```
@@ -43,9 +43,9 @@ const USAGE: &str = "\
 quickstart: the whole flow of a batch job, start to finish
 
 Usage:
-  cargo run --example quickstart
+  cargo run -p quickstart
       against the embedded emulator: no account, no network
-  cargo run --example quickstart -- --bucket BUCKET-APPID --region REGION --workflow ID [--prefix PREFIX]
+  cargo run -p quickstart -- --bucket BUCKET-APPID --region REGION --workflow ID [--prefix PREFIX]
       against the real service, with the credentials the default chain finds (the
       environment, ~/.tencentcloud/credentials, or the CVM instance role)
 
