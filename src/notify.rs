@@ -45,6 +45,7 @@
 
 use std::fmt;
 
+use crate::ObjectOutcome;
 use crate::json::Json;
 use crate::model::{Element, MediaJobDetail, WorkflowExecution};
 use crate::xml::{Document, Node};
@@ -80,6 +81,48 @@ pub enum Notification {
         /// The whole body as an element tree (its root `Response`).
         body: Element,
     },
+}
+
+impl Notification {
+    /// What happened to each object the notification is about, as [`crate::Client::outcomes`]
+    /// lists it: one record per media job, one for a workflow run (with its first failed
+    /// task's code and message), none for an event not read.
+    ///
+    /// ```
+    /// use cos_ci_batch::model::JobState;
+    /// use cos_ci_batch::notify;
+    ///
+    /// let body = b"<Response><EventName>WorkflowFinish</EventName><WorkflowExecution>\
+    ///     <RunId>i1</RunId><Object>in/a.mp4</Object><State>Failed</State><Tasks><Type>Transcode</Type>\
+    ///     <State>Failed</State><Code>DecodeError</Code><JobId>j1</JobId></Tasks></WorkflowExecution></Response>";
+    /// let outcomes = notify::parse(body, None)?.outcomes();
+    /// assert_eq!(outcomes[0].object, "in/a.mp4");
+    /// assert_eq!((outcomes[0].state.clone(), outcomes[0].code.as_deref()), (JobState::Failed, Some("DecodeError")));
+    /// # Ok::<(), cos_ci_batch::notify::NotificationError>(())
+    /// ```
+    pub fn outcomes(&self) -> Vec<ObjectOutcome> {
+        match self {
+            Notification::MediaJobs { jobs, .. } => jobs
+                .iter()
+                .cloned()
+                .map(ObjectOutcome::from_media_job)
+                .collect(),
+            Notification::WorkflowRun { execution, .. } => {
+                vec![ObjectOutcome::from_execution(execution)]
+            }
+            Notification::Other { .. } => Vec::new(),
+        }
+    }
+
+    /// `EventName`, if the notification has one.
+    pub fn event(&self) -> Option<&str> {
+        match self {
+            Notification::MediaJobs { event, .. } | Notification::Other { event, .. } => {
+                event.as_deref()
+            }
+            Notification::WorkflowRun { event, .. } => Some(event),
+        }
+    }
 }
 
 /// The two formats a notification comes in.

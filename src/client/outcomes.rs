@@ -11,6 +11,7 @@ use super::wait::{Poller, WaitOptions};
 use crate::error::Error;
 use crate::model::{
     ExecutionSummary, JobDetail, JobState, JobType, MediaJobDetail, Reported, ServiceTime, Tag,
+    WorkflowExecution,
 };
 use crate::ops::{
     ExecutionQuery, ListMediaJobs, ListWorkflowExecutions, MediaJobQuery, Order, TriggerWorkflow,
@@ -61,18 +62,40 @@ pub struct ObjectOutcome {
 }
 
 impl ObjectOutcome {
-    fn from_media_job(job: MediaJobDetail) -> Self {
+    pub(crate) fn from_media_job(job: MediaJobDetail) -> Self {
         let failed = job.state == JobState::Failed;
+        // A job a workflow started names its run.
+        let run_id = job
+            .workflow
+            .as_ref()
+            .and_then(|w| w.child("RunId"))
+            .map(|r| r.text.clone());
         ObjectOutcome {
             object: job.object().unwrap_or_default().to_owned(),
             code: job.code.filter(|_| failed),
             message: job.message.filter(|_| failed),
             state: job.state,
             media_job_id: Some(job.job_id),
-            run_id: None,
+            run_id,
             created: job.creation_time,
             started: job.start_time,
             ended: job.end_time,
+        }
+    }
+
+    /// A described run: its first failed task's code, message and job.
+    pub(crate) fn from_execution(run: &WorkflowExecution) -> Self {
+        let failed = run.first_failed_task();
+        ObjectOutcome {
+            object: run.object.clone().unwrap_or_default(),
+            state: run.state.clone(),
+            code: failed.and_then(|t| t.code.clone()),
+            message: failed.and_then(|t| t.message.clone()),
+            media_job_id: failed.and_then(|t| t.job_id.clone()),
+            run_id: Some(run.run_id.clone()),
+            created: run.create_time.clone(),
+            started: None,
+            ended: None,
         }
     }
 

@@ -292,7 +292,7 @@ fn an_unknown_tag_is_refused_with_a_suggestion_and_any_tag_sends_it() {
         typo.stderr.lines().next(),
         Some(
             "error: unknown subcommand 'lsit' (one of: create, describe, cancel, list, wait, \
-             outcomes, rerun-failed, emulator); did you mean 'list'?"
+             outcomes, rerun-failed, emulator, listen); did you mean 'list'?"
         )
     );
 }
@@ -615,5 +615,95 @@ fn did_you_mean_suggests_only_flags_the_subcommand_takes() {
     assert_eq!(
         run.stderr.lines().next(),
         Some("error: invalid option '--faild'; did you mean '--failed'?")
+    );
+}
+
+#[test]
+fn listen_prints_a_line_per_object_of_each_notification_the_emulator_sends() {
+    let emulator = emulator(&["v/a.mp4", "v/b.avi"], Duration::from_millis(200));
+    emulator.fail_objects("*.avi", "DecodeError", "no video stream");
+    let mut listener = crate::common::bare()
+        .args(["--json", "listen", "--path", "/cb/3f9a"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(listener.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    let listening: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let url = listening["listening"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/cb/3f9a"),
+        "{url}"
+    );
+    let created = cli(
+        &emulator,
+        &[
+            "create",
+            "--name",
+            "cb",
+            "--tag",
+            "Transcode",
+            "--template-id",
+            "t1",
+            "--prefix",
+            "v/",
+            "--callback-url",
+            &url,
+            "--callback-format",
+            "json",
+            "-q",
+        ],
+    );
+    assert_eq!(created.status, 0, "{created:?}");
+    let mut lines = Vec::new();
+    for _ in 0..2 {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+        lines.push((
+            record["object"].as_str().unwrap().to_owned(),
+            record["state"].as_str().unwrap().to_owned(),
+            record["code"].to_string(),
+            record["event"].as_str().unwrap().to_owned(),
+        ));
+    }
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            (
+                "v/a.mp4".into(),
+                "Success".into(),
+                "null".into(),
+                "TaskFinish".into()
+            ),
+            (
+                "v/b.avi".into(),
+                "Failed".into(),
+                "\"DecodeError\"".into(),
+                "TaskFinish".into()
+            ),
+        ]
+    );
+    listener.kill().unwrap();
+    let _ = listener.wait();
+}
+
+#[test]
+fn listen_refuses_flags_of_the_service_and_a_path_that_is_not_one() {
+    let run = crate::common::alone(&["listen", "--path", "cb"]);
+    assert_eq!(
+        (run.status, run.stderr.lines().next()),
+        (
+            2,
+            Some("error: invalid value for --path: 'cb' is not a path such as /cos-callback/3f9a")
+        )
+    );
+    let run = crate::common::alone(&["listen", "--bucket", "b-1250000000"]);
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some("error: --bucket does not apply to listen")
     );
 }

@@ -68,10 +68,11 @@ pub enum Subcommand {
     Outcomes,
     RerunFailed,
     Emulator,
+    Listen,
 }
 
 impl Subcommand {
-    pub const ALL: [Subcommand; 8] = [
+    pub const ALL: [Subcommand; 9] = [
         Subcommand::Create,
         Subcommand::Describe,
         Subcommand::Cancel,
@@ -80,6 +81,7 @@ impl Subcommand {
         Subcommand::Outcomes,
         Subcommand::RerunFailed,
         Subcommand::Emulator,
+        Subcommand::Listen,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,6 +94,7 @@ impl Subcommand {
             Subcommand::Outcomes => "outcomes",
             Subcommand::RerunFailed => "rerun-failed",
             Subcommand::Emulator => "emulator",
+            Subcommand::Listen => "listen",
         }
     }
 
@@ -136,6 +139,12 @@ pub enum Command {
         dry_run: bool,
         options: OutcomeOptions,
     },
+    Listen {
+        /// Where to listen.
+        addr: std::net::SocketAddr,
+        /// The path notifications are POSTed to; `None`: a random one.
+        path: Option<String>,
+    },
     Emulator {
         port: u16,
         workflows: Vec<String>,
@@ -153,7 +162,10 @@ impl Command {
             | Command::Wait { job_id, .. }
             | Command::Outcomes { job_id, .. }
             | Command::RerunFailed { job_id, .. } => Some(job_id),
-            Command::Create { .. } | Command::List { .. } | Command::Emulator { .. } => None,
+            Command::Create { .. }
+            | Command::List { .. }
+            | Command::Emulator { .. }
+            | Command::Listen { .. } => None,
         }
     }
 }
@@ -321,6 +333,7 @@ fn parse_into(
         Subcommand::Wait => wait(parser, global),
         Subcommand::Outcomes | Subcommand::RerunFailed => outcomes(parser, global, named),
         Subcommand::Emulator => emulator(parser, global),
+        Subcommand::Listen => listen(parser, global),
     }
 }
 
@@ -463,6 +476,7 @@ fn flags_of(subcommand: Subcommand) -> &'static [&'static str] {
         Subcommand::Outcomes => &["failed", "tag", "queue-id", "workflow"],
         Subcommand::RerunFailed => &["dry-run", "workflow"],
         Subcommand::Emulator => &["port", "workflow", "object", "fail"],
+        Subcommand::Listen => &["port", "address", "path"],
     }
 }
 /// A command line's parse: a command, or `--help` / `--version` seen among its flags.
@@ -920,6 +934,46 @@ fn list(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usag
     query.filters.created_after = after;
     query.filters.created_before = before;
     Ok(Parsed::Run(Command::List { query, limit }))
+}
+
+/// `listen [--port PORT] [--address ADDR] [--path PATH]`.
+fn listen(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usage> {
+    let mut port: Option<u16> = None;
+    let mut address: Option<std::net::IpAddr> = None;
+    let mut path: Option<String> = None;
+    each_flag!(parser, global, {
+        Long("port") => {
+            let value = text(parser)?;
+            let number = value.parse().map_err(|_| usage(format!("invalid value for --port: '{value}' is not a port number (0 to 65535)")))?;
+            set_once(&mut port, "--port", number)?;
+        },
+        Long("address") => {
+            let value = text(parser)?;
+            let ip = value.parse().map_err(|_| usage(format!("invalid value for --address: '{value}' is not an IP address")))?;
+            set_once(&mut address, "--address", ip)?;
+        },
+        Long("path") => {
+            let value = text(parser)?;
+            if !value.starts_with('/') || value.contains(['?', '#', ' ']) {
+                return Err(usage(format!("invalid value for --path: '{value}' is not a path such as /cos-callback/3f9a")));
+            }
+            set_once(&mut path, "--path", value)?;
+        },
+    });
+    let connection = [
+        ("--bucket", global.bucket.is_some()),
+        ("--region", global.region.is_some()),
+        ("--endpoint", global.endpoint.is_some()),
+        ("--profile", global.profile.is_some()),
+    ];
+    if let Some((flag, _)) = connection.iter().find(|(_, given)| *given) {
+        return Err(usage(format!("{flag} does not apply to listen")));
+    }
+    let ip = address.unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+    Ok(Parsed::Run(Command::Listen {
+        addr: std::net::SocketAddr::new(ip, port.unwrap_or(0)),
+        path,
+    }))
 }
 
 fn wait(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usage> {

@@ -16,6 +16,7 @@ Subcommands:
   outcomes      Show what happened to each object of a batch job
   rerun-failed  Run the workflow again on the objects that failed
   emulator      Serve an offline emulator of the service, for trying things out
+  listen        Receive the notifications a job's callback URL is sent, one line each
   help          Show the help of a subcommand: cos-ci-batch help create
 
 Global flags (before or after the subcommand):
@@ -69,6 +70,7 @@ pub fn of(subcommand: Subcommand) -> &'static str {
         Subcommand::Outcomes => OUTCOMES,
         Subcommand::RerunFailed => RERUN_FAILED,
         Subcommand::Emulator => EMULATOR,
+        Subcommand::Listen => LISTEN,
     }
 }
 
@@ -253,4 +255,24 @@ serves until stopped. Jobs run in real time.
 
 Example:
   cos-ci-batch emulator --port 9000 --workflow w0123456789abcdef0123456789abcdef --object videos/a.mp4 --object videos/b.avi --fail '*.avi'
+";
+
+const LISTEN: &str = "\
+cos-ci-batch listen: receive the notifications a job's callback URL is sent
+
+Usage: cos-ci-batch listen [--port PORT] [--address ADDR] [--path PATH]
+
+  --port PORT      Listen on this port [default: a free one]
+  --address ADDR   Listen on this address [default: 127.0.0.1]
+  --path PATH      Take POSTs to this path only [default: a random one, printed]
+
+It prints the URL to give as --callback-url, then one line per object of each
+notification (TaskFinish, WorkflowFinish): a table row, or with --json a JSON line with the
+fields of outcomes and an event. The service signs nothing, so the path is the only check:
+keep it secret. Requests are bounded as the emulator bounds them (1 MiB bodies, 128
+connections, slow clients cut off). Notifications that cannot be read are warnings.
+
+Example (offline, with the emulator):
+  cos-ci-batch listen --port 9100 --path /cb/3f9a &
+  cos-ci-batch create --name n --tag Transcode --template-id t1 --prefix videos/ --callback-url http://127.0.0.1:9100/cb/3f9a
 ";

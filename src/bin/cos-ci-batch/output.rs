@@ -47,12 +47,22 @@ impl<W: Write> Printer<W> {
 
     /// One result of a listing: a JSON line, or a table row of `columns` (keys of `record`).
     pub fn row(&mut self, record: &Record, columns: &[&str]) -> io::Result<()> {
+        self.row_at_least(record, columns, &[])
+    }
+
+    /// [`Printer::row`], the columns at least `widths` wide: for rows shown as they arrive.
+    pub fn row_at_least(
+        &mut self,
+        record: &Record,
+        columns: &[&str],
+        widths: &[usize],
+    ) -> io::Result<()> {
         if self.json {
             return self.json_line(record);
         }
-        let table = self
-            .table
-            .get_or_insert_with(|| Table::new(columns.iter().map(|c| heading(c)).collect()));
+        let table = self.table.get_or_insert_with(|| {
+            Table::with_widths(columns.iter().map(|c| heading(c)).collect(), widths)
+        });
         let row = columns
             .iter()
             .map(|c| field(record, c).map_or_else(String::new, cell))

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
 use cos_ci_batch::credentials::{ChainError, CredentialChain, CredentialSource, SourceKind};
-use cos_ci_batch::emulator::Emulator;
+use cos_ci_batch::emulator::{Emulator, NotificationListener};
 use cos_ci_batch::error::ConfigError;
 use cos_ci_batch::model::BatchJob;
 use cos_ci_batch::model::{JobDetail, JobState};
@@ -140,6 +140,7 @@ fn execute(
             objects,
             failing,
         } => return emulator(port, &workflows, &objects, &failing, printer),
+        Command::Listen { addr, path } => return listen(addr, path, global.json, printer),
         Command::Create {
             job,
             wait,
@@ -289,6 +290,9 @@ fn execute(
 const JOB_COLUMNS: &[&str] = &["job_id", "name", "type", "state", "creation_time", "code"];
 const OUTCOME_COLUMNS: &[&str] = &["object", "state", "code", "message"];
 const RERUN_COLUMNS: &[&str] = &["object", "result", "run_id", "error.message"];
+const LISTEN_COLUMNS: &[&str] = &["event", "object", "state", "code", "message"];
+/// The rows of `listen` arrive one at a time: room for the usual events, keys and codes.
+const LISTEN_WIDTHS: &[usize] = &[14, 24, 7, 16];
 
 /// The client the flags and the environment describe. Without `search` (`--no-search`), a
 /// create is neither preceded by a listing nor searched for when its answer is lost (it is
@@ -638,6 +642,72 @@ fn emulator(
     loop {
         std::thread::sleep(Duration::from_secs(3600));
     }
+}
+
+/// `listen`: each notification POSTed to the path, one line per object it is about.
+fn listen(
+    addr: std::net::SocketAddr,
+    path: Option<String>,
+    json: bool,
+    printer: &mut Printer<impl Write>,
+) -> Result<Ending, Failure> {
+    let path = path.unwrap_or_else(random_path);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let listener = NotificationListener::start(addr, &path, move |read| {
+        let _ = tx.send(read);
+    })
+    .map_err(|e| usage(format!("--address/--port {addr}: cannot listen: {e}")))?;
+    let url = format!("http://{}{path}", listener.addr());
+    if json {
+        let mut r = Record::new();
+        r.text("listening", &url);
+        printer.document(&r)?;
+    } else {
+        tell(&format!(
+            "listening on {url}\n(give it as --callback-url; each notification is one line per object; Ctrl-C stops)\n"
+        ));
+    }
+    printer.flush()?;
+    for read in rx {
+        match read {
+            Ok(notification) => {
+                let event = notification.event().unwrap_or_default().to_owned();
+                for outcome in notification.outcomes() {
+                    let mut r = record::outcome(&outcome);
+                    r.text("event", &event);
+                    printer.row_at_least(&r, LISTEN_COLUMNS, LISTEN_WIDTHS)?;
+                }
+                if let cos_ci_batch::notify::Notification::Other { .. } = notification {
+                    warn(
+                        json,
+                        "unknown_event",
+                        &format!("a notification of event '{event}' was received and not read"),
+                    );
+                }
+            }
+            Err(e) => warn(json, "bad_notification", &e.to_string()),
+        }
+        printer.flush()?;
+        if printer.reader_gone() {
+            break;
+        }
+    }
+    Ok(Ending::Done)
+}
+
+/// A path no one can guess: the listener's only defence, as the service signs nothing.
+fn random_path() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.write_u32(std::process::id());
+    let first = hasher.finish();
+    hasher.write_u64(first);
+    format!("/cos-callback/{first:016x}{:016x}", hasher.finish())
 }
 
 /// The bucket and region printed for the emulator's users; it serves any.

@@ -19,8 +19,14 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn new(headers: Vec<String>) -> Self {
-        let widths = headers.iter().map(|h| width(h)).collect();
+    /// A table whose columns are at least `widths` wide: for rows that arrive one at a
+    /// time, where the first block is a single row.
+    pub fn with_widths(headers: Vec<String>, widths: &[usize]) -> Self {
+        let widths = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| width(h).max(widths.get(i).copied().unwrap_or(0)))
+            .collect();
         Table {
             headers,
             widths,
@@ -82,7 +88,8 @@ mod tests {
     use super::*;
 
     fn table(rows: &[[&str; 3]]) -> String {
-        let mut table = Table::new(vec!["OBJECT".into(), "STATE".into(), "CODE".into()]);
+        let mut table =
+            Table::with_widths(vec!["OBJECT".into(), "STATE".into(), "CODE".into()], &[]);
         let mut out = Vec::new();
         for row in rows {
             table
@@ -111,7 +118,7 @@ mod tests {
 
     #[test]
     fn a_wider_cell_in_a_later_block_moves_only_its_own_row() {
-        let mut table = Table::new(vec!["A".into(), "B".into()]);
+        let mut table = Table::with_widths(vec!["A".into(), "B".into()], &[]);
         let mut out = Vec::new();
         table
             .push(&mut out, vec!["abc".into(), "x".into()])
@@ -130,7 +137,7 @@ mod tests {
 
     #[test]
     fn a_later_block_keeps_the_columns_at_least_as_wide() {
-        let mut table = Table::new(vec!["A".into(), "B".into()]);
+        let mut table = Table::with_widths(vec!["A".into(), "B".into()], &[]);
         let mut out = Vec::new();
         table
             .push(&mut out, vec!["wide cell".into(), "x".into()])
