@@ -89,7 +89,9 @@ fn target() -> Result<Target, Box<dyn std::error::Error>> {
     println!("# no bucket and region given: starting the embedded emulator");
     let emulator = Emulator::start()?;
     emulator.run_in_real_time();
-    emulator.set_job_durations(Duration::from_millis(800), Duration::from_millis(1600));
+    // Short enough that the README's first command is mostly its build, long enough that
+    // the wait below sees the job Submitted and Running before it ends.
+    emulator.set_job_durations(Duration::from_millis(200), Duration::from_millis(400));
     let workflow = "w7476ff3564ee45b7b490d64bccaba6cc".to_owned();
     emulator.add_workflow(&workflow);
     let now = emulator.now();
@@ -146,7 +148,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 2. Wait for it, showing progress.
     let options = WaitOptions::default()
         .deadline(Duration::from_secs(600))
-        .first_interval(Duration::from_millis(300));
+        .first_interval(Duration::from_millis(100));
     let done =
         client.wait_with_progress(&created.job_id, &options, |d| println!("  ... {}", d.state))?;
     println!(
