@@ -1,6 +1,9 @@
 //! A blocking, minimal client for Tencent Cloud COS **Cloud Infinite batch jobs**
 //! (`/inventorytriggerjob`): start a media workflow or media job over many objects of a
-//! bucket, then describe, list, cancel and wait for it.
+//! bucket, describe, list, cancel and wait for it, learn what happened to each object, run
+//! the failures again, and read the notifications its callbacks send. The `cos-ci-batch`
+//! command-line tool (feature `cli`) does the same from a shell or a CI step, and an
+//! offline emulator (feature `emulator`) plays the service for tests.
 //!
 //! The crate is layered so that each layer can be used alone:
 //!
@@ -11,6 +14,7 @@
 //! | [`model`] | strict batch job requests, lenient job details; XML in and out | none |
 //! | [`ops`] | each API call as a request value plus a pure parse of the answer | none |
 //! | [`Client`] | a thin blocking shell over `ops`: retries, skew, create safety, waiting | ureq |
+//! | [`notify`] | the notifications a callback URL receives | none |
 //! | [`error`] | one flat [`Error`] and what it carries | none |
 //! | `emulator` | an offline emulator of the service (feature `emulator`) | std only |
 //!
@@ -27,6 +31,48 @@
 //! let done = client.wait(&created.job_id, &WaitOptions::default())?;
 //! println!("{} ended {}", done.job_id, done.state);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # What happened to each object, and running the failures again
+//!
+//! ```
+//! use std::time::Duration;
+//! use cos_ci_batch::emulator::Emulator;
+//! use cos_ci_batch::model::{BatchJob, Input, JobState};
+//! use cos_ci_batch::{OutcomeOptions, WaitOptions};
+//!
+//! let emulator = Emulator::start()?; // the service, offline
+//! emulator.add_workflow("w0123456789abcdef0123456789abcdef");
+//! emulator.put_objects(["videos/a.mp4", "videos/b.avi"], emulator.now());
+//! emulator.fail_objects("*.avi", "UnsupportedFormat", "avi is not supported");
+//! let client = emulator.client_builder().build()?;
+//!
+//! let job = BatchJob::workflow("nightly", "w0123456789abcdef0123456789abcdef", Input::prefix("videos/"));
+//! let id = client.create(&job)?.job.job_id;
+//! emulator.advance(Duration::from_secs(10));
+//! let batch = client.wait(&id, &WaitOptions::default())?;
+//! // Success says the batch job ended; each object's own work is waited for here.
+//! let summary = client.wait_for_objects(&batch, &OutcomeOptions::default(), &WaitOptions::default(), |_| {})?;
+//! assert_eq!((summary.total, summary.failed), (2, 1));
+//! for outcome in client.outcomes(&batch, &OutcomeOptions::default())? {
+//!     let outcome = outcome?;
+//!     if outcome.state == JobState::Failed {
+//!         println!("{}: {:?}", outcome.object, outcome.code);
+//!     }
+//! }
+//! let rerun = client.rerun_failed(&batch, &OutcomeOptions::default(), false)?;
+//! assert_eq!(rerun.triggered.len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # The command-line tool
+//!
+//! ```text
+//! cargo install cos-ci-batch --features cli
+//! id=$(cos-ci-batch create --name nightly --workflow w0123… --prefix videos/ --quiet)
+//! cos-ci-batch wait "$id" --check-objects      # exit 6 when an object failed
+//! cos-ci-batch outcomes "$id" --failed --json
+//! cos-ci-batch rerun-failed "$id"
 //! ```
 //!
 //! Any other HTTP stack (or an async one) can use [`ops`] directly: build the request, sign

@@ -118,16 +118,45 @@ impl fmt::Debug for Emulator {
 /// assert!(emulator.endpoint().starts_with("http://127.0.0.1:"));
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use]
 pub struct EmulatorBuilder {
     port: u16,
+    credentials: Option<(String, String)>,
+}
+
+impl fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("port", &self.port)
+            .field("secret_id", &self.credentials.as_ref().map(|(id, _)| id))
+            .finish_non_exhaustive()
+    }
 }
 
 impl EmulatorBuilder {
     /// Listens on this loopback port (default 0: a free one).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// Accepts this SecretId and SecretKey instead of fresh random ones: for scripts that
+    /// set their credentials before the emulator starts. They are valid nowhere else.
+    ///
+    /// ```
+    /// use cos_ci_batch::emulator::Emulator;
+    ///
+    /// let emulator = Emulator::builder().credentials("AKIDtest", "test-key").start()?;
+    /// assert_eq!(emulator.credentials().secret_id(), "AKIDtest");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn credentials(
+        mut self,
+        secret_id: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Self {
+        self.credentials = Some((secret_id.into(), secret_key.into()));
         self
     }
 
@@ -139,8 +168,13 @@ impl EmulatorBuilder {
     /// others.
     pub fn start(self) -> io::Result<Emulator> {
         let mut state = State::new();
-        let secret_id = format!("AKIDemu{}", &state.new_id('x')[1..21]);
-        let secret_key = state.new_id('k')[1..].to_owned();
+        let (secret_id, secret_key) = match self.credentials {
+            Some(given) => given,
+            None => (
+                format!("AKIDemu{}", &state.new_id('x')[1..21]),
+                state.new_id('k')[1..].to_owned(),
+            ),
+        };
         let shared = Arc::new(Shared {
             secret_id,
             secret_key,
@@ -172,7 +206,10 @@ impl Emulator {
 
     /// Options for starting an emulator.
     pub fn builder() -> EmulatorBuilder {
-        EmulatorBuilder { port: 0 }
+        EmulatorBuilder {
+            port: 0,
+            credentials: None,
+        }
     }
 
     /// The base URL clients use: `http://127.0.0.1:<port>`.

@@ -292,7 +292,7 @@ fn an_unknown_tag_is_refused_with_a_suggestion_and_any_tag_sends_it() {
         typo.stderr.lines().next(),
         Some(
             "error: unknown subcommand 'lsit' (one of: create, describe, cancel, list, wait, \
-             outcomes, rerun-failed, emulator, listen); did you mean 'list'?"
+             outcomes, rerun-failed, emulator, listen, completions); did you mean 'list'?"
         )
     );
 }
@@ -706,4 +706,117 @@ fn listen_refuses_flags_of_the_service_and_a_path_that_is_not_one() {
         run.stderr.lines().next(),
         Some("error: --bucket does not apply to listen")
     );
+}
+
+#[test]
+fn the_emulator_takes_upload_times_failure_codes_and_fixed_credentials_for_scripts() {
+    let mut served = crate::common::bare()
+        .args([
+            "--json",
+            "emulator",
+            "--workflow",
+            WORKFLOW,
+            "--object",
+            "v/old.mp4@2020-01-01",
+            "--object",
+            "v/new.mp4@1h",
+            "--object",
+            "v/bad.avi",
+            "--fail",
+            "*.avi=UnsupportedFormat:avi is not supported",
+            "--secret-id",
+            "AKIDscript",
+            "--secret-key",
+            "script-key",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(served.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let started: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(started["secret_id"], "AKIDscript");
+    let endpoint = started["endpoint"].as_str().unwrap().to_owned();
+    let tool = || {
+        let mut command = crate::common::bare();
+        command
+            .args(["--endpoint", &endpoint, "--allow-http"])
+            .env("COS_BUCKET", "emulator-1250000000")
+            .env("COS_REGION", "ap-emulator")
+            .env("TENCENTCLOUD_SECRET_ID", "AKIDscript")
+            .env("TENCENTCLOUD_SECRET_KEY", "script-key");
+        command
+    };
+    let created = crate::common::run(tool().args([
+        "create",
+        "--name",
+        "recent",
+        "--workflow",
+        WORKFLOW,
+        "--prefix",
+        "v/",
+        "--uploaded-after",
+        "2025-01-01",
+        "--wait",
+        "--check-objects",
+        "--json",
+    ]));
+    assert_eq!(created.status, 6, "{created:?}");
+    let job = &created.json_lines()[0];
+    assert_eq!(
+        job["objects"]["total"], 2,
+        "the object uploaded in 2020 is left out"
+    );
+    let failed = crate::common::run(tool().args(["--json", "list", "--limit", "1"]));
+    let id = failed.json_lines()[0]["job_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let outcomes = crate::common::run(tool().args(["--json", "outcomes", &id, "--failed"]));
+    let failure = &outcomes.json_lines()[0];
+    assert_eq!(
+        (
+            failure["object"].as_str(),
+            failure["code"].as_str(),
+            failure["message"].as_str()
+        ),
+        (
+            Some("v/bad.avi"),
+            Some("UnsupportedFormat"),
+            Some("avi is not supported")
+        )
+    );
+    served.kill().unwrap();
+    let _ = served.wait();
+}
+
+#[test]
+fn the_bash_completion_completes_subcommands_and_their_own_flags() {
+    let script = crate::common::alone(&["completions", "bash"]);
+    assert_eq!(script.status, 0, "{script:?}");
+    let complete = |words: &str| -> String {
+        let program = format!(
+            "{}\nCOMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); _cos_ci_batch; echo \"${{COMPREPLY[*]}}\"",
+            script.stdout
+        );
+        let run = crate::common::run(std::process::Command::new("bash").args(["-c", &program]));
+        assert_eq!(run.status, 0, "{run:?}");
+        run.stdout.trim_end().to_owned()
+    };
+    assert_eq!(complete("cos-ci-batch lis"), "list listen");
+    assert_eq!(complete("cos-ci-batch list --lim"), "--limit");
+    assert_eq!(complete("cos-ci-batch wait b1 --check"), "--check-objects");
+    assert_eq!(
+        complete("cos-ci-batch describe --lim"),
+        "",
+        "describe takes no --limit"
+    );
+    for shell in ["zsh", "fish"] {
+        let run = crate::common::alone(&["completions", shell]);
+        assert_eq!(run.status, 0);
+        assert!(run.stdout.contains("check-objects"), "{shell}");
+    }
+    assert_eq!(crate::common::alone(&["completions", "tcsh"]).status, 2);
 }

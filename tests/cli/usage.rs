@@ -144,7 +144,7 @@ const REFUSED: &[(&[&str], &str)] = &[
     (&[], "error: a subcommand is needed"),
     (
         &["launch"],
-        "error: unknown subcommand 'launch' (one of: create, describe, cancel, list, wait, outcomes, rerun-failed, emulator, listen)",
+        "error: unknown subcommand 'launch' (one of: create, describe, cancel, list, wait, outcomes, rerun-failed, emulator, listen, completions)",
     ),
     (
         &["create", "--nme", "x"],
@@ -380,7 +380,7 @@ const REFUSED: &[(&[&str], &str)] = &[
     ),
     (
         &["help", "launch"],
-        "error: unknown subcommand 'launch' (one of: create, describe, cancel, list, wait, outcomes, rerun-failed, emulator, listen)",
+        "error: unknown subcommand 'launch' (one of: create, describe, cancel, list, wait, outcomes, rerun-failed, emulator, listen, completions)",
     ),
     (
         &["outcomes", "b1", "--dry-run"],

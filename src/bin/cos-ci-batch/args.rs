@@ -69,10 +69,11 @@ pub enum Subcommand {
     RerunFailed,
     Emulator,
     Listen,
+    Completions,
 }
 
 impl Subcommand {
-    pub const ALL: [Subcommand; 9] = [
+    pub const ALL: [Subcommand; 10] = [
         Subcommand::Create,
         Subcommand::Describe,
         Subcommand::Cancel,
@@ -82,6 +83,7 @@ impl Subcommand {
         Subcommand::RerunFailed,
         Subcommand::Emulator,
         Subcommand::Listen,
+        Subcommand::Completions,
     ];
 
     pub fn name(self) -> &'static str {
@@ -95,6 +97,7 @@ impl Subcommand {
             Subcommand::RerunFailed => "rerun-failed",
             Subcommand::Emulator => "emulator",
             Subcommand::Listen => "listen",
+            Subcommand::Completions => "completions",
         }
     }
 
@@ -139,6 +142,10 @@ pub enum Command {
         dry_run: bool,
         options: OutcomeOptions,
     },
+    /// `completions SHELL`.
+    Completions {
+        shell: Shell,
+    },
     Listen {
         /// Where to listen.
         addr: std::net::SocketAddr,
@@ -148,8 +155,12 @@ pub enum Command {
     Emulator {
         port: u16,
         workflows: Vec<String>,
-        objects: Vec<String>,
-        failing: Vec<String>,
+        /// Each object and when it was uploaded.
+        objects: Vec<(String, OffsetDateTime)>,
+        /// Each failure rule: pattern, code, message.
+        failing: Vec<(String, String, String)>,
+        /// `--secret-id`, `--secret-key`.
+        credentials: Option<(String, String)>,
     },
 }
 
@@ -165,7 +176,8 @@ impl Command {
             Command::Create { .. }
             | Command::List { .. }
             | Command::Emulator { .. }
-            | Command::Listen { .. } => None,
+            | Command::Listen { .. }
+            | Command::Completions { .. } => None,
         }
     }
 }
@@ -334,6 +346,7 @@ fn parse_into(
         Subcommand::Outcomes | Subcommand::RerunFailed => outcomes(parser, global, named),
         Subcommand::Emulator => emulator(parser, global),
         Subcommand::Listen => listen(parser, global),
+        Subcommand::Completions => completions(parser, global),
     }
 }
 
@@ -409,8 +422,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-/// The flags every subcommand takes, for "did you mean".
-const GLOBAL_FLAGS: &[&str] = &[
+/// The flags every subcommand takes, for "did you mean" and completions.
+pub const GLOBAL_FLAGS: &[&str] = &[
     "bucket",
     "region",
     "endpoint",
@@ -422,8 +435,8 @@ const GLOBAL_FLAGS: &[&str] = &[
     "version",
 ];
 
-/// The flags of one subcommand, for "did you mean".
-fn flags_of(subcommand: Subcommand) -> &'static [&'static str] {
+/// The flags of one subcommand, for "did you mean" and completions.
+pub fn flags_of(subcommand: Subcommand) -> &'static [&'static str] {
     match subcommand {
         Subcommand::Create => &[
             "name",
@@ -475,8 +488,16 @@ fn flags_of(subcommand: Subcommand) -> &'static [&'static str] {
         ],
         Subcommand::Outcomes => &["failed", "tag", "queue-id", "workflow"],
         Subcommand::RerunFailed => &["dry-run", "workflow"],
-        Subcommand::Emulator => &["port", "workflow", "object", "fail"],
+        Subcommand::Emulator => &[
+            "port",
+            "workflow",
+            "object",
+            "fail",
+            "secret-id",
+            "secret-key",
+        ],
         Subcommand::Listen => &["port", "address", "path"],
+        Subcommand::Completions => &[],
     }
 }
 /// A command line's parse: a command, or `--help` / `--version` seen among its flags.
@@ -936,6 +957,32 @@ fn list(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usag
     Ok(Parsed::Run(Command::List { query, limit }))
 }
 
+/// The shells `completions` writes for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// `completions bash|zsh|fish`.
+fn completions(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usage> {
+    let mut shell = None;
+    each_flag!(parser, global, {
+        Value(name) if shell.is_none() => {
+            let name = name.string()?;
+            shell = Some(match name.as_str() {
+                "bash" => Shell::Bash,
+                "zsh" => Shell::Zsh,
+                "fish" => Shell::Fish,
+                _ => return Err(usage(format!("invalid value for SHELL: '{name}' (bash, zsh or fish)"))),
+            });
+        },
+    });
+    let shell = shell.ok_or_else(|| usage("the SHELL is required: bash, zsh or fish"))?;
+    Ok(Parsed::Run(Command::Completions { shell }))
+}
+
 /// `listen [--port PORT] [--address ADDR] [--path PATH]`.
 fn listen(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Usage> {
     let mut port: Option<u16> = None;
@@ -1036,6 +1083,9 @@ fn emulator(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, 
     let mut workflows = Vec::new();
     let mut objects = Vec::new();
     let mut failing = Vec::new();
+    let mut secret_id = None;
+    let mut secret_key = None;
+    let now = OffsetDateTime::now_utc();
     each_flag!(parser, global, {
         Long("port") => {
             let value = text(parser)?;
@@ -1043,9 +1093,17 @@ fn emulator(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, 
             set_once(&mut port, "--port", number)?;
         },
         Long("workflow") => workflows.push(text(parser)?),
-        Long("object") => objects.push(text(parser)?),
-        Long("fail") => failing.push(text(parser)?),
+        Long("object") => objects.push(uploaded_object(&text(parser)?, now)),
+        Long("fail") => failing.push(failure_rule(&text(parser)?)),
+        Long("secret-id") => set_once(&mut secret_id, "--secret-id", not_empty("--secret-id", text(parser)?)?)?,
+        Long("secret-key") => set_once(&mut secret_key, "--secret-key", not_empty("--secret-key", text(parser)?)?)?,
     });
+    let credentials = match (secret_id, secret_key) {
+        (Some(id), Some(key)) => Some((id, key)),
+        (None, None) => None,
+        (Some(_), None) => return Err(usage("--secret-id needs --secret-key")),
+        (None, Some(_)) => return Err(usage("--secret-key needs --secret-id")),
+    };
     let connection = [
         ("--bucket", global.bucket.is_some()),
         ("--region", global.region.is_some()),
@@ -1061,7 +1119,35 @@ fn emulator(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, 
         workflows,
         objects,
         failing,
+        credentials,
     }))
+}
+
+/// `KEY` (uploaded now) or `KEY@TIME`, TIME as `create` reads it: an object of the
+/// emulator's bucket and when it was uploaded.
+fn uploaded_object(text: &str, now: OffsetDateTime) -> (String, OffsetDateTime) {
+    if let Some((key, at)) = text.rsplit_once('@') {
+        if let Some(at) = parse_when(at, now) {
+            return (key.to_owned(), at);
+        }
+    }
+    (text.to_owned(), now)
+}
+
+/// `PATTERN`, `PATTERN=CODE` or `PATTERN=CODE:MESSAGE`: the objects whose work fails, and
+/// how.
+fn failure_rule(text: &str) -> (String, String, String) {
+    let Some((pattern, how)) = text.split_once('=') else {
+        return (
+            text.to_owned(),
+            "EmulatedFailure".to_owned(),
+            "failed by the emulator's --fail".to_owned(),
+        );
+    };
+    let (code, message) = how
+        .split_once(':')
+        .unwrap_or((how, "failed by the emulator's --fail"));
+    (pattern.to_owned(), code.to_owned(), message.to_owned())
 }
 
 fn set_once<T>(slot: &mut Option<T>, flag: &str, value: T) -> Result<(), Usage> {

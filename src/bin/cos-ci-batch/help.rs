@@ -17,6 +17,7 @@ Subcommands:
   rerun-failed  Run the workflow again on the objects that failed
   emulator      Serve an offline emulator of the service, for trying things out
   listen        Receive the notifications a job's callback URL is sent, one line each
+  completions   Write a completion script: bash, zsh or fish
   help          Show the help of a subcommand: cos-ci-batch help create
 
 Global flags (before or after the subcommand):
@@ -71,6 +72,7 @@ pub fn of(subcommand: Subcommand) -> &'static str {
         Subcommand::RerunFailed => RERUN_FAILED,
         Subcommand::Emulator => EMULATOR,
         Subcommand::Listen => LISTEN,
+        Subcommand::Completions => COMPLETIONS,
     }
 }
 
@@ -243,12 +245,15 @@ Example:
 const EMULATOR: &str = "\
 cos-ci-batch emulator: serve an offline emulator of the batch-job service
 
-Usage: cos-ci-batch emulator [--port PORT] [--workflow ID]... [--object KEY]... [--fail PATTERN]...
+Usage: cos-ci-batch emulator [--port PORT] [--workflow ID]... [--object KEY[@TIME]]... [--fail PATTERN[=CODE[:MESSAGE]]]... [--secret-id ID --secret-key KEY]
 
-  --port PORT       Listen on this loopback port [default: a free one]
-  --workflow ID     A workflow it knows (jobs naming another one fail)
-  --object KEY      An object of its bucket, uploaded now
-  --fail PATTERN    Objects whose media job or run fails (* matches any characters)
+  --port PORT           Listen on this loopback port [default: a free one]
+  --workflow ID         A workflow it knows (jobs naming another one fail)
+  --object KEY[@TIME]   An object of its bucket, uploaded now or at TIME (as for create:
+                        videos/a.mp4@2026-01-31, videos/b.mp4@3d)
+  --fail PATTERN[=CODE[:MESSAGE]]  Objects whose media job or run fails (* matches any
+                        characters), with this code and message
+  --secret-id ID --secret-key KEY  Accept these credentials instead of random ones
 
 It prints its endpoint, bucket, region and credentials (its own, valid nowhere else), then
 serves until stopped. Jobs run in real time.
@@ -275,4 +280,17 @@ connections, slow clients cut off). Notifications that cannot be read are warnin
 Example (offline, with the emulator):
   cos-ci-batch listen --port 9100 --path /cb/3f9a &
   cos-ci-batch create --name n --tag Transcode --template-id t1 --prefix videos/ --callback-url http://127.0.0.1:9100/cb/3f9a
+";
+
+const COMPLETIONS: &str = "\
+cos-ci-batch completions: write a completion script for a shell
+
+Usage: cos-ci-batch completions SHELL
+
+SHELL is bash, zsh or fish.
+
+Examples:
+  eval \"$(cos-ci-batch completions bash)\"          # in ~/.bashrc
+  cos-ci-batch completions zsh > ~/.zfunc/_cos-ci-batch
+  cos-ci-batch completions fish > ~/.config/fish/completions/cos-ci-batch.fish
 ";

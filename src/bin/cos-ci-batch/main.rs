@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 mod args;
+mod completions;
 mod help;
 mod interrupt;
 mod json;

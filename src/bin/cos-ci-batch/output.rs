@@ -82,6 +82,11 @@ impl<W: Write> Printer<W> {
         Ok(())
     }
 
+    /// `text` as given, unsanitized: the tool's own text (a completion script).
+    pub fn raw_text(&mut self, text: &str) -> io::Result<()> {
+        self.out.write_all(text.as_bytes())
+    }
+
     /// `text` and a line break, as given, in either format (`--quiet`'s job id).
     pub fn raw_line(&mut self, text: &str) -> io::Result<()> {
         writeln!(self.out, "{}", sanitize(text))

@@ -139,8 +139,13 @@ fn execute(
             workflows,
             objects,
             failing,
-        } => return emulator(port, &workflows, &objects, &failing, printer),
+            credentials,
+        } => return emulator(port, &workflows, &objects, &failing, credentials, printer),
         Command::Listen { addr, path } => return listen(addr, path, global.json, printer),
+        Command::Completions { shell } => {
+            printer.raw_text(&crate::completions::script(shell))?;
+            return Ok(Ending::Done);
+        }
         Command::Create {
             job,
             wait,
@@ -599,28 +604,27 @@ fn rerun_failed(
 fn emulator(
     port: u16,
     workflows: &[String],
-    objects: &[String],
-    failing: &[String],
+    objects: &[(String, time::OffsetDateTime)],
+    failing: &[(String, String, String)],
+    credentials: Option<(String, String)>,
     printer: &mut Printer<impl Write>,
 ) -> Result<Ending, Failure> {
-    let emulator = Emulator::builder()
-        .port(port)
+    let mut builder = Emulator::builder().port(port);
+    if let Some((id, key)) = credentials {
+        builder = builder.credentials(id, key);
+    }
+    let emulator = builder
         .start()
         .map_err(|e| usage(format!("--port {port}: cannot listen: {e}")))?;
     emulator.run_in_real_time();
     for id in workflows {
         emulator.add_workflow(id);
     }
-    let now = emulator.now();
-    for key in objects {
-        emulator.put_object(key, now);
+    for (key, uploaded) in objects {
+        emulator.put_object(key, *uploaded);
     }
-    for pattern in failing {
-        emulator.fail_objects(
-            pattern,
-            "EmulatedFailure",
-            "failed by the emulator's --fail",
-        );
+    for (pattern, code, message) in failing {
+        emulator.fail_objects(pattern, code, message);
     }
     let credentials = emulator.credentials();
     let mut r = Record::new();
