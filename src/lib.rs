@@ -103,8 +103,8 @@ pub mod emulator;
 struct ReadmeDoctests;
 
 pub use client::{
-    Client, ClientBuilder, Exchange, JobIter, MAX_EMPTY_PAGES, ObjectOutcome, OutcomeIter,
-    OutcomeOptions, OutcomeSummary, Rerun, RetryPolicy, WaitOptions,
+    Client, ClientBuilder, Exchange, FailureCause, JobIter, MAX_CODES, MAX_EMPTY_PAGES,
+    ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun, RetryPolicy, WaitOptions,
 };
 pub use credentials::Credentials;
 pub use error::Error;

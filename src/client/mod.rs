@@ -17,7 +17,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub use builder::ClientBuilder;
 pub use observe::Exchange;
-pub use outcomes::{ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun};
+pub use outcomes::{
+    FailureCause, MAX_CODES, ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun,
+};
 pub use pages::{JobIter, MAX_EMPTY_PAGES};
 pub use retry::RetryPolicy;
 pub use wait::WaitOptions;

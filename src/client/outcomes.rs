@@ -14,7 +14,8 @@ use crate::model::{
     WorkflowExecution,
 };
 use crate::ops::{
-    ExecutionQuery, ListMediaJobs, ListWorkflowExecutions, MediaJobQuery, Order, TriggerWorkflow,
+    ExecutionQuery, ListMediaJobs, ListWorkflowExecutions, MediaJobQuery, Order, StateFilter,
+    TriggerWorkflow,
 };
 
 /// What happened to one object of a batch job.
@@ -136,6 +137,10 @@ pub struct OutcomeOptions {
     /// Whether a failed workflow run is described, for its failure code and message (one
     /// more request per failed object; default true).
     pub failure_details: bool,
+    /// Only the objects whose work failed, asked of the service (`states=Failed`), so that
+    /// a listing of 20 000 objects with 1 000 failures reads 10 pages, not 200. Records in
+    /// another state that the service sends anyway are left out too.
+    pub failed_only: bool,
 }
 
 impl Default for OutcomeOptions {
@@ -145,6 +150,7 @@ impl Default for OutcomeOptions {
             queue_id: None,
             workflow_id: None,
             failure_details: true,
+            failed_only: false,
         }
     }
 }
@@ -168,6 +174,17 @@ impl OutcomeOptions {
         self
     }
 
+    /// Lists only the objects whose work failed, asking the service for them.
+    ///
+    /// ```
+    /// let options = cos_ci_batch::OutcomeOptions::default().failed_only(true);
+    /// assert!(options.failed_only);
+    /// ```
+    pub fn failed_only(mut self, failed_only: bool) -> Self {
+        self.failed_only = failed_only;
+        self
+    }
+
     /// Sets whether failed workflow runs are described (default: yes), one request per
     /// failed run, for the code and message of their failed task. A run whose describe
     /// fails is still listed, with no code or message.
@@ -182,13 +199,20 @@ impl OutcomeOptions {
 #[derive(Debug)]
 pub struct OutcomeIter<'a> {
     pager: Pager<Outcomes<'a>>,
+    /// Records of another state are left out, whatever the service sends.
+    failed_only: bool,
 }
 
 impl Iterator for OutcomeIter<'_> {
     type Item = Result<ObjectOutcome, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.pager.next()
+        loop {
+            match self.pager.next()? {
+                Ok(outcome) if self.failed_only && outcome.state != JobState::Failed => {}
+                other => return Some(other),
+            }
+        }
     }
 }
 
@@ -310,6 +334,109 @@ pub struct OutcomeSummary {
     pub failures: Vec<ObjectOutcome>,
     /// How many failed objects are kept at most.
     pub failures_cap: usize,
+    /// The failures by code, most frequent first (then by code), each with its first
+    /// object as an example; at most [`MAX_CODES`] codes, the rest counted under `None`.
+    pub causes: Vec<FailureCause>,
+    /// Where each code's cause is in `causes`.
+    cause_at: std::collections::HashMap<Option<String>, usize>,
+}
+
+impl OutcomeSummary {
+    /// An empty summary of batch job `batch_job_id`, keeping at most `failures_cap` failed
+    /// objects: for counting outcomes as they are listed ([`OutcomeSummary::add`]).
+    ///
+    /// ```
+    /// use cos_ci_batch::OutcomeSummary;
+    ///
+    /// let summary = OutcomeSummary::new("b1", 10).finish();
+    /// assert_eq!((summary.total, summary.failed), (0, 0));
+    /// ```
+    pub fn new(batch_job_id: impl Into<String>, failures_cap: usize) -> Self {
+        OutcomeSummary {
+            batch_job_id: batch_job_id.into(),
+            total: 0,
+            counts: Vec::new(),
+            failed: 0,
+            failures: Vec::new(),
+            failures_cap,
+            causes: Vec::new(),
+            cause_at: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Counts one object's outcome.
+    pub fn add(&mut self, outcome: ObjectOutcome) {
+        self.total += 1;
+        match self.counts.iter_mut().find(|(s, _)| *s == outcome.state) {
+            Some((_, count)) => *count += 1,
+            None => self.counts.push((outcome.state.clone(), 1)),
+        }
+        if outcome.state != JobState::Failed {
+            return;
+        }
+        self.failed += 1;
+        let mut code = outcome.code.clone();
+        if !self.cause_at.contains_key(&code) && self.cause_at.len() >= MAX_CODES {
+            code = None;
+        }
+        match self.cause_at.get(&code) {
+            Some(&i) => self.causes[i].count += 1,
+            None => {
+                self.cause_at.insert(code.clone(), self.causes.len());
+                self.causes.push(FailureCause {
+                    code,
+                    count: 1,
+                    example_object: outcome.object.clone(),
+                    example_message: outcome.message.clone(),
+                });
+            }
+        }
+        if self.failures.len() < self.failures_cap {
+            self.failures.push(outcome);
+        }
+    }
+
+    /// The summary in its documented order: states by name, causes most frequent first.
+    pub fn finish(mut self) -> Self {
+        self.counts
+            .sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
+        self.causes
+            .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        self.cause_at = self
+            .causes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.code.clone(), i))
+            .collect();
+        self
+    }
+}
+
+/// The most failure codes an [`OutcomeSummary`] tells apart; more (a service writing a
+/// request id into each code, say) are counted together, so memory stays bounded.
+pub const MAX_CODES: usize = 1000;
+
+/// The failures of one code, with an example.
+///
+/// ```
+/// use cos_ci_batch::FailureCause;
+///
+/// fn show(cause: &FailureCause) -> String {
+///     format!("{:>6}  {}  e.g. {}", cause.count, cause.code.as_deref().unwrap_or("-"), cause.example_object)
+/// }
+/// # let _ = show;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FailureCause {
+    /// The code; `None` for failures without one (or beyond [`MAX_CODES`]).
+    pub code: Option<String>,
+    /// How many objects failed with it.
+    pub count: u64,
+    /// The first object that did.
+    pub example_object: String,
+    /// Its message.
+    pub example_message: Option<String>,
 }
 
 /// What [`Client::rerun_failed`] did, or would do with a dry run.
@@ -426,6 +553,9 @@ impl Client {
                     .batch_job_id(batch.job_id.clone())
                     .order(Order::Asc)
                     .size(100);
+                if options.failed_only {
+                    query = query.states([StateFilter::Failed]);
+                }
                 let queue = operation
                     .and_then(|op| op.queue_id.clone())
                     .or_else(|| options.queue_id.clone());
@@ -440,12 +570,16 @@ impl Client {
             }
             JobType::Workflow => {
                 let workflow = workflow_of(batch, options)?;
+                let mut query = ExecutionQuery::new(workflow)
+                    .batch_job_id(batch.job_id.clone())
+                    .order(Order::Asc)
+                    .size(100);
+                if options.failed_only {
+                    query = query.states([StateFilter::Failed]);
+                }
                 Outcomes::Workflow {
                     client: self,
-                    query: ExecutionQuery::new(workflow)
-                        .batch_job_id(batch.job_id.clone())
-                        .order(Order::Asc)
-                        .size(100),
+                    query,
                     failure_details: options.failure_details,
                     deadline,
                 }
@@ -454,6 +588,7 @@ impl Client {
         };
         Ok(OutcomeIter {
             pager: Pager::new(listing, None),
+            failed_only: options.failed_only,
         })
     }
 
@@ -475,32 +610,11 @@ impl Client {
         failures_cap: usize,
         deadline: Option<Instant>,
     ) -> Result<OutcomeSummary, Error> {
-        let mut summary = OutcomeSummary {
-            batch_job_id: batch.job_id.clone(),
-            total: 0,
-            counts: Vec::new(),
-            failed: 0,
-            failures: Vec::new(),
-            failures_cap,
-        };
+        let mut summary = OutcomeSummary::new(batch.job_id.clone(), failures_cap);
         for outcome in self.outcomes_until(batch, options, deadline)? {
-            let outcome = outcome?;
-            summary.total += 1;
-            match summary.counts.iter_mut().find(|(s, _)| *s == outcome.state) {
-                Some((_, count)) => *count += 1,
-                None => summary.counts.push((outcome.state.clone(), 1)),
-            }
-            if outcome.state == JobState::Failed {
-                summary.failed += 1;
-                if summary.failures.len() < failures_cap {
-                    summary.failures.push(outcome);
-                }
-            }
+            summary.add(outcome?);
         }
-        summary
-            .counts
-            .sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
-        Ok(summary)
+        Ok(summary.finish())
     }
 
     /// Waits until the work on every object of `batch` has ended, and sums it up as
@@ -608,7 +722,8 @@ impl Client {
         let listing = options
             .clone()
             .workflow_id(workflow_id.clone())
-            .failure_details(false);
+            .failure_details(false)
+            .failed_only(true);
         let mut rerun = Rerun {
             workflow_id,
             planned: Vec::new(),

@@ -295,6 +295,6 @@ fn the_emulator_subcommand_serves_what_its_flags_say() {
     assert_eq!(created.status, 0, "{created:?}");
     assert_eq!(
         outcomes.stdout,
-        "OBJECT   STATE   CODE             MESSAGE\nv/b.avi  Failed  EmulatedFailure  failed by the emulator's --fail\n2 objects, 1 failed\n"
+        "OBJECT   STATE   CODE             MESSAGE\nv/b.avi  Failed  EmulatedFailure  failed by the emulator's --fail\n1 failed\n  1 EmulatedFailure: e.g. v/b.avi (failed by the emulator's --fail)\n"
     );
 }

@@ -150,14 +150,40 @@ fn outcomes_are_a_table_with_a_total_and_json_lines_without_one() {
          in/a.mp4  Success\n\
          in/b.avi  Failed   UnsupportedFormat  avi is not supported\n\
          in/c.mp4  Success\n\
-         3 objects, 1 failed\n"
+         3 objects, 1 failed\n\
+         \x20 1 UnsupportedFormat: e.g. in/b.avi (avi is not supported)\n"
     );
+    emulator.clear_received();
     let failed = cli(&emulator, &["outcomes", &id, "--failed"]);
     assert_eq!(
         failed.stdout,
         "OBJECT    STATE   CODE               MESSAGE\n\
          in/b.avi  Failed  UnsupportedFormat  avi is not supported\n\
-         3 objects, 1 failed\n"
+         1 failed\n\
+         \x20 1 UnsupportedFormat: e.g. in/b.avi (avi is not supported)\n"
+    );
+    // The service is asked for the failed objects alone.
+    let listing = emulator
+        .received()
+        .into_iter()
+        .find(|r| r.path == "/workflowexecution")
+        .expect("a listing of the workflow's runs");
+    assert!(
+        listing
+            .query
+            .iter()
+            .any(|(n, v)| n == "states" && v == "Failed"),
+        "{:?}",
+        listing.query
+    );
+    let summary = cli(&emulator, &["--json", "outcomes", &id, "--summary"]);
+    assert_eq!(summary.status, 6);
+    assert_eq!(
+        summary.json_lines()[0],
+        serde_json::json!({
+            "total": 3, "failed": 1, "states": {"Success": 2, "Failed": 1},
+            "causes": [{"code": "UnsupportedFormat", "count": 1, "object": "in/b.avi", "message": "avi is not supported"}]
+        })
     );
     let json = cli(&emulator, &["outcomes", &id, "--failed", "--json"]);
     let lines = json.json_lines();

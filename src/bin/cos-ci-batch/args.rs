@@ -134,8 +134,10 @@ pub enum Command {
     },
     Outcomes {
         job_id: String,
-        failed_only: bool,
+        /// `--failed` is `options.failed_only`.
         options: OutcomeOptions,
+        /// `--summary`: the counts alone.
+        summary_only: bool,
     },
     RerunFailed {
         job_id: String,
@@ -486,7 +488,7 @@ pub fn flags_of(subcommand: Subcommand) -> &'static [&'static str] {
             "workflow",
             "tag",
         ],
-        Subcommand::Outcomes => &["failed", "tag", "queue-id", "workflow"],
+        Subcommand::Outcomes => &["failed", "summary", "tag", "queue-id", "workflow"],
         Subcommand::RerunFailed => &["dry-run", "workflow"],
         Subcommand::Emulator => &[
             "port",
@@ -1051,9 +1053,11 @@ fn outcomes(
     let rerun = subcommand == Subcommand::RerunFailed;
     let mut job_id = None;
     let mut switch = false;
+    let mut summary_only = false;
     let mut options = OutcomeOptions::default();
     each_flag!(parser, global, {
         Long("failed") if !rerun => switch = true,
+        Long("summary") if !rerun => summary_only = true,
         Long("dry-run") if rerun => switch = true,
         Long("tag") if !rerun => {
             options = options.tag(any_tag_named(&text(parser)?)?);
@@ -1072,8 +1076,8 @@ fn outcomes(
     } else {
         Command::Outcomes {
             job_id,
-            failed_only: switch,
-            options,
+            options: options.failed_only(switch),
+            summary_only,
         }
     }))
 }

@@ -212,15 +212,17 @@ Example:
 const OUTCOMES: &str = "\
 cos-ci-batch outcomes: what happened to each object of a batch job
 
-Usage: cos-ci-batch outcomes ID [--failed] [--tag TAG] [--queue-id ID] [--workflow ID]
+Usage: cos-ci-batch outcomes ID [--failed] [--summary] [--tag TAG] [--queue-id ID] [--workflow ID]
 
-  --failed         Only the objects that failed
+  --failed         Only the objects that failed (asked of the service: states=Failed)
+  --summary        The counts alone: by state, and by failure code with an example object
   --tag TAG        For a Type=Job batch job that does not say its Tag
   --queue-id ID    For a Type=Job batch job that does not say its queue
   --workflow ID    For a Type=Workflow batch job that does not say its workflow
 
-Each object's media job (Type=Job) or workflow run (Type=Workflow), with the failure code
-and message of the failed ones. Exit status: 6 when an object failed, 0 otherwise.
+Each object's media job (Type=Job) or workflow run (Type=Workflow), oldest first, with the
+failure code and message of the failed ones; under the table, the counts and the most
+frequent failure codes. Exit status: 6 when an object failed, 0 otherwise.
 
 Examples:
   cos-ci-batch outcomes b0123456789abcdef0123456789abcdef --failed

@@ -235,8 +235,9 @@ pub fn exchange_line(exchange: &Exchange, json: bool) -> String {
     line
 }
 
-/// The objects of a batch job counted: `total`, `failed`, and how many are in each state.
-pub fn summary(summary: &OutcomeSummary) -> Record {
+/// The objects of a batch job counted: `total`, `failed`, how many are in each state, and
+/// with `causes` the failures by code.
+pub fn summary(summary: &OutcomeSummary, causes: bool) -> Record {
     let mut r = Record::new();
     r.optional_count("total", Some(summary.total));
     r.optional_count("failed", Some(summary.failed));
@@ -252,6 +253,22 @@ pub fn summary(summary: &OutcomeSummary) -> Record {
         states.optional_count("other", Some(other));
     }
     r.record("states", states);
+    if !causes {
+        return r;
+    }
+    let causes = summary
+        .causes
+        .iter()
+        .map(|cause| {
+            let mut c = Record::new();
+            c.optional("code", cause.code.as_deref());
+            c.optional_count("count", Some(cause.count));
+            c.text("object", &cause.example_object);
+            c.optional("message", cause.example_message.as_deref());
+            Value::Record(c)
+        })
+        .collect();
+    r.fields.push(("causes".into(), Value::List(causes)));
     r
 }
 

@@ -10,7 +10,7 @@ use cos_ci_batch::model::BatchJob;
 use cos_ci_batch::model::{JobDetail, JobState};
 use cos_ci_batch::ops::DescribeJob;
 use cos_ci_batch::ops::{Action, CreateJob};
-use cos_ci_batch::{Client, ClientBuilder, Error, OutcomeOptions};
+use cos_ci_batch::{Client, ClientBuilder, Error, OutcomeOptions, OutcomeSummary};
 
 use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, WaitPlan, usage};
 use crate::interrupt;
@@ -255,29 +255,30 @@ fn execute(
         )?,
         Command::Outcomes {
             job_id,
-            failed_only,
             options,
+            summary_only,
         } => {
             let client = client(global, true)?;
             let batch = client.describe(&job_id)?.job;
-            let (mut listed, mut failed) = (0u64, 0u64);
+            let mut summary = OutcomeSummary::new(&batch.job_id, 0);
             for outcome in client.outcomes(&batch, &options)? {
                 let outcome = outcome?;
-                listed += 1;
-                let is_failed = outcome.state == JobState::Failed;
-                failed += u64::from(is_failed);
-                if is_failed || !failed_only {
+                if !summary_only {
                     printer.row(&record::outcome(&outcome), OUTCOME_COLUMNS)?;
                 }
+                summary.add(outcome);
                 if printer.reader_gone() {
                     // The reader left: the status is what was read so far earned.
                     break;
                 }
             }
-            if !printer.reader_gone() {
-                printer.note(&format!("{listed} objects, {failed} failed"))?;
+            let summary = summary.finish();
+            if summary_only {
+                printer.document(&record::summary(&summary, true))?;
+            } else if !printer.reader_gone() {
+                printer.note(&summary_note(&summary, options.failed_only))?;
             }
-            if failed > 0 {
+            if summary.failed > 0 {
                 Ending::ObjectsFailed
             } else {
                 Ending::Done
@@ -290,6 +291,38 @@ fn execute(
         } => rerun_failed(&client(global, true)?, &job_id, dry_run, &options, printer)?,
     })
 }
+
+/// The line under an `outcomes` table: the counts, and the most frequent failure codes
+/// with an example of each.
+fn summary_note(summary: &OutcomeSummary, failed_only: bool) -> String {
+    let mut note = if failed_only {
+        format!("{} failed", summary.failed)
+    } else {
+        format!("{} objects, {} failed", summary.total, summary.failed)
+    };
+    for cause in summary.causes.iter().take(SHOWN_CAUSES) {
+        note.push_str(&format!(
+            "\n  {} {}: e.g. {}{}",
+            cause.count,
+            cause.code.as_deref().unwrap_or("(no code)"),
+            cause.example_object,
+            cause
+                .example_message
+                .as_deref()
+                .map_or_else(String::new, |m| format!(" ({m})"))
+        ));
+    }
+    if summary.causes.len() > SHOWN_CAUSES {
+        note.push_str(&format!(
+            "\n  ... and {} more codes (outcomes --summary --json lists them)",
+            summary.causes.len() - SHOWN_CAUSES
+        ));
+    }
+    note
+}
+
+/// How many failure codes the note under a table shows.
+const SHOWN_CAUSES: usize = 5;
 
 /// The columns of the tables; each is a field name of the records printed.
 const JOB_COLUMNS: &[&str] = &["job_id", "name", "type", "state", "creation_time", "code"];
@@ -443,7 +476,8 @@ fn follow(
     if !quiet {
         let mut r = record::job(&job);
         if let Some(summary) = &summary {
-            r.record("objects", record::summary(summary));
+            // Listed without describing failed runs: no codes to group by.
+            r.record("objects", record::summary(summary, false));
         }
         printer.document(&r)?;
     }
