@@ -193,22 +193,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             job.state
         );
     }
-    // 5. What happened to each object of the first batch job: counts by state, and the objects that failed.
-    let summary = client.outcome_summary(&done, &OutcomeOptions::default(), 20)?;
+    // 5. What happened to each object of the first batch job: counts by state, then the
+    //    failures by cause, each with an example.
+    let summary = client.outcome_summary(&done, &OutcomeOptions::default(), 0)?;
     println!("\nper object ({} in all):", summary.total);
     for (state, count) in &summary.counts {
         println!("  {state:<10} {count}");
     }
-    for failed in &summary.failures {
+    println!("failures by cause:");
+    for cause in &summary.causes {
         println!(
-            "  failed: {} ({}: {})",
-            failed.object,
-            failed.code.as_deref().unwrap_or("-"),
-            failed.message.as_deref().unwrap_or("-")
+            "  {:>4}  {}: e.g. {} ({})",
+            cause.count,
+            cause.code.as_deref().unwrap_or("(no code)"),
+            cause.example_object,
+            cause.example_message.as_deref().unwrap_or("-")
         );
-    }
-    if summary.failed > summary.failures.len() as u64 {
-        println!("  ... {} failed in all", summary.failed);
     }
 
     Ok(())
