@@ -329,16 +329,7 @@ pub(crate) fn instance_metadata(state: &mut State, path: &str) -> Answer {
         name if name == role => {
             let expires = super::state::later(state.clock.now(), ttl);
             let (secret_id, secret_key, token) = state.issue_temporary(expires);
-            let utc = expires.to_offset(time::UtcOffset::UTC);
-            let expiration = format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                utc.year(),
-                u8::from(utc.month()),
-                utc.day(),
-                utc.hour(),
-                utc.minute(),
-                utc.second()
-            );
+            let expiration = crate::model::format_utc(expires).unwrap_or_default();
             // Ids, keys and tokens are letters and digits: nothing to escape.
             let body = format!(
                 "{{\n  \"TmpSecretId\": \"{secret_id}\",\n  \"TmpSecretKey\": \"{secret_key}\",\n  \

@@ -37,4 +37,4 @@ pub use media::{
 pub use object_jobs::{
     ExecutionSummary, MediaJobDetail, MediaJobInput, WorkflowExecution, WorkflowTask,
 };
-pub use time::{ServiceTime, format_time, parse_time};
+pub use time::{ServiceTime, format_time, format_utc, parse_time};

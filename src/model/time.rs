@@ -94,7 +94,35 @@ pub fn format_time(t: OffsetDateTime) -> Result<String, InvalidInput> {
     let seconds = offset.whole_seconds();
     let sign = if seconds < 0 { '-' } else { '+' };
     let minutes = seconds.unsigned_abs() / 60;
-    let mut out = String::with_capacity(24);
+    let mut out = date_and_time(t);
+    out.push(sign);
+    push_digits(&mut out, minutes / 60, 2);
+    push_digits(&mut out, minutes % 60, 2);
+    Ok(out)
+}
+
+/// `t` in UTC as RFC 3339 writes it, `2026-12-07T05:31:19Z` (what `jq fromdateiso8601`
+/// reads); `None` when its year in UTC is outside 0000 to 9999.
+///
+/// ```
+/// use cos_ci_batch::model::{format_utc, parse_time};
+///
+/// let t = parse_time("2022-06-27T15:23:10+0800").unwrap();
+/// assert_eq!(format_utc(t).as_deref(), Some("2022-06-27T07:23:10Z"));
+/// assert_eq!(format_utc(parse_time("9999-12-31T23:59:59-1200").unwrap()), None);
+/// ```
+pub fn format_utc(t: OffsetDateTime) -> Option<String> {
+    let utc = t
+        .checked_to_offset(time::UtcOffset::UTC)
+        .filter(|utc| (0..=9999).contains(&utc.year()))?;
+    let mut out = date_and_time(utc);
+    out.push('Z');
+    Some(out)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of a time whose year has four digits.
+fn date_and_time(t: OffsetDateTime) -> String {
+    let mut out = String::with_capacity(25);
     push_digits(&mut out, t.year() as u32, 4);
     out.push('-');
     push_digits(&mut out, u32::from(t.month() as u8), 2);
@@ -106,10 +134,7 @@ pub fn format_time(t: OffsetDateTime) -> Result<String, InvalidInput> {
     push_digits(&mut out, u32::from(t.minute()), 2);
     out.push(':');
     push_digits(&mut out, u32::from(t.second()), 2);
-    out.push(sign);
-    push_digits(&mut out, minutes / 60, 2);
-    push_digits(&mut out, minutes % 60, 2);
-    Ok(out)
+    out
 }
 
 /// Appends `value` as exactly `width` decimal digits (zero-padded).

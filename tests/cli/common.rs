@@ -132,14 +132,5 @@ pub fn still_emulator(objects: &[&str]) -> Emulator {
 
 /// The emulator's clock as the service writes times.
 pub fn service_time(emulator: &Emulator) -> String {
-    let t = emulator.now().to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    cos_ci_batch::model::format_utc(emulator.now()).expect("a representable time")
 }

@@ -4,7 +4,7 @@
 use cos_ci_batch::credentials::CredentialSource;
 use std::borrow::Cow;
 
-use cos_ci_batch::model::{Element, JobDetail, ServiceTime};
+use cos_ci_batch::model::{Element, JobDetail, ServiceTime, format_utc};
 use cos_ci_batch::{Error, Exchange, ObjectOutcome, OutcomeSummary};
 
 /// A field value.
@@ -109,22 +109,9 @@ fn element_value(element: &Element) -> Value {
 
 fn rfc3339(time: &ServiceTime) -> String {
     // A time beyond what RFC 3339 writes (years 0000 to 9999, in UTC) is shown as sent.
-    let utc = time
-        .time()
-        .and_then(|at| at.checked_to_offset(time::UtcOffset::UTC))
-        .filter(|utc| (0..=9999).contains(&utc.year()));
-    let Some(utc) = utc else {
-        return time.text().to_owned();
-    };
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        utc.year(),
-        u8::from(utc.month()),
-        utc.day(),
-        utc.hour(),
-        utc.minute(),
-        utc.second()
-    )
+    time.time()
+        .and_then(format_utc)
+        .unwrap_or_else(|| time.text().to_owned())
 }
 
 /// A batch job: each line of `list`, and with its request id `describe`, `create` and `wait`.
