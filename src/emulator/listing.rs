@@ -24,6 +24,8 @@ pub(crate) struct ListParams {
     before: Option<OffsetDateTime>,
     /// The number of the next candidate to look at (from `nextToken`).
     cursor: Option<usize>,
+    /// Whether the creation-time bounds leave out what falls on them.
+    strict: bool,
 }
 
 impl ListParams {
@@ -74,14 +76,28 @@ impl ListParams {
             before: time("endCreationTime")?,
             states,
             cursor,
+            strict: false,
         })
+    }
+
+    /// The creation-time bounds leave out entries created exactly at them: the media-job
+    /// listing's, which its documentation calls "greater than" / "less than" ("大于" /
+    /// "小于", DOC-MJOBS in object-results-api.md), where batch jobs and workflow runs say
+    /// "at or after" / "at or before".
+    pub(crate) fn strict_bounds(mut self) -> Self {
+        self.strict = true;
+        self
     }
 
     /// Whether an entry in `state`, created at `created`, passes the state and time filters.
     pub(crate) fn admits(&self, state: &JobState, created: OffsetDateTime) -> bool {
         (self.states.is_empty() || self.states.contains(state))
-            && self.after.is_none_or(|a| created >= a)
-            && self.before.is_none_or(|b| created <= b)
+            && self
+                .after
+                .is_none_or(|a| created > a || (!self.strict && created == a))
+            && self
+                .before
+                .is_none_or(|b| created < b || (!self.strict && created == b))
     }
 
     /// One page over `count` candidates, numbered oldest first: the numbers of the

@@ -65,7 +65,7 @@ pub(super) fn list_media_jobs(
     request_id: &str,
 ) -> Answer {
     let (params, tag) = match listing_params(request, "tag", request_id) {
-        Ok(read) => read,
+        Ok((params, tag)) => (params.strict_bounds(), tag),
         Err(refusal) => return refusal,
     };
     let param = |name: &str| param(&request.query, name);

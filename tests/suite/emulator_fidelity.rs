@@ -278,3 +278,54 @@ fn media_job_answers_carry_no_request_id_element_as_in_the_samples() {
     let page = client.list_media_jobs(&query).unwrap();
     assert!(page.request_id.is_some());
 }
+
+#[test]
+fn creation_time_bounds_are_strict_for_media_jobs_and_inclusive_for_runs() {
+    use cos_ci_batch::ops::{ExecutionQuery, MediaJobQuery};
+    let emulator = Emulator::start().unwrap();
+    emulator.add_workflow("w1");
+    emulator.put_objects(["in/a.mp4"], emulator.now());
+    let client = emulator.client_builder().build().unwrap();
+    let media =
+        cos_ci_batch::model::MediaJob::new(cos_ci_batch::model::Tag::Transcode).template_id("t1");
+    let job = client
+        .create(&cos_ci_batch::model::BatchJob::media(
+            "m",
+            media,
+            cos_ci_batch::model::Input::prefix("in/"),
+        ))
+        .unwrap()
+        .job;
+    let run_batch = client
+        .create(&cos_ci_batch::model::BatchJob::workflow(
+            "w",
+            "w1",
+            cos_ci_batch::model::Input::prefix("in/"),
+        ))
+        .unwrap()
+        .job;
+    let created = job.creation_time.unwrap().time().unwrap();
+    let run_created = run_batch.creation_time.unwrap().time().unwrap();
+    let media_at = |after, before| {
+        let query = MediaJobQuery::new(cos_ci_batch::model::Tag::Transcode)
+            .batch_job_id(job.job_id.clone())
+            .created_between(after, before);
+        client.list_media_jobs(&query).unwrap().jobs.len()
+    };
+    let runs_at = |after, before| {
+        let query = ExecutionQuery::new("w1")
+            .batch_job_id(run_batch.job_id.clone())
+            .created_between(after, before);
+        client
+            .list_workflow_executions(&query)
+            .unwrap()
+            .executions
+            .len()
+    };
+    let second = time::Duration::seconds(1);
+    // On the bound: left out of media jobs ("greater than"), kept among runs ("at or after").
+    assert_eq!(media_at(created, created + second), 0);
+    assert_eq!(media_at(created - second, created + second), 1);
+    assert_eq!(media_at(created - second, created), 0);
+    assert_eq!(runs_at(run_created, run_created), 1);
+}
