@@ -26,8 +26,10 @@
 //!
 //! JSON is read into the same element tree the XML reader builds, so each field is read by
 //! one reader for both formats. Reading is lenient, as job details are: unknown elements
-//! are kept, odd values kept as text. Only a body that is neither XML nor JSON, one larger
-//! than [`MAX_BODY`], one nested too deeply, or a job without its id is an error.
+//! are kept (a JSON key that cannot be an XML element name is left out), odd values kept as
+//! text, characters XML cannot carry replaced by U+FFFD. Only a body that is neither XML
+//! nor JSON, one larger than [`MAX_BODY`] (or whose JSON would take more than twice that
+//! as XML), one nested too deeply, or a job without its id is an error.
 //!
 //! ```
 //! use cos_ci_batch::notify::{self, Notification};
@@ -276,6 +278,7 @@ fn read(root: Node<'_, '_>) -> Result<Notification, NotificationError> {
 /// member an element, an array its element repeated, a scalar its text. A key that cannot
 /// be an XML name is dropped; a character XML cannot carry becomes U+FFFD.
 fn json_to_xml(body: &[u8]) -> Result<String, NotificationError> {
+    let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
     let json = Json::parse(body).map_err(|e| NotificationError::NotJson(e.to_string()))?;
     let json = match &json {
         Json::Object(members) if members.len() == 1 && members[0].0 == "Response" => &members[0].1,
@@ -288,21 +291,31 @@ fn json_to_xml(body: &[u8]) -> Result<String, NotificationError> {
     };
     let mut out = String::from("<Response>");
     for (key, value) in members {
-        write_member(&mut out, key, value);
+        write_member(&mut out, key, value)?;
     }
     out.push_str("</Response>");
     Ok(out)
 }
 
-fn write_member(out: &mut String, key: &str, value: &Json) {
+/// The most XML a JSON body may convert to. An array repeats its key around each item, so
+/// a small body can ask for a large document: twice the largest body is more than any
+/// notification needs.
+const MAX_CONVERTED: usize = 2 * MAX_BODY;
+
+fn write_member(out: &mut String, key: &str, value: &Json) -> Result<(), NotificationError> {
+    if out.len() > MAX_CONVERTED {
+        return Err(NotificationError::NotJson(format!(
+            "its elements would take more than {MAX_CONVERTED} bytes as XML"
+        )));
+    }
     if !crate::xml::is_valid_name(key) {
-        return;
+        return Ok(());
     }
     if let Json::Array(items) = value {
         for item in items {
-            write_member(out, key, item);
+            write_member(out, key, item)?;
         }
-        return;
+        return Ok(());
     }
     out.push('<');
     out.push_str(key);
@@ -314,13 +327,14 @@ fn write_member(out: &mut String, key: &str, value: &Json) {
         Json::String(s) => escape(out, s),
         Json::Object(members) => {
             for (k, v) in members {
-                write_member(out, k, v);
+                write_member(out, k, v)?;
             }
         }
     }
     out.push_str("</");
     out.push_str(key);
     out.push('>');
+    Ok(())
 }
 
 /// Appends `text` as XML character data; characters XML 1.0 cannot carry become U+FFFD.

@@ -7,14 +7,17 @@
 //! `application/json`; a delivery is tried at most [`ATTEMPTS`] times, [`RETRY_AFTER`]
 //! apart, until the receiver answers 2xx; the JSON is the XML converted as the documented
 //! samples show (a repeated element an array, `JobsDetail` always an array, empty
-//! elements left out, every value a string). Deliveries run on one thread of their own,
-//! in order, each attempt bounded by [`DELIVERY_TIMEOUT`]. Only loopback receivers
-//! (`127.0.0.1`, `[::1]`, `localhost`) are sent to: an emulator that anyone can create jobs
-//! on must not be made to send requests elsewhere; another URL is logged with no attempt.
+//! elements left out, every value a string). Each delivery runs on a thread of its own, at
+//! most [`PARALLEL_DELIVERIES`] at once, so that a receiver that hangs (each attempt is
+//! bounded by [`DELIVERY_TIMEOUT`]) holds up only its own notifications; no attempt starts
+//! once the emulator is dropped. Only loopback receivers (`127.0.0.1`, `[::1]`,
+//! `localhost`) are sent to, so that a job's callback URL cannot make the emulator send
+//! requests to other machines; another URL is logged with no attempt.
 
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -32,6 +35,8 @@ pub const ATTEMPTS: u32 = 3;
 pub const RETRY_AFTER: Duration = Duration::from_secs(1);
 /// How long one try may take.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many deliveries run at once; more wait for one to end.
+pub const PARALLEL_DELIVERIES: usize = 16;
 /// How often the emulator looks for work that has ended.
 const LOOK_EVERY: Duration = Duration::from_millis(50);
 /// The deliveries [`super::Emulator::callback_deliveries`] keeps, newest.
@@ -73,7 +78,8 @@ impl DeliveryLog {
     }
 }
 
-/// Starts the thread that delivers notifications while the emulator lives.
+/// Starts the thread that finds the notifications due and starts their deliveries, while
+/// the emulator lives.
 pub(super) fn start_delivering(shared: Weak<Shared>, log: Arc<Mutex<DeliveryLog>>) {
     let agent = ureq::Agent::config_builder()
         .timeout_global(Some(DELIVERY_TIMEOUT))
@@ -82,25 +88,44 @@ pub(super) fn start_delivering(shared: Weak<Shared>, log: Arc<Mutex<DeliveryLog>
         .proxy(None)
         .build()
         .new_agent();
+    let running = Arc::new(AtomicUsize::new(0));
     let _ = std::thread::Builder::new()
         .name("emulator-callbacks".into())
         .spawn(move || {
             loop {
                 std::thread::sleep(LOOK_EVERY);
-                let Some(shared) = shared.upgrade() else {
+                let Some(alive) = shared.upgrade() else {
                     return;
                 };
-                let due = due_notifications(&mut lock(&shared.state));
-                drop(shared);
+                let due = due_notifications(&mut lock(&alive.state));
+                drop(alive);
                 for delivery in due {
-                    let done = deliver(&agent, &delivery);
-                    lock(&log).push(done);
+                    while running.load(Ordering::SeqCst) >= PARALLEL_DELIVERIES {
+                        std::thread::sleep(LOOK_EVERY);
+                    }
+                    running.fetch_add(1, Ordering::SeqCst);
+                    let (agent, shared, log, count) = (
+                        agent.clone(),
+                        shared.clone(),
+                        Arc::clone(&log),
+                        Arc::clone(&running),
+                    );
+                    let spawned = std::thread::Builder::new()
+                        .name("emulator-callback".into())
+                        .spawn(move || {
+                            let done = deliver(&agent, &delivery, &shared);
+                            lock(&log).push(done);
+                            count.fetch_sub(1, Ordering::SeqCst);
+                        });
+                    if spawned.is_err() {
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    }
                 }
             }
         });
 }
 
-fn deliver(agent: &ureq::Agent, due: &Due) -> CallbackDelivery {
+fn deliver(agent: &ureq::Agent, due: &Due, emulator: &Weak<Shared>) -> CallbackDelivery {
     let (body, content_type) = if due.json {
         (to_json(&due.xml), "application/json")
     } else {
@@ -118,6 +143,10 @@ fn deliver(agent: &ureq::Agent, due: &Due) -> CallbackDelivery {
     while delivery.attempts < ATTEMPTS {
         if delivery.attempts > 0 {
             std::thread::sleep(RETRY_AFTER);
+        }
+        // No attempt once the emulator is gone: its notifications are not sent after it.
+        if emulator.strong_count() == 0 {
+            break;
         }
         delivery.attempts += 1;
         let sent = agent
@@ -258,8 +287,10 @@ impl std::fmt::Debug for NotificationListener {
 }
 
 impl NotificationListener {
-    /// Listens on `addr` for `POST`s to `path`, and hands each one read to `received`
-    /// (on the connection's own thread).
+    /// Listens on `addr` for `POST`s to `path`, and hands each one read to `received`, on
+    /// the connection's own thread: it should return quickly, as the connection waits for
+    /// it and at most 128 are served at once. Bodies are taken up to 1 MiB (the emulator's
+    /// limit; `413` beyond), which no documented notification approaches.
     pub fn start(
         addr: SocketAddr,
         path: &str,

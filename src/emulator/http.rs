@@ -493,6 +493,7 @@ fn reason(status: u16) -> &'static str {
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
+        405 => "Method Not Allowed",
         404 => "Not Found",
         413 => "Content Too Large",
         429 => "Too Many Requests",

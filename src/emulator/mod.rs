@@ -66,7 +66,8 @@ use std::time::{Duration, SystemTime};
 use time::OffsetDateTime;
 
 pub use callbacks::{
-    ATTEMPTS, CallbackDelivery, DELIVERY_TIMEOUT, NotificationListener, RETRY_AFTER,
+    ATTEMPTS, CallbackDelivery, DELIVERY_TIMEOUT, NotificationListener, PARALLEL_DELIVERIES,
+    RETRY_AFTER,
 };
 pub use fault::{Fault, Route};
 pub use service::ReceivedRequest;

@@ -10,6 +10,12 @@ const MAX_DEPTH: usize = 64;
 /// Bounds the work and memory of one parse, whatever the body size cap is.
 const MAX_NODES: u32 = 1_000_000;
 
+/// The most attributes (namespace declarations included) a document may hold. The API uses
+/// none, and roxmltree's work grows faster than linearly with them: each element that
+/// declares a namespace copies every namespace in scope, and an element's attributes are
+/// compared pairwise. A 127 KB body of declarations took 44 s to read.
+const MAX_ATTRIBUTES: usize = 256;
+
 /// A parsed response document.
 pub(crate) struct Document<'input> {
     doc: roxmltree::Document<'input>,
@@ -20,6 +26,12 @@ impl<'input> Document<'input> {
     /// non-UTF-8, DTDs and excessive nesting.
     pub(crate) fn parse(body: &'input [u8], expected: &'static str) -> Result<Self, ResponseError> {
         let text = std::str::from_utf8(body).map_err(|_| ResponseError::NotUtf8)?;
+        if attribute_count(body) > MAX_ATTRIBUTES {
+            return Err(ResponseError::Malformed {
+                expected,
+                detail: format!("more than {MAX_ATTRIBUTES} attributes"),
+            });
+        }
         let options = roxmltree::ParsingOptions {
             allow_dtd: false,
             nodes_limit: MAX_NODES,
@@ -56,6 +68,28 @@ impl<'input> Document<'input> {
             })
         }
     }
+}
+
+/// How many `=` stand inside element tags, outside quoted values: an upper bound of the
+/// attributes, counted in one pass before the parser sees them. Declarations, processing
+/// instructions and comments (`<?`, `<!`) are not tags.
+fn attribute_count(body: &[u8]) -> usize {
+    let mut count = 0;
+    let mut in_tag = false;
+    let mut quote: Option<u8> = None;
+    for (i, &b) in body.iter().enumerate() {
+        match (in_tag, quote, b) {
+            (false, _, b'<') => {
+                in_tag = !matches!(body.get(i + 1), Some(b'?' | b'!'));
+            }
+            (true, None, b'"' | b'\'') => quote = Some(b),
+            (true, Some(q), _) if b == q => quote = None,
+            (true, None, b'=') => count += 1,
+            (true, None, b'>') => in_tag = false,
+            _ => {}
+        }
+    }
+    count
 }
 
 fn check_depth(doc: &roxmltree::Document<'_>) -> Result<(), ResponseError> {

@@ -140,8 +140,9 @@ fn a_delivery_is_tried_again_until_the_receiver_takes_it_and_at_most_three_times
         std::thread::sleep(Duration::from_millis(50));
     }
     let deliveries = emulator.callback_deliveries();
-    let statuses: Vec<(Option<u16>, u32)> =
+    let mut statuses: Vec<(Option<u16>, u32)> =
         deliveries.iter().map(|d| (d.status, d.attempts)).collect();
+    statuses.sort();
     assert_eq!(statuses, [(Some(200), 3), (Some(503), 3)]);
     assert_eq!((flaky.requests(), down.requests()), (3, 3));
 }
@@ -198,4 +199,65 @@ fn the_emulator_sends_to_loopback_receivers_only() {
     let deliveries = emulator.callback_deliveries();
     assert_eq!(deliveries.len(), 1);
     assert_eq!((deliveries[0].status, deliveries[0].attempts), (None, 0));
+}
+
+#[test]
+fn a_receiver_that_hangs_holds_up_only_its_own_notifications() {
+    let hanging =
+        RawServer::start(|_, _| crate::common::raw_server::Reply::Silence(Duration::from_secs(30)));
+    let (listener, rx) = listener("/ok");
+    let emulator = Emulator::start().unwrap();
+    emulator.put_objects(["in/a.mp4", "in/b.mp4", "in/c.mp4"], emulator.now());
+    let client = emulator.client_builder().build().unwrap();
+    client
+        .create(&media_batch(&format!("{}/cb", hanging.endpoint()), None))
+        .unwrap();
+    emulator.advance(Duration::from_secs(10));
+    // The hanging receiver's three notifications are being tried; another job's go through.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut other = media_batch(&format!("http://{}/ok", listener.addr()), None);
+    other.name = "other".into();
+    client.create(&other).unwrap();
+    emulator.advance(Duration::from_secs(10));
+    let started = std::time::Instant::now();
+    let seen = media_notifications(&rx, 3);
+    assert_eq!(seen.len(), 3);
+    // A guard, not a measure: the hanging deliveries would take 3 x 17 s one after another.
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn no_notification_is_sent_after_the_emulator_is_dropped() {
+    let received = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = received.clone();
+    let failing = RawServer::start(move |_, _| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        response(500, "")
+    });
+    let emulator = Emulator::start().unwrap();
+    emulator.put_objects(["in/a.mp4"], emulator.now());
+    let client = emulator.client_builder().build().unwrap();
+    client
+        .create(&media_batch(&format!("{}/cb", failing.endpoint()), None))
+        .unwrap();
+    emulator.advance(Duration::from_secs(10));
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while received.load(std::sync::atomic::Ordering::SeqCst) == 0
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(client);
+    drop(emulator);
+    let at_drop = received.load(std::sync::atomic::Ordering::SeqCst);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        received.load(std::sync::atomic::Ordering::SeqCst),
+        at_drop,
+        "a retry after the drop"
+    );
 }

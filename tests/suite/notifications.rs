@@ -182,3 +182,40 @@ fn hostile_bodies_get_typed_errors_within_the_caps() {
     };
     assert_eq!(body.child("n").unwrap().text, "1e999999999");
 }
+
+#[test]
+fn bodies_that_would_take_great_work_are_refused_or_read_in_linear_time() {
+    // An array repeats its key around each item: a 60 KB body would be 800 MB of XML.
+    let key = "K".repeat(20_000);
+    let items = vec!["0"; 20_000].join(",");
+    let amplified = format!("{{\"{key}\":[{items}]}}");
+    assert!(matches!(
+        notify::parse(amplified.as_bytes(), None),
+        Err(NotificationError::NotJson(_))
+    ));
+    // Many keys in one object: read, and their repeat still caught.
+    let keys: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\":1")).collect();
+    let many = format!("{{\"EventName\":\"X\",{}}}", keys.join(","));
+    assert!(matches!(
+        notify::parse(many.as_bytes(), None),
+        Ok(Notification::Other { .. })
+    ));
+    let repeated = format!("{{{},\"k5\":2}}", keys.join(","));
+    assert!(matches!(
+        notify::parse(repeated.as_bytes(), None),
+        Err(NotificationError::NotJson(_))
+    ));
+    // Namespace declarations and attributes, which the API never uses, are refused.
+    let declarations: String = (0..1000).map(|i| format!(" xmlns:n{i}=\"u{i}\"")).collect();
+    let children: String = (0..1000)
+        .map(|i| format!("<c xmlns:m{i}=\"v\"/>"))
+        .collect();
+    let namespaces = format!("<Response{declarations}>{children}</Response>");
+    let err = notify::parse(namespaces.as_bytes(), None).unwrap_err();
+    assert_eq!(
+        err,
+        NotificationError::NotXml(
+            "expected a <Response> document, but the body is not well-formed XML: more than 256 attributes".into()
+        )
+    );
+}

@@ -690,7 +690,9 @@ fn listen(
     printer: &mut Printer<impl Write>,
 ) -> Result<Ending, Failure> {
     let path = path.unwrap_or_else(random_path);
-    let (tx, rx) = std::sync::mpsc::channel();
+    // Bounded: a stdout that stalls holds the senders up (and so their connections, which
+    // the listener limits), not memory.
+    let (tx, rx) = std::sync::mpsc::sync_channel(256);
     let listener = NotificationListener::start(addr, &path, move |read| {
         let _ = tx.send(read);
     })
