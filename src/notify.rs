@@ -57,6 +57,17 @@ use crate::xml::{Document, Node};
 pub const MAX_BODY: usize = 4 << 20;
 
 /// What a notification says.
+///
+/// ```
+/// use cos_ci_batch::notify::{self, Notification};
+///
+/// let body = b"<Response><EventName>ReviewImage</EventName><JobsDetail/></Response>";
+/// let read = notify::parse(body, None)?;
+/// assert!(matches!(&read, Notification::Other { .. }));
+/// assert_eq!(read.event(), Some("ReviewImage"));
+/// assert!(read.outcomes().is_empty());
+/// # Ok::<(), cos_ci_batch::notify::NotificationError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Notification {
@@ -128,6 +139,12 @@ impl Notification {
 }
 
 /// The two formats a notification comes in.
+///
+/// ```
+/// use cos_ci_batch::notify::{format_of, Format};
+///
+/// assert_eq!(format_of(b"<Response/>", None), Some(Format::Xml));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Format {
@@ -138,6 +155,14 @@ pub enum Format {
 }
 
 /// Why a body is not a notification this crate reads. No variant repeats the body.
+///
+/// ```
+/// use cos_ci_batch::notify::{self, NotificationError};
+///
+/// assert_eq!(notify::parse(b"hello", None), Err(NotificationError::UnknownFormat));
+/// let no_id = b"<Response><EventName>TaskFinish</EventName><JobsDetail><State>Success</State></JobsDetail></Response>";
+/// assert_eq!(notify::parse(no_id, None), Err(NotificationError::MissingId("JobId")));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotificationError {
@@ -207,6 +232,18 @@ pub fn format_of(body: &[u8], content_type: Option<&str>) -> Option<Format> {
 
 /// Reads a notification: the body of the `POST` the service sent, and its `Content-Type`
 /// header if there was one. See the [module documentation](self).
+///
+/// ```
+/// use cos_ci_batch::notify::{self, Notification};
+///
+/// let body = b"<Response><EventName>TaskFinish</EventName><JobsDetail><JobId>j1</JobId>\
+///     <State>Success</State><Input><Object>in/a.mp4</Object></Input></JobsDetail></Response>";
+/// let Notification::MediaJobs { jobs, .. } = notify::parse(body, Some("application/xml"))? else {
+///     panic!()
+/// };
+/// assert_eq!(jobs[0].object(), Some("in/a.mp4"));
+/// # Ok::<(), cos_ci_batch::notify::NotificationError>(())
+/// ```
 pub fn parse(body: &[u8], content_type: Option<&str>) -> Result<Notification, NotificationError> {
     if body.len() > MAX_BODY {
         return Err(NotificationError::TooLarge { bytes: body.len() });

@@ -365,6 +365,23 @@ impl OutcomeSummary {
     }
 
     /// Counts one object's outcome.
+    ///
+    /// ```
+    /// use cos_ci_batch::{Client, OutcomeOptions, OutcomeSummary};
+    /// use cos_ci_batch::model::JobDetail;
+    ///
+    /// /// Prints each outcome as it is listed, and counts them on the way.
+    /// fn show(client: &Client, batch: &JobDetail) -> Result<OutcomeSummary, cos_ci_batch::Error> {
+    ///     let mut summary = OutcomeSummary::new(&batch.job_id, 0);
+    ///     for outcome in client.outcomes(batch, &OutcomeOptions::default())? {
+    ///         let outcome = outcome?;
+    ///         println!("{} {}", outcome.object, outcome.state);
+    ///         summary.add(outcome);
+    ///     }
+    ///     Ok(summary.finish())
+    /// }
+    /// # let _ = show;
+    /// ```
     pub fn add(&mut self, outcome: ObjectOutcome) {
         self.total += 1;
         match self.counts.iter_mut().find(|(s, _)| *s == outcome.state) {
@@ -397,6 +414,7 @@ impl OutcomeSummary {
     }
 
     /// The summary in its documented order: states by name, causes most frequent first.
+    /// Example: [`OutcomeSummary::add`].
     pub fn finish(mut self) -> Self {
         self.counts
             .sort_by(|(a, _), (b, _)| a.as_str().cmp(b.as_str()));
@@ -662,7 +680,9 @@ impl Client {
     ) -> Result<OutcomeSummary, Error> {
         let mut poller = Poller::new(wait);
         let deadline = poller.deadline();
-        let listing = options.clone().failure_details(false);
+        // Every object is looked at, whatever the caller's options ask: the failed alone
+        // would hide the work still running.
+        let listing = options.clone().failure_details(false).failed_only(false);
         let mut unfinished = None;
         let deadline_passed = |unfinished| Error::ObjectWorkDeadline {
             batch_job_id: batch.job_id.clone(),

@@ -109,6 +109,17 @@ impl fmt::Debug for CredentialChain {
 }
 
 /// Where credentials were found.
+///
+/// ```
+/// use cos_ci_batch::credentials::CredentialSource;
+///
+/// let source = CredentialSource::InstanceRole {
+///     metadata: "http://metadata.tencentyun.com".into(),
+///     role: "CVM_QcsRole".into(),
+/// };
+/// assert_eq!(source.to_string(), "instance role CVM_QcsRole (metadata service http://metadata.tencentyun.com)");
+/// assert_eq!(CredentialSource::Environment.to_string(), "the environment (TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY)");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CredentialSource {
@@ -147,6 +158,12 @@ impl fmt::Display for CredentialSource {
 }
 
 /// The three places the chain looks.
+///
+/// ```
+/// use cos_ci_batch::credentials::SourceKind;
+///
+/// assert_eq!(SourceKind::ProfileFile.to_string(), "the profile file");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SourceKind {
@@ -169,6 +186,20 @@ impl fmt::Display for SourceKind {
 }
 
 /// One place the chain looked, and why it took no credentials from it.
+///
+/// ```
+/// use cos_ci_batch::credentials::{ChainError, CredentialChain, SourceKind};
+///
+/// let err = CredentialChain::new()
+///     .env_lookup(|_| None)
+///     .profile_files(["/nonexistent/credentials"])
+///     .without_instance_role()
+///     .resolve()
+///     .unwrap_err();
+/// let ChainError::NotFound { tried } = err else { panic!() };
+/// assert_eq!(tried[1].source, SourceKind::ProfileFile);
+/// assert_eq!(tried[1].why, "there is no file at /nonexistent/credentials");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attempt {
     /// The place.
@@ -240,6 +271,22 @@ impl fmt::Display for ChainError {
 impl std::error::Error for ChainError {}
 
 /// What the chain found: the source, what it passed over, and the credentials.
+///
+/// ```
+/// use std::time::SystemTime;
+/// use cos_ci_batch::credentials::{CredentialChain, CredentialSource};
+///
+/// let env = |name: &str| match name {
+///     "TENCENTCLOUD_SECRET_ID" => Some("AKIDexample".to_string()),
+///     "TENCENTCLOUD_SECRET_KEY" => Some("secret".to_string()),
+///     _ => None,
+/// };
+/// let found = CredentialChain::new().env_lookup(env).resolve()?;
+/// assert_eq!(found.source(), &CredentialSource::Environment);
+/// assert!(found.tried().is_empty());
+/// assert_eq!(found.provider().credentials(SystemTime::now())?.secret_id(), "AKIDexample");
+/// # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct FoundCredentials {
     source: CredentialSource,

@@ -113,9 +113,10 @@ pub(super) fn start_delivering(shared: Weak<Shared>, log: Arc<Mutex<DeliveryLog>
                     let spawned = std::thread::Builder::new()
                         .name("emulator-callback".into())
                         .spawn(move || {
+                            // Counted down however the delivery ends, a panic included.
+                            let _running = Running(count);
                             let done = deliver(&agent, &delivery, &shared);
                             lock(&log).push(done);
-                            count.fetch_sub(1, Ordering::SeqCst);
                         });
                     if spawned.is_err() {
                         running.fetch_sub(1, Ordering::SeqCst);
@@ -123,6 +124,15 @@ pub(super) fn start_delivering(shared: Weak<Shared>, log: Arc<Mutex<DeliveryLog>
                 }
             }
         });
+}
+
+/// One delivery running: counted down when dropped.
+struct Running(Arc<AtomicUsize>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn deliver(agent: &ureq::Agent, due: &Due, emulator: &Weak<Shared>) -> CallbackDelivery {

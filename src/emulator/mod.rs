@@ -301,6 +301,22 @@ impl Emulator {
     }
 
     /// Unbinds the instance role: the metadata service answers `404`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cos_ci_batch::credentials::{ChainError, CredentialChain};
+    /// use cos_ci_batch::emulator::Emulator;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.set_instance_role("r", Duration::from_secs(60));
+    /// emulator.remove_instance_role();
+    /// let chain = CredentialChain::new()
+    ///     .env_lookup(|_| None)
+    ///     .profile_files(["/nonexistent/credentials"])
+    ///     .metadata_endpoint(emulator.endpoint());
+    /// assert!(matches!(chain.resolve(), Err(ChainError::NotFound { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn remove_instance_role(&self) {
         lock(&self.shared.state).set_instance_role(None);
     }
@@ -339,7 +355,15 @@ impl Emulator {
             .insert(id.into(), (url.into(), json));
     }
 
-    /// The notifications delivered or tried so far, oldest first (the newest 10 000).
+    /// The notifications delivered or tried so far, in the order their deliveries ended
+    /// (the newest 10 000). Example: [`Emulator::set_workflow_callback`] delivers them;
+    /// this lists what came of each.
+    ///
+    /// ```
+    /// let emulator = cos_ci_batch::emulator::Emulator::start()?;
+    /// assert!(emulator.callback_deliveries().is_empty());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn callback_deliveries(&self) -> Vec<CallbackDelivery> {
         lock(&self.deliveries).all()
     }
@@ -450,6 +474,8 @@ impl Emulator {
         lock(&self.shared.state).set_durations(submitted, running);
     }
 
+    /// Example: [`Client::wait_for_objects`].
+    ///
     /// Lets each object's media job or workflow run go on for `lag` after its batch job
     /// reports `Success` (default zero: they end together). No source says which the
     /// service does; with a lag the emulator plays the reading where a batch job's

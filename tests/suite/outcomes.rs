@@ -488,3 +488,40 @@ fn a_hundred_thousand_objects_stream_every_outcome_exactly_once() {
         1_000
     );
 }
+
+#[test]
+fn waiting_for_objects_looks_at_every_object_even_when_asked_for_the_failed_only() {
+    use cos_ci_batch::{OutcomeOptions, WaitOptions};
+    let emulator = cos_ci_batch::emulator::Emulator::start().unwrap();
+    emulator.add_workflow("w1");
+    emulator.put_objects(["in/a.mp4"], emulator.now());
+    emulator.set_object_work_lag(std::time::Duration::from_secs(600));
+    let client = emulator.client_builder().build().unwrap();
+    let job = cos_ci_batch::model::BatchJob::workflow(
+        "w",
+        "w1",
+        cos_ci_batch::model::Input::prefix("in/"),
+    );
+    let id = client.create(&job).unwrap().job.job_id;
+    emulator.advance(std::time::Duration::from_secs(10));
+    let batch = client.describe(&id).unwrap().job;
+    let wait = WaitOptions::default().deadline(std::time::Duration::from_millis(300));
+    let err = client
+        .wait_for_objects(
+            &batch,
+            &OutcomeOptions::default().failed_only(true),
+            &wait,
+            |_| {},
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            cos_ci_batch::Error::ObjectWorkDeadline {
+                unfinished: Some(1),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}

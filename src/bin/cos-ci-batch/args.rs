@@ -1097,7 +1097,7 @@ fn emulator(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, 
             set_once(&mut port, "--port", number)?;
         },
         Long("workflow") => workflows.push(text(parser)?),
-        Long("object") => objects.push(uploaded_object(&text(parser)?, now)),
+        Long("object") => objects.push(uploaded_object(&text(parser)?, now)?),
         Long("fail") => failing.push(failure_rule(&text(parser)?)),
         Long("secret-id") => set_once(&mut secret_id, "--secret-id", not_empty("--secret-id", text(parser)?)?)?,
         Long("secret-key") => set_once(&mut secret_key, "--secret-key", not_empty("--secret-key", text(parser)?)?)?,
@@ -1128,14 +1128,21 @@ fn emulator(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, 
 }
 
 /// `KEY` (uploaded now) or `KEY@TIME`, TIME as `create` reads it: an object of the
-/// emulator's bucket and when it was uploaded.
-fn uploaded_object(text: &str, now: OffsetDateTime) -> (String, OffsetDateTime) {
-    if let Some((key, at)) = text.rsplit_once('@') {
-        if let Some(at) = parse_when(at, now) {
-            return (key.to_owned(), at);
-        }
+/// emulator's bucket and when it was uploaded. After an `@`, what starts with a digit is
+/// taken as a time and must be one; other text is part of the key.
+fn uploaded_object(text: &str, now: OffsetDateTime) -> Result<(String, OffsetDateTime), Usage> {
+    let Some((key, at)) = text.rsplit_once('@') else {
+        return Ok((text.to_owned(), now));
+    };
+    if !at.starts_with(|c: char| c.is_ascii_digit()) {
+        return Ok((text.to_owned(), now));
     }
-    (text.to_owned(), now)
+    match parse_when(at, now) {
+        Some(at) => Ok((key.to_owned(), at)),
+        None => Err(usage(format!(
+            "invalid value for --object: '{at}' after '@' is not a time (2026-01-31, 3d, ...)"
+        ))),
+    }
 }
 
 /// `PATTERN`, `PATTERN=CODE` or `PATTERN=CODE:MESSAGE`: the objects whose work fails, and

@@ -176,7 +176,8 @@ Usage: cos-ci-batch list [--type workflow|job] [--state STATE]... [--name NAME] 
   --limit N              At most N jobs; a warning on stderr says when more match
                          ({\"warning\":{\"kind\":\"truncated\",...}} with --json)
 
-Every matching job is listed (every page) unless --limit says otherwise.
+Every matching job is listed (every page) unless --limit says otherwise; --all, which
+asked for that before, is still accepted.
 
 Examples:
   cos-ci-batch list --state Failed,Cancel --created-after 2026-01-01T00:00:00+08:00
@@ -186,12 +187,14 @@ Examples:
 const WAIT: &str = "\
 cos-ci-batch wait: wait until a batch job ends, and say how it ended
 
-Usage: cos-ci-batch wait ID [--deadline DURATION] [--check-objects] [--progress-every DURATION]
+Usage: cos-ci-batch wait ID [--deadline DURATION] [--check-objects] [--progress-every DURATION] [--workflow ID | --tag TAG]
 
   --deadline DURATION        Give up after DURATION (90s, 30m, 2h, 1h30m) [default: 1h]
   --check-objects            After Success, wait until the work on each object has ended
                              too, and exit 6 if any failed (the deadline covers both)
   --progress-every DURATION  Off a terminal, a line at least this often [default: 1m]
+  --workflow ID / --tag TAG  Where the objects' work is listed, for a batch job that does
+                             not say its workflow or Tag
 
 On a terminal, a status line on stderr shows the state as it changes; elsewhere each new
 state is one line on stderr, and \"still Running after ...\" keeps CI logs alive. The job
@@ -216,6 +219,7 @@ Usage: cos-ci-batch outcomes ID [--failed] [--summary] [--tag TAG] [--queue-id I
 
   --failed         Only the objects that failed (asked of the service: states=Failed)
   --summary        The counts alone: by state, and by failure code with an example object
+                   (with --failed, they cover the failed objects only, read faster)
   --tag TAG        For a Type=Job batch job that does not say its Tag
   --queue-id ID    For a Type=Job batch job that does not say its queue
   --workflow ID    For a Type=Workflow batch job that does not say its workflow

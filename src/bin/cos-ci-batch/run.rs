@@ -735,19 +735,31 @@ fn listen(
     Ok(Ending::Done)
 }
 
-/// A path no one can guess: the listener's only defence, as the service signs nothing.
+/// A path no one can guess: the listener's only defence, as the service signs nothing. From
+/// the system's random source where there is one; else from the standard library's hasher,
+/// keyed at random per process, over the time and the process id.
 fn random_path() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    hasher.write_u32(std::process::id());
-    let first = hasher.finish();
-    hasher.write_u64(first);
-    format!("/cos-callback/{first:016x}{:016x}", hasher.finish())
+    use std::io::Read;
+    let mut bytes = [0u8; 16];
+    let from_system = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .is_ok();
+    if !from_system {
+        use std::hash::{BuildHasher, Hasher};
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        hasher.write_u32(std::process::id());
+        let first = hasher.finish();
+        hasher.write_u64(first);
+        bytes[..8].copy_from_slice(&first.to_le_bytes());
+        bytes[8..].copy_from_slice(&hasher.finish().to_le_bytes());
+    }
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("/cos-callback/{hex}")
 }
 
 /// The bucket and region printed for the emulator's users; it serves any.
