@@ -21,6 +21,8 @@ pub(super) struct Shared {
     pub(super) faults: Mutex<Vec<FaultRule>>,
     pub(super) received: Mutex<ReceivedLog>,
     pub(super) request_counter: AtomicU64,
+    /// How long every answer waits before it is sent, in milliseconds.
+    pub(super) latency_ms: AtomicU64,
 }
 
 impl Shared {
@@ -117,6 +119,10 @@ pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)
     lock(&shared.received).push(received.clone());
     let date = format_http_date(service_now);
     let fault = fault::take(&mut lock(&shared.faults), route);
+    let latency = shared.latency_ms.load(Ordering::Relaxed);
+    if latency > 0 {
+        sleep(Duration::from_millis(latency));
+    }
 
     // The work of the request, done unless a fault stands in for it.
     let answer = || match &auth {

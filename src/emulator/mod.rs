@@ -183,6 +183,7 @@ impl EmulatorBuilder {
             faults: Mutex::new(Vec::new()),
             received: Mutex::new(ReceivedLog::default()),
             request_counter: AtomicU64::new(0),
+            latency_ms: AtomicU64::new(0),
         });
         let handler_shared = shared.clone();
         let server = http::Server::start(
@@ -472,6 +473,40 @@ impl Emulator {
     /// How long a job stays `Submitted` and then `Running` (default 1 s and 2 s).
     pub fn set_job_durations(&self, submitted: Duration, running: Duration) {
         lock(&self.shared.state).set_durations(submitted, running);
+    }
+
+    /// Spreads the media jobs or runs of each batch job created from now on over time:
+    /// `rate` of them each second, the first in the batch job's own second (`None`: all in
+    /// it, the default). Each one's work then runs on its own clock from its creation. This
+    /// plays a large batch job whose work is started over minutes, with thousands of records
+    /// sharing each creation second, for listings sliced by creation time.
+    ///
+    /// ```
+    /// use cos_ci_batch::emulator::Emulator;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// emulator.set_work_per_second(Some(5000));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn set_work_per_second(&self, rate: Option<u32>) {
+        lock(&self.shared.state).set_work_per_second(rate);
+    }
+
+    /// Makes every answer wait `latency` before it is sent (default none), as a distant
+    /// service does: for benches of listings.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let emulator = cos_ci_batch::emulator::Emulator::start()?;
+    /// emulator.set_latency(Duration::from_millis(50));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn set_latency(&self, latency: Duration) {
+        let millis = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        self.shared
+            .latency_ms
+            .store(millis, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Example: [`Client::wait_for_objects`].

@@ -233,8 +233,7 @@ pub(super) fn due_notifications(state: &mut State) -> Vec<Due> {
         };
         let Some((url, json)) = target else { continue };
         for (i, work) in job.work.iter().enumerate() {
-            if state.notified.contains(&work.id) || !state.work_snapshot(job, work).state.is_final()
-            {
+            if state.notified.contains(&work.id) || !state.work_snapshot(job, i).state.is_final() {
                 continue;
             }
             let at = (Source::Batch(b), i);
@@ -363,8 +362,8 @@ impl<'a> Run<'a> {
                 Run {
                     work: &job.work[i],
                     workflow_id: job.job.workflow_id.as_deref().unwrap_or_default(),
-                    created: job.creation_stamp(),
-                    snapshot: state.work_snapshot(job, &job.work[i]),
+                    created: state.work_created(job, i),
+                    snapshot: state.work_snapshot(job, i),
                 }
             }
             Source::Triggered => {
@@ -403,8 +402,8 @@ impl<'a> MediaJob<'a> {
                     tag: job.job.tag.as_deref().unwrap_or_default(),
                     batch: Some(job),
                     workflow_id: None,
-                    created: job.creation_stamp(),
-                    snapshot: state.work_snapshot(job, &job.work[i]),
+                    created: state.work_created(job, i),
+                    snapshot: state.work_snapshot(job, i),
                 };
             }
         }

@@ -168,6 +168,9 @@ pub(crate) struct State {
     running_for: Duration,
     /// How long each object's work of a batch job goes on after the batch job has ended.
     object_work_lag: Duration,
+    /// How many of a batch job's media jobs or runs are created each second (`None`: all
+    /// in the batch job's own second).
+    work_per_second: Option<u32>,
     id_seed: u64,
     counter: u64,
 }
@@ -193,6 +196,7 @@ impl State {
             submitted_for: Duration::from_secs(1),
             running_for: Duration::from_secs(2),
             object_work_lag: Duration::ZERO,
+            work_per_second: None,
             id_seed: std::collections::hash_map::RandomState::new()
                 .build_hasher()
                 .finish(),
@@ -331,6 +335,20 @@ impl State {
         self.temporary.get(secret_id)
     }
 
+    pub(crate) fn set_work_per_second(&mut self, rate: Option<u32>) {
+        self.work_per_second = rate.filter(|r| *r > 0);
+    }
+
+    /// When the `i`th media job or run of batch job `job` was created: in the batch job's
+    /// second, or `i / rate` whole seconds after it.
+    pub(crate) fn work_created(&self, job: &StoredJob, i: usize) -> OffsetDateTime {
+        let stamp = job.creation_stamp();
+        match self.work_per_second {
+            None => stamp,
+            Some(rate) => later(stamp, Duration::from_secs((i / rate as usize) as u64)),
+        }
+    }
+
     pub(crate) fn set_object_work_lag(&mut self, lag: Duration) {
         self.object_work_lag = lag;
     }
@@ -467,9 +485,13 @@ impl State {
     /// The state of one object's work in a batch job: it runs with the batch job (and for
     /// the object work lag after it), and ends `Failed` when a failure rule caught its
     /// object.
-    pub(crate) fn work_snapshot(&self, job: &StoredJob, work: &Work) -> Snapshot {
-        let natural =
-            self.natural_snapshot(job.created, self.object_work_lag, work.failure.is_some());
+    pub(crate) fn work_snapshot(&self, job: &StoredJob, i: usize) -> Snapshot {
+        let work = &job.work[i];
+        let created = match self.work_per_second {
+            None => job.created,
+            Some(_) => self.work_created(job, i),
+        };
+        let natural = self.natural_snapshot(created, self.object_work_lag, work.failure.is_some());
         cancelled_at(natural, job.cancelled)
     }
 

@@ -329,3 +329,46 @@ fn creation_time_bounds_are_strict_for_media_jobs_and_inclusive_for_runs() {
     assert_eq!(media_at(created - second, created), 0);
     assert_eq!(runs_at(run_created, run_created), 1);
 }
+
+#[test]
+fn a_batch_jobs_work_can_be_spread_over_seconds_and_answers_delayed() {
+    use cos_ci_batch::ops::MediaJobQuery;
+    use cos_ci_batch::{OutcomeOptions, WaitOptions};
+    let emulator = Emulator::start().unwrap();
+    emulator.set_work_per_second(Some(4));
+    let keys: Vec<String> = (0..10).map(|i| format!("in/{i:02}.mp4")).collect();
+    emulator.put_objects(keys.iter().cloned(), emulator.now());
+    let client = emulator.client_builder().build().unwrap();
+    let media =
+        cos_ci_batch::model::MediaJob::new(cos_ci_batch::model::Tag::Transcode).template_id("t1");
+    let job = client
+        .create(&cos_ci_batch::model::BatchJob::media(
+            "spread",
+            media,
+            cos_ci_batch::model::Input::prefix("in/"),
+        ))
+        .unwrap()
+        .job;
+    emulator.advance(std::time::Duration::from_secs(30));
+    let batch = client.describe(&job.job_id).unwrap().job;
+    let created: Vec<i64> = client
+        .outcomes(&batch, &OutcomeOptions::default())
+        .unwrap()
+        .map(|o| o.unwrap().created.unwrap().time().unwrap().unix_timestamp())
+        .collect();
+    let first = created[0];
+    let offsets: Vec<i64> = created.iter().map(|t| t - first).collect();
+    assert_eq!(offsets, [0, 0, 0, 0, 1, 1, 1, 1, 2, 2]);
+    // The second second alone: media-job bounds are strict.
+    let second = time::OffsetDateTime::from_unix_timestamp(first + 1).unwrap();
+    let one = time::Duration::seconds(1);
+    let query = MediaJobQuery::new(cos_ci_batch::model::Tag::Transcode)
+        .batch_job_id(job.job_id.clone())
+        .created_between(second - one, second + one);
+    assert_eq!(client.list_media_jobs(&query).unwrap().jobs.len(), 4);
+    // Every answer waits the latency set.
+    emulator.set_latency(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    client.wait(&job.job_id, &WaitOptions::default()).unwrap();
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+}
