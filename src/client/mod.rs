@@ -7,6 +7,7 @@ mod observe;
 mod outcomes;
 mod pages;
 mod retry;
+mod slices;
 mod transport;
 mod wait;
 

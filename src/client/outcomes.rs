@@ -2,7 +2,10 @@
 //! (`Type=Job`) or the workflow runs (`Type=Workflow`) the batch job started, page by page.
 
 use std::collections::HashSet;
+use std::marker::PhantomData;
 use std::time::Instant;
+
+use time::OffsetDateTime;
 
 use super::Client;
 use super::pages::{Listing, Page, Pager};
@@ -137,6 +140,9 @@ pub struct OutcomeOptions {
     /// Whether a failed workflow run is described, for its failure code and message (one
     /// more request per failed object; default true).
     pub failure_details: bool,
+    /// How many slices of the batch job's lifetime are listed at once (default 1: one
+    /// listing, oldest first). See [`OutcomeOptions::concurrency`].
+    pub concurrency: usize,
     /// Only the objects whose work failed, asked of the service (`states=Failed`), so that
     /// a listing of 20 000 objects with 1 000 failures reads 10 pages, not 200. Records in
     /// another state that the service sends anyway are left out too.
@@ -151,6 +157,7 @@ impl Default for OutcomeOptions {
             workflow_id: None,
             failure_details: true,
             failed_only: false,
+            concurrency: 1,
         }
     }
 }
@@ -171,6 +178,27 @@ impl OutcomeOptions {
     /// Sets the workflow id.
     pub fn workflow_id(mut self, id: impl Into<String>) -> Self {
         self.workflow_id = Some(id.into());
+        self
+    }
+
+    /// Lists the batch job's lifetime in slices of creation time, `concurrency` of them at
+    /// once (at most 64), each slice oldest first but the slices in no order. Every record
+    /// comes exactly once: three one-record requests first find how the service reads its
+    /// creation-time bounds (the documents say strict for media jobs and inclusive for
+    /// runs; neither is relied on), each slice asks for its own whole seconds accordingly
+    /// (a second more on each side when that could not be told) and keeps only what was
+    /// created within them, so a second of thousands of records is in one slice; the last slice is open-ended, for work created
+    /// while the listing runs; a record whose time cannot be read is kept by the first slice
+    /// that meets it (the only ids remembered). Memory stays flat: slices hand their
+    /// records over through a queue of 1 000. A batch job without a readable creation time
+    /// is listed in one piece.
+    ///
+    /// ```
+    /// let options = cos_ci_batch::OutcomeOptions::default().concurrency(8);
+    /// assert_eq!(options.concurrency, 8);
+    /// ```
+    pub fn concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.clamp(1, super::slices::MAX_CONCURRENCY);
         self
     }
 
@@ -198,9 +226,20 @@ impl OutcomeOptions {
 /// with the bounds of [`super::JobIter`]: memory stays flat however many objects there are.
 #[derive(Debug)]
 pub struct OutcomeIter<'a> {
-    pager: Pager<Outcomes<'a>>,
+    source: Source,
     /// Records of another state are left out, whatever the service sends.
     failed_only: bool,
+    /// The iterator lists for the client it was made from.
+    client: PhantomData<&'a Client>,
+}
+
+/// Where an [`OutcomeIter`] takes its records from.
+#[derive(Debug)]
+enum Source {
+    /// One listing, page after page.
+    Pages(Box<Pager<Outcomes>>),
+    /// Slices of the batch job's lifetime, listed at once ([`super::slices`]).
+    Slices(super::slices::Slices),
 }
 
 impl Iterator for OutcomeIter<'_> {
@@ -208,7 +247,11 @@ impl Iterator for OutcomeIter<'_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            match self.pager.next()? {
+            let next = match &mut self.source {
+                Source::Pages(pager) => pager.next()?,
+                Source::Slices(slices) => slices.next()?,
+            };
+            match next {
                 Ok(outcome) if self.failed_only && outcome.state != JobState::Failed => {}
                 other => return Some(other),
             }
@@ -217,22 +260,44 @@ impl Iterator for OutcomeIter<'_> {
 }
 
 /// Where the outcomes of one batch job are listed.
-#[derive(Debug)]
-enum Outcomes<'a> {
+#[derive(Clone, Debug)]
+pub(super) enum Outcomes {
     Media {
-        client: &'a Client,
+        client: Client,
         query: MediaJobQuery,
         deadline: Option<Instant>,
     },
     Workflow {
-        client: &'a Client,
+        client: Client,
         query: ExecutionQuery,
         failure_details: bool,
         deadline: Option<Instant>,
     },
 }
 
-impl Listing for Outcomes<'_> {
+impl Outcomes {
+    /// Lists only what was created within `(after, before)` as the service reads its
+    /// bounds (strictly or not: the caller keeps what it wants of the edges).
+    pub(super) fn within(&mut self, after: Option<OffsetDateTime>, before: Option<OffsetDateTime>) {
+        let filters = self.filters();
+        filters.created_after = after;
+        filters.created_before = before;
+    }
+
+    /// Asks for pages of `size` records.
+    pub(super) fn page_size(&mut self, size: u32) {
+        self.filters().size = Some(size);
+    }
+
+    fn filters(&mut self) -> &mut crate::ops::ListFilters {
+        match self {
+            Outcomes::Media { query, .. } => &mut query.filters,
+            Outcomes::Workflow { query, .. } => &mut query.filters,
+        }
+    }
+}
+
+impl Listing for Outcomes {
     type Item = ObjectOutcome;
 
     fn page(&mut self, token: Option<&str>) -> Result<Page<ObjectOutcome>, Error> {
@@ -581,7 +646,7 @@ impl Client {
                     query = query.queue_id(queue);
                 }
                 Outcomes::Media {
-                    client: self,
+                    client: self.clone(),
                     query,
                     deadline,
                 }
@@ -596,7 +661,7 @@ impl Client {
                     query = query.states([StateFilter::Failed]);
                 }
                 Outcomes::Workflow {
-                    client: self,
+                    client: self.clone(),
                     query,
                     failure_details: options.failure_details,
                     deadline,
@@ -604,9 +669,31 @@ impl Client {
             }
             JobType::Unknown(_) => return Err(missing("Type")),
         };
+        let lifetime = batch
+            .creation_time
+            .as_ref()
+            .and_then(|t| t.time())
+            .map(|from| {
+                let to = batch
+                    .end_time
+                    .as_ref()
+                    .and_then(|t| t.time())
+                    .unwrap_or_else(|| {
+                        let now = self.service_now_estimate(self.local_now());
+                        OffsetDateTime::from_unix_timestamp(now).unwrap_or(from)
+                    });
+                (from, to)
+            });
+        let source = match lifetime {
+            Some((from, to)) if options.concurrency > 1 => Source::Slices(
+                super::slices::Slices::start(listing, from, to, options.concurrency),
+            ),
+            _ => Source::Pages(Box::new(Pager::new(listing, None))),
+        };
         Ok(OutcomeIter {
-            pager: Pager::new(listing, None),
+            source,
             failed_only: options.failed_only,
+            client: PhantomData,
         })
     }
 

@@ -108,16 +108,61 @@ impl ListParams {
     pub(crate) fn page(
         &self,
         count: usize,
+        matches: impl FnMut(usize) -> bool,
+    ) -> (Vec<usize>, Option<String>) {
+        self.page_from(count, None, |_| false, matches)
+    }
+
+    /// [`ListParams::page`] over candidates in creation order (`created` never decreases
+    /// with the number): an ascending page starts at the first one the creation-time window
+    /// can hold, and the listing ends at the first one past it, so that a slice of a large
+    /// batch job costs its own records, not every record before it.
+    pub(crate) fn page_in_creation_order(
+        &self,
+        count: usize,
+        created: impl Fn(usize) -> OffsetDateTime,
+        matches: impl FnMut(usize) -> bool,
+    ) -> (Vec<usize>, Option<String>) {
+        if !self.ascending {
+            return self.page(count, matches);
+        }
+        let first = self.after.map(|after| {
+            // The first candidate created at or after `after`.
+            let (mut low, mut high) = (0, count);
+            while low < high {
+                let middle = low + (high - low) / 2;
+                if created(middle) < after {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            low
+        });
+        let before = self.before;
+        let past = |index: usize| before.is_some_and(|b| created(index) > b);
+        self.page_from(count, first, past, matches)
+    }
+
+    fn page_from(
+        &self,
+        count: usize,
+        first: Option<usize>,
+        past: impl Fn(usize) -> bool,
         mut matches: impl FnMut(usize) -> bool,
     ) -> (Vec<usize>, Option<String>) {
         let mut taken = Vec::with_capacity(self.size.min(count));
         let mut next = match (self.ascending, self.cursor) {
             (_, Some(cursor)) => Some(cursor),
-            (true, None) => Some(0),
+            (true, None) => Some(first.unwrap_or(0)),
             (false, None) => count.checked_sub(1),
         };
         while let Some(index) = next.filter(|&i| i < count) {
             if taken.len() == self.size {
+                break;
+            }
+            if past(index) {
+                next = None;
                 break;
             }
             if matches(index) {

@@ -73,14 +73,26 @@ pub(super) fn list_media_jobs(
     // Read once, not once per media job looked at.
     let (queue, input_object, workflow) =
         (param("queueId"), param("inputObject"), param("workflowId"));
-    let (taken, token) = params.page(segments.len(), |n| {
+    // Work spread over time (`set_work_per_second`) is listed once it has been created.
+    let now = state.clock.now();
+    let match_job = |n| {
         let job = MediaJob::of(state, segments.locate(n));
-        job.tag == tag
+        job.created <= now
+            && job.tag == tag
             && queue.is_none_or(|q| job.queue_id() == Some(q))
             && workflow.is_none_or(|w| job.workflow_id == Some(w))
             && input_object.is_none_or(|o| o == job.work.object)
             && params.admits(&job.snapshot.state, job.created)
-    });
+    };
+    // One batch job's work is in creation order: its window is found, not scanned for.
+    let (taken, token) = match param("inventoryTriggerJobId") {
+        Some(_) => params.page_in_creation_order(
+            segments.len(),
+            |n| MediaJob::of(state, segments.locate(n)).created,
+            match_job,
+        ),
+        None => params.page(segments.len(), match_job),
+    };
     bare_response_answer(|w| {
         for n in taken {
             write_media_job(w, &MediaJob::of(state, segments.locate(n)));
@@ -140,12 +152,22 @@ pub(super) fn list_executions(
     let param = |name: &str| param(&request.query, name);
     let segments = candidates(state, param("jobId"), Some(&JobType::Workflow));
     let object = param("name");
-    let (taken, token) = params.page(segments.len(), |n| {
+    let now = state.clock.now();
+    let match_run = |n| {
         let run = Run::of(state, segments.locate(n));
-        run.workflow_id == workflow
+        run.created <= now
+            && run.workflow_id == workflow
             && object.is_none_or(|o| o == run.work.object)
             && params.admits(&run.snapshot.state, run.created)
-    });
+    };
+    let (taken, token) = match param("jobId") {
+        Some(_) => params.page_in_creation_order(
+            segments.len(),
+            |n| Run::of(state, segments.locate(n)).created,
+            match_run,
+        ),
+        None => params.page(segments.len(), match_run),
+    };
     response_answer(request_id, |w| {
         for n in taken {
             let run = Run::of(state, segments.locate(n));

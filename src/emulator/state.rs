@@ -478,7 +478,14 @@ impl State {
     }
 
     pub(crate) fn snapshot(&self, job: &StoredJob) -> Snapshot {
-        let natural = self.natural_snapshot(job.created, Duration::ZERO, job.failure.is_some());
+        // A batch job runs at least until its last media job or run is created.
+        let starting = match self.work_per_second {
+            Some(rate) => {
+                Duration::from_secs((job.work.len().saturating_sub(1) / rate as usize) as u64)
+            }
+            None => Duration::ZERO,
+        };
+        let natural = self.natural_snapshot(job.created, starting, job.failure.is_some());
         cancelled_at(natural, job.cancelled)
     }
 

@@ -820,3 +820,34 @@ fn the_bash_completion_completes_subcommands_and_their_own_flags() {
     }
     assert_eq!(crate::common::alone(&["completions", "tcsh"]).status, 2);
 }
+
+#[test]
+fn outcomes_in_slices_list_each_object_once_and_one_slice_lists_them_in_order() {
+    let keys: Vec<String> = (0..250).map(|i| format!("v/{i:03}.mp4")).collect();
+    let emulator = still_emulator(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+    let id = create(&emulator, "sliced", "v/");
+    emulator.advance(Duration::from_secs(10));
+    let objects = |concurrency: &str| -> Vec<String> {
+        let run = cli(
+            &emulator,
+            &["--json", "outcomes", &id, "--concurrency", concurrency],
+        );
+        assert_eq!(run.status, 0, "{run:?}");
+        run.json_lines()
+            .iter()
+            .map(|l| l["object"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(objects("1"), keys, "one slice: oldest first");
+    let mut sliced = objects("8");
+    sliced.sort();
+    assert_eq!(sliced, keys);
+    let refused = cli(&emulator, &["outcomes", &id, "--concurrency", "0"]);
+    assert_eq!(
+        (refused.status, refused.stderr.lines().next()),
+        (
+            2,
+            Some("error: invalid value for --concurrency: '0' is not a number from 1 to 64")
+        )
+    );
+}

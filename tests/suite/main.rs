@@ -20,4 +20,5 @@ mod outcomes;
 mod properties;
 mod secrets;
 mod signing;
+mod sliced_outcomes;
 mod validation;

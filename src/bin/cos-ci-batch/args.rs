@@ -184,6 +184,12 @@ impl Command {
     }
 }
 
+/// How many slices of a batch job's lifetime `outcomes` lists at once by default: 8
+/// requests in flight, about 160 a second at 50 ms each, which cut the wall time of 100 000
+/// objects to about a fifth in `benches/sliced_outcomes.rs`, without asking more of the
+/// service than a handful of clients would.
+const OUTCOMES_CONCURRENCY: usize = 8;
+
 /// How `wait` and `create --wait` wait.
 pub struct WaitPlan {
     /// `--deadline`, for the batch job and its objects together.
@@ -488,7 +494,14 @@ pub fn flags_of(subcommand: Subcommand) -> &'static [&'static str] {
             "workflow",
             "tag",
         ],
-        Subcommand::Outcomes => &["failed", "summary", "tag", "queue-id", "workflow"],
+        Subcommand::Outcomes => &[
+            "failed",
+            "summary",
+            "concurrency",
+            "tag",
+            "queue-id",
+            "workflow",
+        ],
         Subcommand::RerunFailed => &["dry-run", "workflow"],
         Subcommand::Emulator => &[
             "port",
@@ -1054,10 +1067,17 @@ fn outcomes(
     let mut job_id = None;
     let mut switch = false;
     let mut summary_only = false;
-    let mut options = OutcomeOptions::default();
+    let mut options = OutcomeOptions::default().concurrency(OUTCOMES_CONCURRENCY);
     each_flag!(parser, global, {
         Long("failed") if !rerun => switch = true,
         Long("summary") if !rerun => summary_only = true,
+        Long("concurrency") if !rerun => {
+            let value = text(parser)?;
+            let n: usize = value.parse().ok().filter(|n| (1..=64).contains(n)).ok_or_else(|| {
+                usage(format!("invalid value for --concurrency: '{value}' is not a number from 1 to 64"))
+            })?;
+            options = options.concurrency(n);
+        },
         Long("dry-run") if rerun => switch = true,
         Long("tag") if !rerun => {
             options = options.tag(any_tag_named(&text(parser)?)?);

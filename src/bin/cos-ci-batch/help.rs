@@ -215,16 +215,18 @@ Example:
 const OUTCOMES: &str = "\
 cos-ci-batch outcomes: what happened to each object of a batch job
 
-Usage: cos-ci-batch outcomes ID [--failed] [--summary] [--tag TAG] [--queue-id ID] [--workflow ID]
+Usage: cos-ci-batch outcomes ID [--failed] [--summary] [--concurrency N] [--tag TAG] [--queue-id ID] [--workflow ID]
 
   --failed         Only the objects that failed (asked of the service: states=Failed)
   --summary        The counts alone: by state, and by failure code with an example object
                    (with --failed, they cover the failed objects only, read faster)
+  --concurrency N  Slices of the job's lifetime read at once, 1 to 64 [default: 8]; with 1,
+                   the objects come oldest first, otherwise slice by slice
   --tag TAG        For a Type=Job batch job that does not say its Tag
   --queue-id ID    For a Type=Job batch job that does not say its queue
   --workflow ID    For a Type=Workflow batch job that does not say its workflow
 
-Each object's media job (Type=Job) or workflow run (Type=Workflow), oldest first, with the
+Each object's media job (Type=Job) or workflow run (Type=Workflow), exactly once, with the
 failure code and message of the failed ones; under the table, the counts and the most
 frequent failure codes. Exit status: 6 when an object failed, 0 otherwise.
 
