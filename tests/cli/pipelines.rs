@@ -851,3 +851,36 @@ fn outcomes_in_slices_list_each_object_once_and_one_slice_lists_them_in_order() 
         )
     );
 }
+
+#[test]
+fn outcomes_show_progress_on_a_terminal_and_nothing_on_a_pipe() {
+    let keys: Vec<String> = (0..300).map(|i| format!("v/{i:03}.mp4")).collect();
+    let emulator = still_emulator(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+    let id = create(&emulator, "progress", "v/");
+    emulator.advance(Duration::from_secs(10));
+    let command = format!(
+        "{} --endpoint {} --allow-http outcomes {id} >/dev/null",
+        crate::common::BIN,
+        emulator.endpoint()
+    );
+    let tool = against(&emulator);
+    let terminal = crate::common::run(
+        std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .stdin(Stdio::null()),
+    );
+    assert_eq!(terminal.status, 0, "{terminal:?}");
+    assert!(
+        terminal.stdout.contains(" records read, "),
+        "{:?}",
+        terminal.stdout
+    );
+    assert!(
+        terminal.stdout.ends_with("\r\x1b[2K"),
+        "the line is cleared: {:?}",
+        terminal.stdout
+    );
+    let piped = cli(&emulator, &["outcomes", &id]);
+    assert_eq!(piped.stderr, "", "nothing on a pipe");
+}

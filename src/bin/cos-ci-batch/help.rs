@@ -228,7 +228,8 @@ Usage: cos-ci-batch outcomes ID [--failed] [--summary] [--concurrency N] [--tag 
 
 Each object's media job (Type=Job) or workflow run (Type=Workflow), exactly once, with the
 failure code and message of the failed ones; under the table, the counts and the most
-frequent failure codes. Exit status: 6 when an object failed, 0 otherwise.
+frequent failure codes. On a terminal, stderr shows the records read and their rate while
+it reads. Exit status: 6 when an object failed, 0 otherwise.
 
 Examples:
   cos-ci-batch outcomes b0123456789abcdef0123456789abcdef --failed

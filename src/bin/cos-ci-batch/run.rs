@@ -261,17 +261,20 @@ fn execute(
             let client = client(global, true)?;
             let batch = client.describe(&job_id)?.job;
             let mut summary = OutcomeSummary::new(&batch.job_id, 0);
+            let mut progress = Progress::on_terminal(!global.json);
             for outcome in client.outcomes(&batch, &options)? {
                 let outcome = outcome?;
                 if !summary_only {
                     printer.row(&record::outcome(&outcome), OUTCOME_COLUMNS)?;
                 }
                 summary.add(outcome);
+                progress.show(summary.total, summary.failed);
                 if printer.reader_gone() {
                     // The reader left: the status is what was read so far earned.
                     break;
                 }
             }
+            progress.clear();
             let summary = summary.finish();
             if summary_only {
                 printer.document(&record::summary(&summary, true))?;
@@ -290,6 +293,45 @@ fn execute(
             options,
         } => rerun_failed(&client(global, true)?, &job_id, dry_run, &options, printer)?,
     })
+}
+
+/// While `outcomes` reads, a line on a terminal's stderr redrawn twice a second: records
+/// read, their rate, and the failed. Nothing of it reaches a pipe or `--json`.
+struct Progress {
+    started: Instant,
+    shown: Option<Instant>,
+    on: bool,
+}
+
+impl Progress {
+    fn on_terminal(human: bool) -> Self {
+        Progress {
+            started: Instant::now(),
+            shown: None,
+            on: human && terminal::redraws(),
+        }
+    }
+
+    fn show(&mut self, read: u64, failed: u64) {
+        if !self.on
+            || self
+                .shown
+                .is_some_and(|at| at.elapsed() < Duration::from_millis(500))
+        {
+            return;
+        }
+        let rate = read as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+        tell(&format!(
+            "\r\x1b[2K{read} records read, {rate:.0} a second, {failed} failed"
+        ));
+        self.shown = Some(Instant::now());
+    }
+
+    fn clear(&self) {
+        if self.on && self.shown.is_some() {
+            tell("\r\x1b[2K");
+        }
+    }
 }
 
 /// The line under an `outcomes` table: the counts, and the most frequent failure codes
