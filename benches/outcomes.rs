@@ -86,10 +86,16 @@ fn main() {
     }
     let quick = harness::quick();
     let mut peaks = Vec::new();
-    for (n, rounds) in [
+    // `OUTCOMES_BENCH_MILLION=1` adds a batch job of 1 000 000 objects (minutes of work).
+    let million = std::env::var_os("OUTCOMES_BENCH_MILLION").is_some();
+    let mut sizes = vec![
         (10_000usize, if quick { 3 } else { 9 }),
         (100_000, if quick { 1 } else { 3 }),
-    ] {
+    ];
+    if million {
+        sizes.push((1_000_000, 1));
+    }
+    for (n, rounds) in sizes {
         let mut child = Command::new(std::env::current_exe().expect("this binary"))
             .env(CHILD, n.to_string())
             .stdin(Stdio::piped())
@@ -188,6 +194,20 @@ fn main() {
         let peak = PEAK.load(Ordering::Relaxed) - before;
         println!("RESULT outcomes_peak_heap_bytes[{n}]={peak}");
         peaks.push(peak);
+        // The same in slices, 8 at once: their queue bounds what is held.
+        let before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        let sliced = options.clone().concurrency(8);
+        let count = client
+            .outcomes(&batch, &sliced)
+            .unwrap()
+            .map(|o| keep(o.unwrap()))
+            .count();
+        assert_eq!(count, n);
+        println!(
+            "RESULT outcomes_sliced_peak_heap_bytes[{n}]={}",
+            PEAK.load(Ordering::Relaxed) - before
+        );
 
         drop(child.stdin.take());
         let _ = std::io::stdout().flush();
@@ -197,4 +217,10 @@ fn main() {
         "RESULT outcomes_peak_heap_ratio_100k_to_10k={:.3} target~1.0",
         peaks[1] as f64 / peaks[0] as f64
     );
+    if million {
+        println!(
+            "RESULT outcomes_peak_heap_ratio_1m_to_100k={:.3} target<=1.1",
+            peaks[2] as f64 / peaks[1] as f64
+        );
+    }
 }
