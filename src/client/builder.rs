@@ -148,6 +148,17 @@ impl ClientBuilder {
     /// Calls `observer` after each request with what came of it ([`super::Exchange`]):
     /// for logs, or a `--verbose` line per request. It runs on the calling thread, so it
     /// should be quick.
+    ///
+    /// ```
+    /// use cos_ci_batch::{Client, Credentials};
+    ///
+    /// let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+    ///     .credentials(Credentials::new("AKIDexample", "secret"))
+    ///     .on_exchange(|exchange| eprintln!("{exchange}"))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), cos_ci_batch::error::ConfigError>(())
+    /// ```
     pub fn on_exchange(
         mut self,
         observer: impl Fn(&super::Exchange) + Send + Sync + 'static,

@@ -23,6 +23,7 @@ pub use outcomes::{
 };
 pub use pages::{JobIter, MAX_EMPTY_PAGES};
 pub use retry::RetryPolicy;
+pub(crate) use transport::local_agent;
 pub use wait::WaitOptions;
 
 use crate::credentials::{CredentialSource, Credentials, ProvideCredentials};
@@ -135,6 +136,16 @@ impl Client {
 
     /// Where the credential chain found the credentials the client signs with; `None` when
     /// they were given to the builder (see [`ClientBuilder::credential_chain`]).
+    ///
+    /// ```
+    /// use cos_ci_batch::{Client, Credentials};
+    ///
+    /// let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+    ///     .credentials(Credentials::new("AKIDexample", "secret"))
+    ///     .build()?;
+    /// assert_eq!(client.credentials_source(), None);
+    /// # Ok::<(), cos_ci_batch::error::ConfigError>(())
+    /// ```
     pub fn credentials_source(&self) -> Option<&CredentialSource> {
         self.inner.credentials_source.as_ref()
     }

@@ -21,6 +21,20 @@ use ureq::unversioned::transport::{
 use crate::error::{TransportError, TransportErrorKind};
 use crate::ops::{HttpRequest, HttpResponse, Method};
 
+/// An agent for the crate's few requests that are not to the service: the CVM metadata
+/// service and the emulator's callback receivers, both on the machine's own network. Each
+/// exchange is bounded by `timeout` whole, an answer's status is an answer (not an error),
+/// redirects are not followed, and no proxy is used.
+pub(crate) fn local_agent(timeout: std::time::Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .proxy(None)
+        .build()
+        .new_agent()
+}
+
 pub(crate) struct Transport {
     agent: ureq::Agent,
     max_body: u64,

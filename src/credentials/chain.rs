@@ -8,8 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use super::instance_role::{self, Fetched, Metadata};
 use super::{
-    Credentials, ENV_SECRET_ID, ENV_SECRET_KEY, ENV_SESSION_TOKEN, ENV_TOKEN, ProvideCredentials,
-    RefreshingCredentials, profile,
+    Credentials, ENV_SECRET_ID, ENV_SECRET_KEY, ProvideCredentials, RefreshingCredentials, profile,
 };
 
 /// The environment variable that names the one profile file to read (as the Go SDK reads it).
@@ -321,6 +320,11 @@ enum Step {
 impl CredentialChain {
     /// The default chain: the process environment, the default profile files with profile
     /// `default`, and the metadata service with a 1 s timeout.
+    ///
+    /// ```
+    /// let chain = cos_ci_batch::credentials::CredentialChain::new();
+    /// assert!(format!("{chain:?}").contains("metadata.tencentyun.com"));
+    /// ```
     pub fn new() -> Self {
         CredentialChain {
             env: Arc::new(|name| std::env::var(name).ok()),
@@ -334,6 +338,19 @@ impl CredentialChain {
 
     /// Reads variables through `lookup` instead of the process environment: the credential
     /// variables, `TENCENTCLOUD_CREDENTIALS_FILE` and `HOME`.
+    ///
+    /// ```
+    /// use cos_ci_batch::credentials::{CredentialChain, CredentialSource};
+    ///
+    /// let env = |name: &str| match name {
+    ///     "TENCENTCLOUD_SECRET_ID" => Some("AKIDexample".to_string()),
+    ///     "TENCENTCLOUD_SECRET_KEY" => Some("secret".to_string()),
+    ///     _ => None,
+    /// };
+    /// let found = CredentialChain::new().env_lookup(env).resolve()?;
+    /// assert_eq!(found.source(), &CredentialSource::Environment);
+    /// # Ok::<(), cos_ci_batch::credentials::ChainError>(())
+    /// ```
     pub fn env_lookup(
         mut self,
         lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
@@ -344,13 +361,14 @@ impl CredentialChain {
 
     /// Reads this section of the profile file, and only the profile file: naming a profile
     /// says where the credentials are, so the environment and the instance role are not
-    /// looked at, and a missing file or section is an error.
+    /// looked at, and a missing file or section is an error. Example: [`CredentialChain`].
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
         self
     }
 
-    /// Reads the first of these files that exists, instead of the default ones.
+    /// Reads the first of these files that exists, instead of the default ones. Example:
+    /// [`CredentialChain`].
     pub fn profile_files<P: Into<PathBuf>>(mut self, files: impl IntoIterator<Item = P>) -> Self {
         self.profile_files = Some(files.into_iter().map(Into::into).collect());
         self
@@ -359,6 +377,22 @@ impl CredentialChain {
     /// Asks the metadata service at this address (`http://host:port`), for tests and
     /// emulators. An address with user info (`user:password@`) is refused when the chain
     /// runs.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use cos_ci_batch::credentials::{ChainError, CredentialChain};
+    ///
+    /// let closed = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    /// let err = CredentialChain::new()
+    ///     .env_lookup(|_| None)
+    ///     .profile_files(["/nonexistent/credentials"])
+    ///     .metadata_endpoint(format!("http://{closed}"))
+    ///     .metadata_timeout(Duration::from_millis(200))
+    ///     .resolve()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, ChainError::NotFound { .. }));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn metadata_endpoint(mut self, base_url: impl Into<String>) -> Self {
         self.metadata_endpoint = base_url.into();
         self
@@ -366,19 +400,21 @@ impl CredentialChain {
 
     /// How long each metadata request may take (default 1 s), between 1 ms and an hour. It
     /// does not turn the instance role back on after
-    /// [`without_instance_role`](CredentialChain::without_instance_role).
+    /// [`without_instance_role`](CredentialChain::without_instance_role). Example:
+    /// [`CredentialChain::metadata_endpoint`].
     pub fn metadata_timeout(mut self, timeout: Duration) -> Self {
         self.metadata_timeout = timeout.clamp(Duration::from_millis(1), Duration::from_secs(3600));
         self
     }
 
-    /// Does not ask the metadata service.
+    /// Does not ask the metadata service. Example: [`CredentialChain`].
     pub fn without_instance_role(mut self) -> Self {
         self.instance_role = false;
         self
     }
 
-    /// Looks in each place in turn, and returns the first credentials found.
+    /// Looks in each place in turn, and returns the first credentials found. Example:
+    /// [`CredentialChain::env_lookup`].
     pub fn resolve(&self) -> Result<FoundCredentials, ChainError> {
         self.resolve_at(SystemTime::now())
     }
@@ -421,9 +457,7 @@ impl CredentialChain {
         // An empty value is taken as unset, as the SDKs take it: templated environments set
         // every variable, some to nothing.
         let var = |name: &str| self.var(name).filter(|v| !v.is_empty());
-        let token = [ENV_SESSION_TOKEN, ENV_TOKEN]
-            .into_iter()
-            .find_map(|name| var(name).map(|value| (name, value)));
+        let token = super::env_token(&|name: &str| self.var(name));
         let (id, key) = match (var(ENV_SECRET_ID), var(ENV_SECRET_KEY), &token) {
             (None, None, None) => {
                 return Step::Skipped(format!(

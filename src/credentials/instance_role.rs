@@ -111,14 +111,8 @@ pub(super) enum Fetched {
 
 impl Metadata {
     pub(super) fn new(base_url: &str, timeout: Duration) -> Self {
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            // The metadata service is on the instance's own network: never through a proxy.
-            .proxy(None)
-            .build()
-            .new_agent();
+        // The metadata service is on the instance's own network: never through a proxy.
+        let agent = crate::client::local_agent(timeout);
         Metadata {
             base_url: base_url.trim_end_matches('/').to_owned(),
             agent,

@@ -133,11 +133,8 @@ impl Credentials {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let secret_id = lookup(ENV_SECRET_ID).ok_or(ConfigError::MissingEnv(ENV_SECRET_ID))?;
         let secret_key = lookup(ENV_SECRET_KEY).ok_or(ConfigError::MissingEnv(ENV_SECRET_KEY))?;
-        let token = lookup(ENV_SESSION_TOKEN)
-            .filter(|t| !t.is_empty())
-            .or_else(|| lookup(ENV_TOKEN).filter(|t| !t.is_empty()));
         let mut credentials = Credentials::new(secret_id, secret_key);
-        credentials.session_token = token;
+        credentials.session_token = env_token(&lookup).map(|(_, token)| token);
         credentials.validate()?;
         Ok(credentials)
     }
@@ -166,6 +163,14 @@ impl Credentials {
         }
         Ok(())
     }
+}
+
+/// The session token of an environment, and the variable it came from: the first of
+/// `TENCENTCLOUD_SESSION_TOKEN` and the older `TENCENTCLOUD_TOKEN` set to something.
+fn env_token(lookup: &dyn Fn(&str) -> Option<String>) -> Option<(&'static str, String)> {
+    [ENV_SESSION_TOKEN, ENV_TOKEN]
+        .into_iter()
+        .find_map(|name| lookup(name).filter(|t| !t.is_empty()).map(|t| (name, t)))
 }
 
 fn check_secret_value(field: &'static str, value: &str) -> Result<(), ConfigError> {

@@ -81,13 +81,7 @@ impl DeliveryLog {
 /// Starts the thread that finds the notifications due and starts their deliveries, while
 /// the emulator lives.
 pub(super) fn start_delivering(shared: Weak<Shared>, log: Arc<Mutex<DeliveryLog>>) {
-    let agent = ureq::Agent::config_builder()
-        .timeout_global(Some(DELIVERY_TIMEOUT))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .proxy(None)
-        .build()
-        .new_agent();
+    let agent = crate::client::local_agent(DELIVERY_TIMEOUT);
     let running = Arc::new(AtomicUsize::new(0));
     let _ = std::thread::Builder::new()
         .name("emulator-callbacks".into())
@@ -301,6 +295,7 @@ impl NotificationListener {
     /// the connection's own thread: it should return quickly, as the connection waits for
     /// it and at most 128 are served at once. Bodies are taken up to 1 MiB (the emulator's
     /// limit; `413` beyond), which no documented notification approaches.
+    /// Example: [`NotificationListener`].
     pub fn start(
         addr: SocketAddr,
         path: &str,
@@ -336,7 +331,8 @@ impl NotificationListener {
         Ok(NotificationListener { server })
     }
 
-    /// The address served (with the port chosen when 0 was asked for).
+    /// The address served (with the port chosen when 0 was asked for). Example:
+    /// [`NotificationListener`].
     pub fn addr(&self) -> SocketAddr {
         self.server.addr()
     }

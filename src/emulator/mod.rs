@@ -509,12 +509,10 @@ impl Emulator {
             .store(millis, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Example: [`Client::wait_for_objects`].
-    ///
     /// Lets each object's media job or workflow run go on for `lag` after its batch job
     /// reports `Success` (default zero: they end together). No source says which the
     /// service does; with a lag the emulator plays the reading where a batch job's
-    /// `Success` means only that every object's work has started. See
+    /// `Success` means only that every object's work has started. Example:
     /// [`Client::wait_for_objects`].
     pub fn set_object_work_lag(&self, lag: Duration) {
         lock(&self.shared.state).set_object_work_lag(lag);

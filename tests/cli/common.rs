@@ -134,3 +134,23 @@ pub fn still_emulator(objects: &[&str]) -> Emulator {
 pub fn service_time(emulator: &Emulator) -> String {
     cos_ci_batch::model::format_utc(emulator.now()).expect("a representable time")
 }
+
+/// The tool run against `emulator` with `args` on a terminal (`script`, util-linux, gives
+/// it one), its stdout sent to `/dev/null`: what it printed is what stderr showed on the
+/// terminal. `term` sets `TERM`.
+pub fn on_terminal(emulator: &Emulator, args: &str, term: Option<&str>) -> Run {
+    let command = format!(
+        "{BIN} --endpoint {} --allow-http {args} >/dev/null",
+        emulator.endpoint()
+    );
+    let tool = against(emulator);
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdin(Stdio::null());
+    if let Some(term) = term {
+        script.env("TERM", term);
+    }
+    run(&mut script)
+}

@@ -89,19 +89,8 @@ fn a_reader_that_stops_reading_ends_the_tool_quietly() {
 fn wait_redraws_one_status_line_on_a_terminal_and_writes_plain_lines_elsewhere() {
     let emulator = emulator(&["v/a.mp4"], Duration::from_millis(1500));
     let id = create(&emulator, "watched", "v/");
-    // `script` gives the tool a terminal (util-linux, on every Debian).
-    let command = format!(
-        "{} --endpoint {} --allow-http wait {id} --deadline 20s >/dev/null",
-        crate::common::BIN,
-        emulator.endpoint()
-    );
-    let tool = against(&emulator);
-    let terminal = crate::common::run(
-        std::process::Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
-            .stdin(Stdio::null()),
-    );
+    let terminal =
+        crate::common::on_terminal(&emulator, &format!("wait {id} --deadline 20s"), None);
     assert_eq!(terminal.status, 0, "{terminal:?}");
     let waiting = format!("waiting for batch job {id} to end (Ctrl-C stops waiting, not the job)");
     assert!(

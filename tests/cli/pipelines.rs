@@ -123,18 +123,10 @@ fn ctrl_c_during_wait_says_the_job_goes_on_how_to_resume_and_exits_130() {
 fn term_dumb_gets_plain_lines_and_no_cursor_redraws() {
     let emulator = emulator(&["v/a.mp4"], Duration::from_millis(1500));
     let id = create(&emulator, "dumb", "v/");
-    let command = format!(
-        "{} --endpoint {} --allow-http wait {id} --deadline 20s >/dev/null",
-        crate::common::BIN,
-        emulator.endpoint()
-    );
-    let tool = against(&emulator);
-    let run = crate::common::run(
-        std::process::Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
-            .env("TERM", "dumb")
-            .stdin(Stdio::null()),
+    let run = crate::common::on_terminal(
+        &emulator,
+        &format!("wait {id} --deadline 20s"),
+        Some("dumb"),
     );
     assert_eq!(run.status, 0, "{run:?}");
     assert!(!run.stdout.contains('\x1b'), "{:?}", run.stdout);
@@ -858,18 +850,7 @@ fn outcomes_show_progress_on_a_terminal_and_nothing_on_a_pipe() {
     let emulator = still_emulator(&keys.iter().map(String::as_str).collect::<Vec<_>>());
     let id = create(&emulator, "progress", "v/");
     emulator.advance(Duration::from_secs(10));
-    let command = format!(
-        "{} --endpoint {} --allow-http outcomes {id} >/dev/null",
-        crate::common::BIN,
-        emulator.endpoint()
-    );
-    let tool = against(&emulator);
-    let terminal = crate::common::run(
-        std::process::Command::new("script")
-            .args(["-qec", &command, "/dev/null"])
-            .envs(tool.get_envs().filter_map(|(k, v)| Some((k, v?))))
-            .stdin(Stdio::null()),
-    );
+    let terminal = crate::common::on_terminal(&emulator, &format!("outcomes {id}"), None);
     assert_eq!(terminal.status, 0, "{terminal:?}");
     assert!(
         terminal.stdout.contains(" records read, "),
