@@ -97,11 +97,19 @@ pub enum Error {
         /// What is missing, such as `Tag` or `WorkflowIds`.
         missing: &'static str,
     },
-    /// Only a workflow can be run again on an object ([`crate::Client::rerun_failed`]), and
-    /// this batch job ran media jobs (`Type=Job`).
+    /// Only a workflow can be triggered again on an object
+    /// ([`crate::RerunMethod::Triggers`]), and this batch job ran media jobs (`Type=Job`).
     NotAWorkflow {
         /// The batch job.
         batch_job_id: String,
+    },
+    /// A re-run was asked of a batch job that has not ended ([`crate::Client::rerun_failed`]):
+    /// its failures are not known yet.
+    NotEnded {
+        /// The batch job.
+        batch_job_id: String,
+        /// Its state.
+        state: crate::model::JobState,
     },
     /// Listing stopped after this many pages in a row held no job but pointed to another.
     EmptyPages {
@@ -257,6 +265,13 @@ impl fmt::Display for Error {
                 f,
                 "batch job {batch_job_id} ran media jobs (Type=Job); only workflow runs can be triggered again"
             ),
+            Error::NotEnded {
+                batch_job_id,
+                state,
+            } => write!(
+                f,
+                "batch job {batch_job_id} is {state}, not ended: its failures are not known yet"
+            ),
             Error::EmptyPages { pages } => write!(
                 f,
                 "the service returned {pages} pages in a row with no job and another NextToken"
@@ -326,6 +341,13 @@ pub enum InvalidInput {
         /// Why it was refused.
         reason: &'static str,
     },
+    /// An object key cannot be written as given ([`crate::ops::PutObject::new`]).
+    BadObjectKey {
+        /// The key given.
+        key: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
     /// A text value holds a character XML 1.0 cannot carry (a control character).
     UnrepresentableText {
         /// The element whose text it is.
@@ -368,6 +390,9 @@ impl fmt::Display for InvalidInput {
                 write!(f, "{count} job ids asked for; one describe takes 1 to 10")
             }
             InvalidInput::BadJobId { id, reason } => write!(f, "job id {id:?} {reason}"),
+            InvalidInput::BadObjectKey { key, reason } => {
+                write!(f, "object key {key:?} {reason}")
+            }
             InvalidInput::UnrepresentableText { element } => write!(
                 f,
                 "the text of <{element}> holds a character XML 1.0 cannot carry"

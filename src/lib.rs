@@ -39,7 +39,7 @@
 //! use std::time::Duration;
 //! use cos_ci_batch::emulator::Emulator;
 //! use cos_ci_batch::model::{BatchJob, Input, JobState};
-//! use cos_ci_batch::{OutcomeOptions, WaitOptions};
+//! use cos_ci_batch::{OutcomeOptions, RerunMethod, RerunOptions, WaitOptions};
 //!
 //! let emulator = Emulator::start()?; // the service, offline
 //! emulator.add_workflow("w0123456789abcdef0123456789abcdef");
@@ -60,8 +60,9 @@
 //!         println!("{}: {:?}", outcome.object, outcome.code);
 //!     }
 //! }
-//! let rerun = client.rerun_failed(&batch, &OutcomeOptions::default(), false)?;
-//! assert_eq!(rerun.triggered.len(), 1);
+//! // One failure: its workflow is triggered again on it. Many: one batch job over a URL file.
+//! let rerun = client.rerun_failed(&batch, &OutcomeOptions::default(), &RerunOptions::default())?;
+//! assert_eq!((rerun.method, rerun.triggered.len()), (RerunMethod::Triggers, 1));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -104,7 +105,8 @@ struct ReadmeDoctests;
 
 pub use client::{
     Client, ClientBuilder, Exchange, FailureCause, JobIter, MAX_CODES, MAX_EMPTY_PAGES,
-    ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun, RetryPolicy, WaitOptions,
+    ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun, RerunJob, RerunMethod,
+    RerunOptions, RetryPolicy, TRIGGERS_UP_TO, URL_FILE_PREFIX, WaitOptions,
 };
 pub use credentials::Credentials;
 pub use error::Error;

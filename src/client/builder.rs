@@ -6,9 +6,10 @@ use std::sync::atomic::AtomicI64;
 use std::time::{Duration, SystemTime};
 
 use super::transport::{Transport, TransportConfig};
-use super::{Client, Clock, Inner, LONGEST_WAIT, RetryPolicy};
+use super::{Client, Clock, Inner, LONGEST_WAIT, RetryPolicy, Target};
 use crate::credentials::{CredentialChain, Credentials, ProvideCredentials};
 use crate::error::ConfigError;
+use crate::ops::Service;
 
 /// Configures a [`Client`]; nothing is checked until [`ClientBuilder::build`].
 ///
@@ -29,6 +30,7 @@ pub struct ClientBuilder {
     bucket: String,
     region: String,
     endpoint: Option<String>,
+    cos_endpoint: Option<String>,
     allow_http: bool,
     credentials: Option<Credentials>,
     provider: Option<Arc<dyn ProvideCredentials>>,
@@ -49,6 +51,7 @@ impl ClientBuilder {
             bucket,
             region,
             endpoint: None,
+            cos_endpoint: None,
             allow_http: false,
             credentials: None,
             provider: None,
@@ -71,6 +74,26 @@ impl ClientBuilder {
     /// the header.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
+        self
+    }
+
+    /// Uploads ([`crate::ops::PutObject`], the URL file of a re-run) go to this URL
+    /// (`https://host[:port]`) instead of `https://<bucket>.cos.<region>.myqcloud.com`; the
+    /// same rules as [`ClientBuilder::endpoint`] apply.
+    ///
+    /// ```
+    /// use cos_ci_batch::Client;
+    /// use cos_ci_batch::sign::Credentials;
+    ///
+    /// let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+    ///     .credentials(Credentials::new("AKIDexample", "secret"))
+    ///     .cos_endpoint("https://cos.example.com")
+    ///     .build()?;
+    /// assert_eq!(client.host(), "examplebucket-1250000000.ci.ap-guangzhou.myqcloud.com");
+    /// # Ok::<(), cos_ci_batch::error::ConfigError>(())
+    /// ```
+    pub fn cos_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.cos_endpoint = Some(url.into());
         self
     }
 
@@ -237,11 +260,28 @@ impl ClientBuilder {
         }
         let endpoint = match &self.endpoint {
             Some(url) => Endpoint::parse(url)?,
-            None => Endpoint::for_bucket(&self.bucket, &self.region)?,
+            None => Endpoint::for_bucket(&self.bucket, &self.region, Service::Ci)?,
         };
-        if !endpoint.https && !self.allow_http {
+        // The COS host is needed by uploads alone: with a CI endpoint of its own, a bucket
+        // the default COS host cannot be made of fails the upload, not the build.
+        let bucket_cos = Endpoint::for_bucket(&self.bucket, &self.region, Service::Cos);
+        let bucket_cos_host = bucket_cos
+            .as_ref()
+            .map(|e| e.host.clone())
+            .map_err(Clone::clone);
+        let cos = match &self.cos_endpoint {
+            Some(url) => Ok(Endpoint::parse(url)?),
+            None => bucket_cos,
+        };
+        let endpoints = std::iter::once(&endpoint).chain(cos.as_ref().ok());
+        if endpoints.clone().any(|e| !e.https) && !self.allow_http {
             return Err(ConfigError::InsecureEndpoint);
         }
+        let https_only = endpoints.clone().all(|e| e.https);
+        // A COS host left to its default is never asked when the CI host is the emulator:
+        // it does not keep the proxy in play.
+        let loopback = endpoint.is_loopback()
+            && (self.cos_endpoint.is_none() || cos.as_ref().is_ok_and(Endpoint::is_loopback));
         // Last, as it may ask the metadata service: everything cheap is checked first.
         let clock: Clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
         let (credentials, credentials_source): (Arc<dyn ProvideCredentials>, _) =
@@ -263,14 +303,21 @@ impl ClientBuilder {
         let transport = Transport::new(&TransportConfig {
             connect_timeout: self.connect_timeout.min(LONGEST_WAIT),
             max_body: self.max_body,
-            https_only: endpoint.https,
-            loopback: endpoint.is_loopback(),
+            https_only,
+            loopback,
         });
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
-                base_url: endpoint.base_url,
-                host: endpoint.host,
+                ci: Target {
+                    base_url: endpoint.base_url,
+                    host: endpoint.host,
+                },
+                cos: cos.map(|e| Target {
+                    base_url: e.base_url,
+                    host: e.host,
+                }),
+                bucket_cos_host,
                 credentials,
                 credentials_source,
                 observer: self.observer,
@@ -293,6 +340,10 @@ impl fmt::Debug for ClientBuilder {
             .field("bucket", &self.bucket)
             .field("region", &self.region)
             .field("endpoint", &self.endpoint.as_deref().map(redact_user_info))
+            .field(
+                "cos_endpoint",
+                &self.cos_endpoint.as_deref().map(redact_user_info),
+            )
             .field("allow_http", &self.allow_http)
             .field("credentials", &self.credentials)
             .field("credentials_provider", &self.provider)
@@ -344,7 +395,7 @@ struct Endpoint {
 }
 
 impl Endpoint {
-    fn for_bucket(bucket: &str, region: &str) -> Result<Self, ConfigError> {
+    fn for_bucket(bucket: &str, region: &str, service: Service) -> Result<Self, ConfigError> {
         for label in [bucket, region] {
             let ok = !label.is_empty()
                 && label
@@ -355,7 +406,7 @@ impl Endpoint {
             }
         }
         check_appid(bucket)?;
-        let host = format!("{bucket}.ci.{region}.myqcloud.com");
+        let host = service.host(bucket, region);
         Ok(Endpoint {
             base_url: format!("https://{host}"),
             host,

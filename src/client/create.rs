@@ -73,6 +73,32 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobRespons
         .ok_or_else(|| unknown(error))
 }
 
+/// The job an earlier call created for `job`, when one did: a job of its name and type,
+/// created after `since`, that carries its Input and Operation as the search requires.
+/// Every page of that window is read; with two such jobs the oldest is returned, as any
+/// later one ran the same objects again. For callers whose job names what it does (a
+/// re-run's name is made of the batch job and its failed objects), so that calling twice
+/// starts it once.
+pub(super) fn find_created(
+    client: &Client,
+    job: &BatchJob,
+    since: Option<OffsetDateTime>,
+) -> Result<Option<JobDetail>, Error> {
+    let op = CreateJob::new(job)?;
+    let Some(said) = request_elements(op.body()) else {
+        return Ok(None);
+    };
+    let mut query = same_named(job).order(Order::Asc);
+    query.filters.created_after = since;
+    for listed in client.list_all(&query) {
+        let listed = listed?;
+        if carries(&listed, job, &said) {
+            return Ok(Some(listed));
+        }
+    }
+    Ok(None)
+}
+
 /// A success answer about another job is no answer: the create's outcome is unknown.
 fn mismatch(created: CreateJobResponse) -> Error {
     Error::Response(UnreadableResponse {

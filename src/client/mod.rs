@@ -6,6 +6,7 @@ mod create;
 mod observe;
 mod outcomes;
 mod pages;
+mod rerun;
 mod retry;
 mod slices;
 mod transport;
@@ -19,23 +20,24 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub use builder::ClientBuilder;
 pub use observe::Exchange;
 pub use outcomes::{
-    FailureCause, MAX_CODES, ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun,
+    FailureCause, MAX_CODES, ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary,
 };
 pub use pages::{JobIter, MAX_EMPTY_PAGES};
+pub use rerun::{Rerun, RerunJob, RerunMethod, RerunOptions, TRIGGERS_UP_TO, URL_FILE_PREFIX};
 pub use retry::RetryPolicy;
 pub(crate) use transport::local_agent;
 pub use wait::WaitOptions;
 
 use crate::credentials::{CredentialSource, Credentials, ProvideCredentials};
-use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::error::{ConfigError, Error, TransportError, TransportErrorKind};
 use crate::model::{BatchJob, JobDetail};
 use crate::ops::{
     Action, CancelJob, CancelJobResponse, CreateJobResponse, DescribeJob, DescribeJobResponse,
     DescribeMediaJob, DescribeMediaJobResponse, DescribeMediaJobs, DescribeMediaJobsResponse,
     DescribeWorkflowExecution, DescribeWorkflowExecutionResponse, ExecutionQuery, HttpRequest,
     HttpResponse, ListJobs, ListJobsResponse, ListMediaJobs, ListMediaJobsResponse, ListQuery,
-    ListWorkflowExecutions, ListWorkflowExecutionsResponse, MediaJobQuery, TriggerWorkflow,
-    TriggerWorkflowResponse,
+    ListWorkflowExecutions, ListWorkflowExecutionsResponse, MediaJobQuery, PutObject,
+    PutObjectResponse, Service, TriggerWorkflow, TriggerWorkflowResponse,
 };
 use crate::sign::KeyTime;
 use crate::unix_time;
@@ -88,10 +90,22 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+/// Where requests to one of the bucket's hosts go.
+struct Target {
+    base_url: String,
+    /// The `Host` signed and sent.
+    host: String,
+}
+
 struct Inner {
     transport: Transport,
-    base_url: String,
-    host: String,
+    ci: Target,
+    /// The bucket's COS host, for uploads; why there is none, when the bucket and region
+    /// make no host and none was given.
+    cos: Result<Target, ConfigError>,
+    /// The bucket's own COS host, which URL files name objects by, whatever endpoint the
+    /// requests go to; why there is none, when the bucket and region make none.
+    bucket_cos_host: Result<String, ConfigError>,
     credentials: Arc<dyn ProvideCredentials>,
     /// Where the credential chain found the credentials (`None`: they were given).
     credentials_source: Option<CredentialSource>,
@@ -114,7 +128,7 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &self.inner.ci.base_url)
             .field("credentials", &self.inner.credentials)
             .field("retry", &self.inner.retry)
             .field("reconcile_creates", &self.inner.reconcile)
@@ -131,7 +145,7 @@ impl Client {
 
     /// The `Host` the client signs and sends.
     pub fn host(&self) -> &str {
-        &self.inner.host
+        &self.inner.ci.host
     }
 
     /// Where the credential chain found the credentials the client signs with; `None` when
@@ -322,6 +336,23 @@ impl Client {
         trigger: &TriggerWorkflow,
     ) -> Result<TriggerWorkflowResponse, Error> {
         self.execute(trigger, RetryRule::Create, None)
+    }
+
+    /// Uploads one object to the bucket's COS host (`PUT /<key>`), replacing any object of
+    /// that key. Sending the same body again changes nothing, so it is retried as a read is.
+    ///
+    /// ```
+    /// use cos_ci_batch::emulator::Emulator;
+    /// use cos_ci_batch::ops::PutObject;
+    ///
+    /// let emulator = Emulator::start()?;
+    /// let client = emulator.client_builder().build()?;
+    /// client.put_object(&PutObject::new("lists/one.txt", b"hello\n".to_vec())?)?;
+    /// assert_eq!(emulator.object_body("lists/one.txt").as_deref(), Some(&b"hello\n"[..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn put_object(&self, put: &PutObject) -> Result<PutObjectResponse, Error> {
+        self.execute(put, RetryRule::Idempotent, None)
     }
 
     /// Polls a job until it is `Success`, `Failed` or `Cancel` and returns that detail
@@ -535,12 +566,20 @@ impl Client {
             request.set_header("x-cos-sdk-retry", "true");
         }
         let now = signed_at.max(0) as u64;
-        request.sign(&self.inner.host, credentials, key_time(now, credentials));
+        let target = match request.service() {
+            Service::Cos => self
+                .inner
+                .cos
+                .as_ref()
+                .map_err(|e| Error::Config(e.clone()))?,
+            _ => &self.inner.ci,
+        };
+        request.sign(&target.host, credentials, key_time(now, credentials));
         let started = Instant::now();
         let sent = self
             .inner
             .transport
-            .send(&self.inner.base_url, &request, timeout)
+            .send(&target.base_url, &request, timeout)
             .map_err(Error::Transport);
         if let Some(observer) = &self.inner.observer {
             let (status, request_id, failure) = match &sent {
@@ -553,7 +592,7 @@ impl Client {
             };
             observer(&Exchange {
                 method: request.method(),
-                url: format!("{}{}", self.inner.base_url, request.path_and_query()),
+                url: format!("{}{}", target.base_url, request.path_and_query()),
                 status,
                 request_id,
                 failure,
@@ -562,6 +601,11 @@ impl Client {
             });
         }
         sent
+    }
+
+    /// `<bucket>.cos.<region>.myqcloud.com`.
+    pub(crate) fn bucket_cos_host(&self) -> Result<String, Error> {
+        self.inner.bucket_cos_host.clone().map_err(Error::Config)
     }
 
     /// "Now" on the client's clock, in Unix seconds.

@@ -1,7 +1,6 @@
 //! What happened to each object of a batch job: one record per object, from the media jobs
 //! (`Type=Job`) or the workflow runs (`Type=Workflow`) the batch job started, page by page.
 
-use std::collections::HashSet;
 use std::marker::PhantomData;
 use std::time::Instant;
 
@@ -18,7 +17,6 @@ use crate::model::{
 };
 use crate::ops::{
     ExecutionQuery, ListMediaJobs, ListWorkflowExecutions, MediaJobQuery, Order, StateFilter,
-    TriggerWorkflow,
 };
 
 /// What happened to one object of a batch job.
@@ -339,7 +337,7 @@ impl Listing for Outcomes {
 }
 
 /// The workflow of a `Type=Workflow` batch job: the one it echoes, else the caller's.
-fn workflow_of(batch: &JobDetail, options: &OutcomeOptions) -> Result<String, Error> {
+pub(super) fn workflow_of(batch: &JobDetail, options: &OutcomeOptions) -> Result<String, Error> {
     batch
         .operation
         .as_ref()
@@ -522,38 +520,6 @@ pub struct FailureCause {
     pub example_message: Option<String>,
 }
 
-/// What [`Client::rerun_failed`] did, or would do with a dry run.
-///
-/// ```
-/// use cos_ci_batch::Rerun;
-///
-/// fn report(rerun: &Rerun) {
-///     for object in &rerun.planned {
-///         println!("would trigger {object}");
-///     }
-///     for (object, run_id) in &rerun.triggered {
-///         println!("triggered {object}: run {run_id}");
-///     }
-///     for (object, error) in &rerun.errors {
-///         println!("could not trigger {object}: {error}");
-///     }
-/// }
-/// # let _ = report;
-/// ```
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Rerun {
-    /// The workflow run again.
-    pub workflow_id: String,
-    /// With a dry run: the failed objects that would be triggered, each once.
-    pub planned: Vec<String>,
-    /// The objects triggered, with the id of each new run.
-    pub triggered: Vec<(String, String)>,
-    /// The objects whose trigger failed, with why. A trigger that may have reached the
-    /// service is not sent again.
-    pub errors: Vec<(String, Error)>,
-}
-
 impl Client {
     /// Every object outcome of `batch` (a batch job as [`Client::describe`] returns it), one
     /// record per object. The listing is picked from the batch job: its media jobs (by its
@@ -567,7 +533,7 @@ impl Client {
     /// use std::time::Duration;
     /// use cos_ci_batch::emulator::Emulator;
     /// use cos_ci_batch::model::{BatchJob, Input, JobState};
-    /// use cos_ci_batch::OutcomeOptions;
+    /// use cos_ci_batch::{OutcomeOptions, RerunOptions};
     ///
     /// let emulator = Emulator::start()?;
     /// emulator.add_workflow("w0123456789abcdef0123456789abcdef");
@@ -591,7 +557,8 @@ impl Client {
     /// let summary = client.outcome_summary(&batch, &options, 10)?;
     /// assert_eq!((summary.total, summary.failed), (2, 1));
     /// // What a re-run would trigger; nothing is sent.
-    /// assert_eq!(client.rerun_failed(&batch, &options, true)?.planned, ["in/b.avi"]);
+    /// let dry_run = RerunOptions::default().dry_run(true);
+    /// assert_eq!(client.rerun_failed(&batch, &options, &dry_run)?.planned, ["in/b.avi"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn outcomes(
@@ -803,59 +770,5 @@ impl Client {
                 return Err(deadline_passed(unfinished));
             }
         }
-    }
-
-    /// Runs the workflow of a `Type=Workflow` batch job again on each object whose run
-    /// failed, one trigger per object, never twice in one call. With `dry_run`, triggers
-    /// nothing and says what would be triggered. A trigger is sent again only when it
-    /// certainly never reached the service; other failures are reported in
-    /// [`Rerun::errors`] and the next object is tried. Example: [`Client::outcomes`].
-    pub fn rerun_failed(
-        &self,
-        batch: &JobDetail,
-        options: &OutcomeOptions,
-        dry_run: bool,
-    ) -> Result<Rerun, Error> {
-        if batch
-            .job_type
-            .as_ref()
-            .is_some_and(|t| *t != JobType::Workflow)
-        {
-            return Err(Error::NotAWorkflow {
-                batch_job_id: batch.job_id.clone(),
-            });
-        }
-        let workflow_id = workflow_of(batch, options)?;
-        let listing = options
-            .clone()
-            .workflow_id(workflow_id.clone())
-            .failure_details(false)
-            .failed_only(true);
-        let mut rerun = Rerun {
-            workflow_id,
-            planned: Vec::new(),
-            triggered: Vec::new(),
-            errors: Vec::new(),
-        };
-        let mut seen = HashSet::new();
-        for outcome in self.outcomes(batch, &listing)? {
-            let outcome = outcome?;
-            if outcome.state != JobState::Failed || outcome.object.is_empty() {
-                continue;
-            }
-            if !seen.insert(outcome.object.clone()) {
-                continue;
-            }
-            if dry_run {
-                rerun.planned.push(outcome.object);
-                continue;
-            }
-            let trigger = TriggerWorkflow::new(&rerun.workflow_id, &outcome.object)?;
-            match self.trigger_workflow(&trigger) {
-                Ok(run) => rerun.triggered.push((outcome.object, run.run_id)),
-                Err(e) => rerun.errors.push((outcome.object, e)),
-            }
-        }
-        Ok(rerun)
     }
 }

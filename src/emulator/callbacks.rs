@@ -304,6 +304,7 @@ impl NotificationListener {
         let path = path.to_owned();
         let server = http::Server::start_on(
             addr,
+            http::MAX_BODY,
             Box::new(move |request, _sleep| {
                 let target = request.target.split('?').next().unwrap_or_default();
                 let status = if !notify::secret_matches(target, &path) {

@@ -39,6 +39,8 @@ pub enum Route {
     /// `GET /latest/meta-data/cam/security-credentials/...`: the instance metadata service
     /// ([`super::Emulator::set_instance_role`]).
     InstanceMetadata,
+    /// `PUT /<key>` on the COS port ([`super::Emulator::cos_endpoint`]).
+    PutObject,
     /// Any request.
     Any,
 }

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::ops::Service;
 use crate::unix_time::format_http_date;
 
 use super::fault::{self, FaultKind, FaultRule, Route};
@@ -87,8 +88,14 @@ impl ReceivedLog {
     }
 }
 
-/// Answers one request; `sleep` waits, waking early when the emulator stops.
-pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)) -> Reply {
+/// Answers one request that reached `service`'s port; `sleep` waits, waking early when the
+/// emulator stops.
+pub(super) fn handle(
+    shared: &Shared,
+    service: Service,
+    request: Request,
+    sleep: &dyn Fn(Duration),
+) -> Reply {
     let (path, query) = service::split_target(&request.target);
     let mut received = ReceivedRequest {
         method: request.method,
@@ -98,6 +105,7 @@ pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)
         headers: request.headers,
         body: request.body,
         signature_valid: false,
+        service,
     };
     let request_id = shared.next_request_id();
     // One clock for everything the service says about time: the Date header, job stamps,
@@ -133,7 +141,13 @@ pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)
         Err((status, code, message)) => service::error_answer(*status, code, message, &request_id),
         Ok(()) => service::process(&mut lock(&shared.state), &received, &request_id),
     };
-    let respond = |answer: Answer, date: &str| Reply::Respond(response(answer, &request_id, date));
+    let respond = |answer: Answer, date: &str| {
+        let mut response = response(service, answer, &request_id, date);
+        if route == Some(Route::PutObject) && response.status == 200 {
+            response.headers.push(("ETag".into(), etag(&received.body)));
+        }
+        Reply::Respond(response)
+    };
     let Some(fault) = fault else {
         return respond(answer(), &date);
     };
@@ -151,7 +165,7 @@ pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)
         ),
         FaultKind::Redirect(location) => {
             let answer = service::error_answer(307, "TemporaryRedirect", "moved", &request_id);
-            let mut response = response(answer, &request_id, &date);
+            let mut response = response(service, answer, &request_id, &date);
             response.headers.push(("Location".into(), location));
             Reply::Respond(response)
         }
@@ -177,6 +191,7 @@ pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)
         ),
         FaultKind::Oversized(length) => Reply::Endless {
             response: response(
+                service,
                 Answer {
                     status: 200,
                     body: Vec::new(),
@@ -187,7 +202,7 @@ pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)
             length,
         },
         FaultKind::Stall(d) => {
-            let response = response(answer(), &request_id, &date);
+            let response = response(service, answer(), &request_id, &date);
             let sent = response.body.len() / 2;
             Reply::Cut {
                 response,
@@ -198,11 +213,15 @@ pub(super) fn handle(shared: &Shared, request: Request, sleep: &dyn Fn(Duration)
     }
 }
 
-fn response(answer: Answer, request_id: &str, date: &str) -> Response {
+fn response(service: Service, answer: Answer, request_id: &str, date: &str) -> Response {
+    let (server, request_id_header) = match service {
+        Service::Cos => ("tencent-cos", "x-cos-request-id"),
+        _ => ("tencent-ci", "x-ci-request-id"),
+    };
     let headers = [
         ("Content-Type", "application/xml"),
-        ("Server", "tencent-ci"),
-        ("x-ci-request-id", request_id),
+        ("Server", server),
+        (request_id_header, request_id),
         ("Date", date),
     ];
     Response {
@@ -213,4 +232,13 @@ fn response(answer: Answer, request_id: &str, date: &str) -> Response {
             .collect(),
         body: answer.body,
     }
+}
+
+/// An object's `ETag`: quoted hex, as COS sends it. COS sends the body's MD5; the emulator
+/// sends its SHA-1, cut to the same length, as the crate reads an `ETag` as opaque.
+fn etag(body: &[u8]) -> String {
+    use sha1::Digest;
+    let digest: [u8; 20] = sha1::Sha1::digest(body).into();
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
 }

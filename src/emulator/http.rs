@@ -88,6 +88,8 @@ pub(crate) type Handler = dyn Fn(Request, &dyn Fn(Duration)) -> Reply + Send + S
 
 struct Shared {
     handler: Box<Handler>,
+    /// The largest body read.
+    max_body: u64,
     stopping: AtomicBool,
     /// Open connections, so that a stop closes them all.
     connections: Mutex<HashMap<u64, TcpStream>>,
@@ -117,17 +119,23 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    /// Serves `handler` on loopback `port` (0: a free one).
-    pub(crate) fn start(port: u16, handler: Box<Handler>) -> io::Result<Server> {
-        Server::start_on(SocketAddr::from(([127, 0, 0, 1], port)), handler)
+    /// Serves `handler` on loopback `port` (0: a free one), taking bodies of at most
+    /// `max_body` bytes.
+    pub(crate) fn start(port: u16, max_body: u64, handler: Box<Handler>) -> io::Result<Server> {
+        Server::start_on(SocketAddr::from(([127, 0, 0, 1], port)), max_body, handler)
     }
 
-    /// Serves `handler` on `addr`.
-    pub(crate) fn start_on(addr: SocketAddr, handler: Box<Handler>) -> io::Result<Server> {
+    /// Serves `handler` on `addr`, taking bodies of at most `max_body` bytes.
+    pub(crate) fn start_on(
+        addr: SocketAddr,
+        max_body: u64,
+        handler: Box<Handler>,
+    ) -> io::Result<Server> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             handler,
+            max_body,
             stopping: AtomicBool::new(false),
             connections: Mutex::new(HashMap::new()),
         });
@@ -247,7 +255,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
             IDLE_TIMEOUT
         };
         served += 1;
-        let request = match read_request(&mut reader, &mut writer, wait) {
+        let request = match read_request(&mut reader, &mut writer, wait, shared.max_body) {
             Ok(Some(request)) => request,
             Ok(None) | Err(ReadFailure::Gone) => break,
             Err(ReadFailure::Refuse(status, reason)) => {
@@ -325,6 +333,7 @@ fn read_request(
     reader: &mut BufReader<&TcpStream>,
     writer: &mut impl Write,
     wait: Duration,
+    max_body: u64,
 ) -> Result<Option<Request>, ReadFailure> {
     let stream = reader.get_ref();
     let _ = stream.set_read_timeout(Some(wait));
@@ -401,7 +410,7 @@ fn read_request(
             _ => return Err(ReadFailure::Refuse(400, "bad Content-Length")),
         },
     };
-    if length > MAX_BODY {
+    if length > max_body {
         return Err(ReadFailure::Refuse(413, "the body is too large"));
     }
     let expects_continue = header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));

@@ -72,8 +72,13 @@ pub use callbacks::{
 pub use fault::{Fault, Route};
 pub use service::ReceivedRequest;
 
+/// The largest body the COS port takes (`413` beyond): 128 MiB, a URL file of about
+/// 1.5 million object URLs. COS itself takes 5 GB in one upload.
+pub const MAX_UPLOAD: u64 = 128 << 20;
+
 use crate::client::{Client, ClientBuilder};
 use crate::credentials::Credentials;
+use crate::ops::Service;
 use fault::FaultRule;
 use handler::{ReceivedLog, Shared};
 use state::State;
@@ -97,6 +102,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub struct Emulator {
     shared: Arc<Shared>,
     server: http::Server,
+    /// The bucket's COS host: uploads.
+    cos_server: http::Server,
     deliveries: Arc<Mutex<callbacks::DeliveryLog>>,
 }
 
@@ -185,16 +192,22 @@ impl EmulatorBuilder {
             request_counter: AtomicU64::new(0),
             latency_ms: AtomicU64::new(0),
         });
-        let handler_shared = shared.clone();
-        let server = http::Server::start(
-            self.port,
-            Box::new(move |request, sleep| handler::handle(&handler_shared, request, sleep)),
-        )?;
+        let serve = |port, max_body, service| {
+            let shared = shared.clone();
+            http::Server::start(
+                port,
+                max_body,
+                Box::new(move |request, sleep| handler::handle(&shared, service, request, sleep)),
+            )
+        };
+        let server = serve(self.port, http::MAX_BODY, Service::Ci)?;
+        let cos_server = serve(0, MAX_UPLOAD, Service::Cos)?;
         let deliveries = Arc::default();
         callbacks::start_delivering(Arc::downgrade(&shared), Arc::clone(&deliveries));
         Ok(Emulator {
             shared,
             server,
+            cos_server,
             deliveries,
         })
     }
@@ -222,6 +235,26 @@ impl Emulator {
     /// The socket address served.
     pub fn addr(&self) -> SocketAddr {
         self.server.addr()
+    }
+
+    /// The base URL of the bucket's COS host, where uploads go ([`crate::ops::PutObject`]):
+    /// `http://127.0.0.1:<another port>`. It takes bodies of up to [`MAX_UPLOAD`] bytes.
+    ///
+    /// ```
+    /// let emulator = cos_ci_batch::emulator::Emulator::start()?;
+    /// assert_ne!(emulator.cos_endpoint(), emulator.endpoint());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn cos_endpoint(&self) -> String {
+        format!("http://{}", self.cos_server.addr())
+    }
+
+    /// The body of object `key`, when it was uploaded with one ([`crate::ops::PutObject`],
+    /// [`Emulator::put_url_file`]). Example: [`crate::Client::put_object`].
+    pub fn object_body(&self, key: &str) -> Option<Vec<u8>> {
+        lock(&self.shared.state)
+            .object_body(key)
+            .map(<[u8]>::to_vec)
     }
 
     /// The only credentials the emulator accepts.
@@ -373,6 +406,7 @@ impl Emulator {
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder("emulator-1250000000", "ap-emulator")
             .endpoint(self.endpoint())
+            .cos_endpoint(self.cos_endpoint())
             .allow_http()
             .credentials(self.credentials())
     }
@@ -445,14 +479,19 @@ impl Emulator {
         lock(&self.shared.state).put_manifest(name.into(), keys);
     }
 
-    /// Stores a URL file listing `urls`, for `Input.UrlFile`.
+    /// Uploads a URL file as object `key`, one URL per line, for `Input.UrlFile` (which
+    /// may name it by its key or by its URL), as [`crate::ops::PutObject`] would.
     pub fn put_url_file(
         &self,
-        name: impl Into<String>,
-        urls: impl IntoIterator<Item = impl Into<String>>,
+        key: impl Into<String>,
+        urls: impl IntoIterator<Item = impl AsRef<str>>,
     ) {
-        let urls = urls.into_iter().map(Into::into).collect();
-        lock(&self.shared.state).put_url_file(name.into(), urls);
+        let mut body = String::new();
+        for url in urls {
+            body.push_str(url.as_ref());
+            body.push('\n');
+        }
+        lock(&self.shared.state).put_object_body(key.into(), body.into_bytes());
     }
 
     /// The emulator's current time (jobs are stamped with it).

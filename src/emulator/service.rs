@@ -10,7 +10,8 @@ use super::state::{Snapshot, State, StoredJob, TemporaryCredentials};
 use super::verify;
 use crate::model::{JobState, JobType, format_time};
 use crate::ops::{
-    BASE_PATH, EXECUTIONS_PATH, MEDIA_JOBS_PATH, SECURITY_TOKEN_HEADER, TRIGGER_PATH,
+    BASE_PATH, COS_SECURITY_TOKEN_HEADER, EXECUTIONS_PATH, MEDIA_JOBS_PATH, SECURITY_TOKEN_HEADER,
+    Service, TRIGGER_PATH,
 };
 use crate::sign::KeyTime;
 use crate::xml::Writer;
@@ -47,6 +48,8 @@ pub struct ReceivedRequest {
     pub body: Vec<u8>,
     /// Whether its signature verified.
     pub signature_valid: bool,
+    /// The host it reached: the emulator's CI port or its COS port.
+    pub service: Service,
 }
 
 impl ReceivedRequest {
@@ -57,7 +60,7 @@ impl ReceivedRequest {
 
     /// The route the request addressed, if any.
     pub fn route(&self) -> Option<Route> {
-        route_of(&self.method, &self.path)
+        route_of(self.service, &self.method, &self.path)
     }
 }
 
@@ -73,7 +76,11 @@ impl std::fmt::Debug for ReceivedRequest {
     }
 }
 
-pub(crate) fn route_of(method: &str, path: &str) -> Option<Route> {
+pub(crate) fn route_of(service: Service, method: &str, path: &str) -> Option<Route> {
+    if service == Service::Cos {
+        // Of the COS API, the emulator serves the simple upload alone.
+        return (method == "PUT" && path.len() > 1).then_some(Route::PutObject);
+    }
     let one = |rest: &str| rest.len() > 1 && rest.starts_with('/') && !rest[1..].contains('/');
     if let Some(rest) = path.strip_prefix(BASE_PATH) {
         return match (method, rest) {
@@ -181,9 +188,13 @@ pub(crate) fn authenticate(
                 "the SecretId does not exist".into(),
             ));
         };
-        let token = request
-            .header(SECURITY_TOKEN_HEADER)
-            .or_else(|| request.header("x-cos-security-token"));
+        // COS documents its own header alone; which CI takes is not documented, so both.
+        let token = match request.service {
+            Service::Cos => request.header(COS_SECURITY_TOKEN_HEADER),
+            _ => request
+                .header(SECURITY_TOKEN_HEADER)
+                .or_else(|| request.header(COS_SECURITY_TOKEN_HEADER)),
+        };
         if token != Some(temporary.token.as_str()) {
             // A guess: no document names the code of a wrong token.
             return Err((
@@ -250,7 +261,7 @@ pub(crate) fn authenticate(
 /// Runs an authenticated request against the state.
 pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: &str) -> Answer {
     let invalid = |message: &str| error_answer(400, "InvalidArgument", message, request_id);
-    match route_of(&request.method, &request.path) {
+    match request.route() {
         Some(Route::Create) => {
             if request.body.is_empty() {
                 return error_answer(
@@ -302,6 +313,13 @@ pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: 
         ),
         Some(Route::Trigger) => object_work::trigger(state, request, request_id),
         Some(Route::InstanceMetadata) => instance_metadata(state, &request.path),
+        Some(Route::PutObject) => {
+            state.put_object_body(request.path[1..].to_owned(), request.body.clone());
+            Answer {
+                status: 200,
+                body: Vec::new(),
+            }
+        }
         Some(Route::Any) | None => error_answer(404, "NoSuchResource", "no such API", request_id),
     }
 }

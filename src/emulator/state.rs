@@ -151,7 +151,9 @@ pub(crate) struct State {
     pub(crate) clock: Clock,
     objects: BTreeMap<String, OffsetDateTime>,
     manifests: HashMap<String, Vec<String>>,
-    url_files: HashMap<String, Vec<String>>,
+    /// The bodies of the objects uploaded with one (URL files); the other objects are a
+    /// key and a time alone, so that a million of them fit in little memory.
+    bodies: HashMap<String, Box<[u8]>>,
     workflows: HashSet<String>,
     pub(crate) jobs: Vec<StoredJob>,
     temporary: HashMap<String, TemporaryCredentials>,
@@ -183,7 +185,7 @@ impl State {
             clock: Clock::new(),
             objects: BTreeMap::new(),
             manifests: HashMap::new(),
-            url_files: HashMap::new(),
+            bodies: HashMap::new(),
             workflows: HashSet::new(),
             jobs: Vec::new(),
             temporary: HashMap::new(),
@@ -205,7 +207,19 @@ impl State {
     }
 
     pub(crate) fn put_object(&mut self, key: String, uploaded: OffsetDateTime) {
+        self.bodies.remove(&key);
         self.objects.insert(key, uploaded);
+    }
+
+    /// Stores an object uploaded now with `body`, as COS does: the same key is replaced.
+    pub(crate) fn put_object_body(&mut self, key: String, body: Vec<u8>) {
+        let now = self.clock.now();
+        self.objects.insert(key.clone(), now);
+        self.bodies.insert(key, body.into());
+    }
+
+    pub(crate) fn object_body(&self, key: &str) -> Option<&[u8]> {
+        self.bodies.get(key).map(|b| &b[..])
     }
 
     /// Makes the objects matching `pattern` (`*` matches any run of characters) fail with
@@ -281,10 +295,6 @@ impl State {
 
     pub(crate) fn put_manifest(&mut self, name: String, keys: Vec<String>) {
         self.manifests.insert(name, keys);
-    }
-
-    pub(crate) fn put_url_file(&mut self, name: String, urls: Vec<String>) {
-        self.url_files.insert(name, urls);
     }
 
     pub(crate) fn add_workflow(&mut self, id: String) {
@@ -459,8 +469,7 @@ impl State {
                 .into_iter()
                 .collect()),
             Selector::Manifest(name) => listed(self.manifests.get(name), "manifest", name),
-            Selector::UrlFile(name) => listed(self.url_files.get(name), "url file", name)
-                .map(|urls| urls.iter().map(|u| key_of_url(u)).collect()),
+            Selector::UrlFile(name) => self.url_file_keys(name),
         };
         match candidates {
             Ok(mut keys) => {
@@ -471,6 +480,38 @@ impl State {
             }
             Err(missing) => (Vec::new(), Some(missing)),
         }
+    }
+
+    /// The keys a URL file lists: the file named by its URL (as the SDK demos name it) or by
+    /// its key (as the Java demo does), read from the bucket; one URL per line, blank lines
+    /// and a `\r` before the `\n` passed over. Every line is read as an object of this
+    /// bucket, whatever its host: a guess, as no document says what the service does with
+    /// another bucket's URL.
+    fn url_file_keys(&self, name: &str) -> Result<Vec<String>, (String, String)> {
+        let key = if name.contains("://") {
+            key_of_url(name)
+        } else {
+            name.to_owned()
+        };
+        let missing = || {
+            (
+                "ResourceNotFound".to_owned(),
+                format!("url file {name} does not exist"),
+            )
+        };
+        let body = self.bodies.get(&key).ok_or_else(missing)?;
+        let text = std::str::from_utf8(body).map_err(|_| {
+            (
+                "InvalidArgument".to_owned(),
+                format!("url file {name} is not UTF-8"),
+            )
+        })?;
+        Ok(text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(key_of_url)
+            .collect())
     }
 
     pub(crate) fn find(&self, id: &str) -> Option<&StoredJob> {

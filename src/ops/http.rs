@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{REQUEST_ID_HEADERS, SECURITY_TOKEN_HEADER};
+use super::{COS_SECURITY_TOKEN_HEADER, REQUEST_ID_HEADERS, SECURITY_TOKEN_HEADER};
 use crate::credentials::Credentials;
 use crate::encode::encode_into;
 use crate::sign::{self, KeyTime};
@@ -21,8 +21,49 @@ pub enum Method {
     Get,
     /// `POST`: create.
     Post,
-    /// `PUT`: cancel.
+    /// `PUT`: cancel, and upload an object.
     Put,
+}
+
+/// Which of a bucket's two hosts a request goes to: its Cloud Infinite host
+/// (`<BucketName-APPID>.ci.<Region>.myqcloud.com`, every batch-job and media action) or its
+/// COS host (`<BucketName-APPID>.cos.<Region>.myqcloud.com`, [`super::PutObject`]). Both take
+/// the same signature; they name the session token's header differently.
+///
+/// ```
+/// use cos_ci_batch::ops::{Action, DescribeJob, PutObject, Service};
+///
+/// assert_eq!(DescribeJob::new("b1")?.request().service(), Service::Ci);
+/// assert_eq!(PutObject::new("lists/urls.txt", b"x".to_vec())?.request().service(), Service::Cos);
+/// assert_eq!(Service::Cos.host("examplebucket-1250000000", "ap-guangzhou"), "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com");
+/// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Service {
+    /// Cloud Infinite: `<BucketName-APPID>.ci.<Region>.myqcloud.com`.
+    Ci,
+    /// Cloud Object Storage: `<BucketName-APPID>.cos.<Region>.myqcloud.com`.
+    Cos,
+}
+
+impl Service {
+    /// The bucket's default host on this service.
+    pub fn host(self, bucket: &str, region: &str) -> String {
+        let label = match self {
+            Service::Ci => "ci",
+            Service::Cos => "cos",
+        };
+        format!("{bucket}.{label}.{region}.myqcloud.com")
+    }
+
+    /// The header that carries a session token to this service.
+    pub fn security_token_header(self) -> &'static str {
+        match self {
+            Service::Ci => SECURITY_TOKEN_HEADER,
+            Service::Cos => COS_SECURITY_TOKEN_HEADER,
+        }
+    }
 }
 
 impl Method {
@@ -54,6 +95,7 @@ impl Method {
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
+    service: Service,
     method: Method,
     path: String,
     query: Vec<(String, String)>,
@@ -64,6 +106,7 @@ pub struct HttpRequest {
 impl HttpRequest {
     pub(crate) fn new(method: Method, path: String) -> Self {
         HttpRequest {
+            service: Service::Ci,
             method,
             path,
             query: Vec::new(),
@@ -98,6 +141,17 @@ impl HttpRequest {
         self.headers
             .push(("content-length".to_owned(), "0".to_owned()));
         self
+    }
+
+    /// Sends to the bucket's COS host rather than its CI host.
+    pub(crate) fn for_cos(mut self) -> Self {
+        self.service = Service::Cos;
+        self
+    }
+
+    /// The host the request goes to.
+    pub fn service(&self) -> Service {
+        self.service
     }
 
     /// The method.
@@ -165,10 +219,11 @@ impl HttpRequest {
     pub fn sign(&mut self, host: &str, credentials: &Credentials, key_time: KeyTime) {
         // Signing again replaces what the last signing added, the token of other credentials
         // included.
+        let token_header = self.service.security_token_header();
         self.headers
-            .retain(|(n, _)| n != "authorization" && n != SECURITY_TOKEN_HEADER);
+            .retain(|(n, _)| n != "authorization" && n != token_header);
         if let Some(token) = credentials.session_token() {
-            self.set_header(SECURITY_TOKEN_HEADER, token);
+            self.set_header(token_header, token);
         }
         let mut headers: Vec<(&str, &str)> = Vec::with_capacity(self.headers.len() + 1);
         headers.push(("host", host));
@@ -208,7 +263,7 @@ impl fmt::Debug for RedactedHeaders<'_> {
             [
                 "authorization",
                 SECURITY_TOKEN_HEADER,
-                "x-cos-security-token",
+                COS_SECURITY_TOKEN_HEADER,
             ]
             .iter()
             .any(|secret| name.eq_ignore_ascii_case(secret))
@@ -225,6 +280,7 @@ impl fmt::Debug for RedactedHeaders<'_> {
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
+            .field("service", &self.service)
             .field("method", &self.method)
             .field("path", &self.path)
             .field("query", &self.query)

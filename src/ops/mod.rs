@@ -38,6 +38,7 @@ mod filters;
 mod http;
 mod list;
 mod media_jobs;
+mod put_object;
 mod trigger;
 
 pub use cancel::{CancelJob, CancelJobResponse};
@@ -48,12 +49,14 @@ pub use executions::{
     ListWorkflowExecutions, ListWorkflowExecutionsResponse,
 };
 pub use filters::{ListFilters, Order, StateFilter, TypeFilter};
-pub use http::{HttpRequest, HttpResponse, Method};
+pub use http::{HttpRequest, HttpResponse, Method, Service};
 pub use list::{ListJobs, ListJobsResponse, ListQuery};
 pub use media_jobs::{
     DescribeMediaJob, DescribeMediaJobResponse, DescribeMediaJobs, DescribeMediaJobsResponse,
     ListMediaJobs, ListMediaJobsResponse, MEDIA_JOBS_PATH, MediaJobQuery,
 };
+pub(crate) use put_object::validate_key;
+pub use put_object::{MAX_KEY_BYTES, PutObject, PutObjectResponse};
 pub use trigger::{TRIGGER_PATH, TriggerWorkflow, TriggerWorkflowResponse};
 
 use http::non_blank;
@@ -69,6 +72,9 @@ pub const BASE_PATH: &str = "/inventorytriggerjob";
 
 /// The header carrying an STS session token on CI hosts (signed).
 pub const SECURITY_TOKEN_HEADER: &str = "x-ci-security-token";
+
+/// The header carrying an STS session token on COS hosts ([`PutObject`]; signed).
+pub const COS_SECURITY_TOKEN_HEADER: &str = "x-cos-security-token";
 
 /// The response headers that carry the service's request id, in the order they are read.
 pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-ci-request-id", "x-cos-request-id"];

@@ -86,6 +86,7 @@ pub fn against_with(emulator: &Emulator, credentials: &Credentials, secret_key: 
     let mut command = bare();
     command
         .args(["--endpoint", &emulator.endpoint(), "--allow-http"])
+        .args(["--cos-endpoint", &emulator.cos_endpoint()])
         .env("COS_BUCKET", "examplebucket-1250000000")
         .env("COS_REGION", "ap-guangzhou")
         .env("TENCENTCLOUD_SECRET_ID", credentials.secret_id())

@@ -172,6 +172,8 @@ fn a_rerun_whose_trigger_fails_exits_1_after_reporting_each_object() {
     assert!(lines[2].starts_with(&failed), "{}", run.stdout);
     assert_eq!(
         lines[3],
-        format!("0 planned, 1 triggered, 1 failed (workflow {WORKFLOW})")
+        format!(
+            "2 failed objects, by triggers: 1 triggered, 0 skipped (a newer run exists), 1 failed (workflow {WORKFLOW})"
+        )
     );
 }

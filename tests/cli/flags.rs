@@ -135,7 +135,7 @@ fn flags_win_over_the_environment_and_an_output_defaults_to_them() {
 }
 
 #[test]
-fn a_rerun_of_a_media_job_batch_is_refused_plainly() {
+fn a_rerun_of_a_running_batch_or_by_triggers_of_media_jobs_is_refused_plainly() {
     let emulator = still_emulator(&["v/a.mp4"]);
     let run = cli(
         &emulator,
@@ -153,7 +153,15 @@ fn a_rerun_of_a_media_job_batch_is_refused_plainly() {
         ],
     );
     let id = run.stdout.trim_end().to_owned();
+    emulator.clear_received();
     let rerun = cli(&emulator, &["rerun-failed", &id]);
+    assert_eq!(rerun.status, 1);
+    assert_eq!(
+        rerun.stderr,
+        format!("error: batch job {id} is Submitted, not ended: its failures are not known yet\n")
+    );
+    emulator.advance(Duration::from_secs(10));
+    let rerun = cli(&emulator, &["rerun-failed", &id, "--via", "triggers"]);
     assert_eq!(rerun.status, 1);
     assert_eq!(
         rerun.stderr,
@@ -161,6 +169,7 @@ fn a_rerun_of_a_media_job_batch_is_refused_plainly() {
             "error: batch job {id} ran media jobs (Type=Job); only workflow runs can be triggered again\n"
         )
     );
+    assert!(emulator.received().iter().all(|r| r.method == "GET"));
 }
 
 #[test]

@@ -11,5 +11,6 @@ mod hostile;
 mod output;
 mod pipelines;
 mod readme;
+mod reruns;
 mod secrets;
 mod usage;

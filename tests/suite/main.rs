@@ -18,6 +18,7 @@ mod model_xml;
 mod notifications;
 mod outcomes;
 mod properties;
+mod reruns;
 mod secrets;
 mod signing;
 mod sliced_outcomes;

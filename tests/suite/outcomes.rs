@@ -8,7 +8,7 @@ use crate::common::routes;
 use cos_ci_batch::emulator::{Emulator, Route};
 use cos_ci_batch::model::{BatchJob, Input, JobDetail, JobState, MediaJob, Output, Tag};
 use cos_ci_batch::ops::{ExecutionQuery, MediaJobQuery, StateFilter, TriggerWorkflow};
-use cos_ci_batch::{Client, Error, ObjectOutcome, OutcomeOptions};
+use cos_ci_batch::{Client, Error, ObjectOutcome, OutcomeOptions, RerunMethod, RerunOptions};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
 
@@ -206,8 +206,11 @@ fn failed_objects_of_a_workflow_batch_are_run_again_once_each() {
         .unwrap()
         .job;
     emulator.advance(Duration::from_secs(10));
+    let batch = client.describe(&batch.job_id).unwrap().job;
     let options = OutcomeOptions::default();
-    let plan = client.rerun_failed(&batch, &options, true).unwrap();
+    let dry_run = RerunOptions::default().dry_run(true);
+    let plan = client.rerun_failed(&batch, &options, &dry_run).unwrap();
+    assert_eq!((plan.method, plan.objects), (RerunMethod::Triggers, 2));
     assert_eq!(plan.planned, ["in/b.avi", "in/broken-1.mp4"]);
     assert!(plan.triggered.is_empty());
     assert!(
@@ -216,7 +219,9 @@ fn failed_objects_of_a_workflow_batch_are_run_again_once_each() {
     );
 
     emulator.clear_failures();
-    let rerun = client.rerun_failed(&batch, &options, false).unwrap();
+    let rerun = client
+        .rerun_failed(&batch, &options, &RerunOptions::default())
+        .unwrap();
     let objects: Vec<&str> = rerun.triggered.iter().map(|(o, _)| o.as_str()).collect();
     assert_eq!(objects, ["in/b.avi", "in/broken-1.mp4"]);
     assert!(rerun.errors.is_empty());
@@ -238,11 +243,15 @@ fn failed_objects_of_a_workflow_batch_are_run_again_once_each() {
         assert_eq!(run.workflow_id.as_deref(), Some(WORKFLOW));
     }
     // A media-job batch has nothing to trigger.
-    let job_batch = client
-        .create(&BatchJob::media("hd", transcode(), Input::prefix("in/")))
-        .unwrap()
-        .job;
-    let err = client.rerun_failed(&job_batch, &options, true).unwrap_err();
+    let job_batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::media("hd", transcode(), Input::prefix("in/")),
+    );
+    let by_triggers = RerunOptions::default().method(RerunMethod::Triggers);
+    let err = client
+        .rerun_failed(&job_batch, &options, &by_triggers)
+        .unwrap_err();
     assert!(
         matches!(&err, Error::NotAWorkflow { batch_job_id } if *batch_job_id == job_batch.job_id),
         "{err:?}"
@@ -265,20 +274,31 @@ fn a_trigger_whose_answer_is_lost_is_reported_and_never_sent_again() {
         Fault::close_connection().after_processing(),
         1,
     );
+    let options = OutcomeOptions::default();
     let rerun = client
-        .rerun_failed(&batch, &OutcomeOptions::default(), false)
+        .rerun_failed(&batch, &options, &RerunOptions::default())
         .unwrap();
     let lost: Vec<&str> = rerun.errors.iter().map(|(o, _)| o.as_str()).collect();
     assert_eq!(lost, ["in/b.avi"]);
     let triggered: Vec<&str> = rerun.triggered.iter().map(|(o, _)| o.as_str()).collect();
     assert_eq!(triggered, ["in/broken-1.mp4"]);
-    assert_eq!(
+    let trigger_count = || {
         routes(&emulator)
             .iter()
             .filter(|r| **r == Route::Trigger)
-            .count(),
-        2
-    );
+            .count()
+    };
+    assert_eq!(trigger_count(), 2);
+    // Run again: both objects have a run newer than their failed one (the lost trigger did
+    // reach the service), so nothing is triggered a second time.
+    let again = client
+        .rerun_failed(&batch, &options, &RerunOptions::default())
+        .unwrap();
+    let skipped: Vec<&str> = again.skipped.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(skipped, ["in/b.avi", "in/broken-1.mp4"]);
+    assert!(again.triggered.is_empty() && again.errors.is_empty());
+    assert_eq!(again.skipped[1].1, rerun.triggered[0].1);
+    assert_eq!(trigger_count(), 2);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use cos_ci_batch::model::{
     MqConfig, MqMode, Output, QueueType, Tag, TimeInterval, parse_time,
 };
 use cos_ci_batch::ops::{DescribeJob, ListQuery, StateFilter, TypeFilter};
-use cos_ci_batch::{OutcomeOptions, WaitOptions};
+use cos_ci_batch::{OutcomeOptions, RerunMethod, RerunOptions, WaitOptions};
 use lexopt::prelude::*;
 use time::OffsetDateTime;
 
@@ -45,6 +45,8 @@ pub struct Global {
     /// `--region`, else `COS_REGION`.
     pub region: Option<String>,
     pub endpoint: Option<String>,
+    /// `--cos-endpoint`: where uploads go.
+    pub cos_endpoint: Option<String>,
     pub allow_http: bool,
     pub json: bool,
     /// `--profile`: the section of the profile file to sign with.
@@ -141,8 +143,8 @@ pub enum Command {
     },
     RerunFailed {
         job_id: String,
-        dry_run: bool,
         options: OutcomeOptions,
+        rerun: RerunOptions,
     },
     /// `completions SHELL`.
     Completions {
@@ -435,6 +437,7 @@ pub const GLOBAL_FLAGS: &[&str] = &[
     "bucket",
     "region",
     "endpoint",
+    "cos-endpoint",
     "allow-http",
     "json",
     "profile",
@@ -502,7 +505,14 @@ pub fn flags_of(subcommand: Subcommand) -> &'static [&'static str] {
             "queue-id",
             "workflow",
         ],
-        Subcommand::RerunFailed => &["dry-run", "workflow"],
+        Subcommand::RerunFailed => &[
+            "dry-run",
+            "via",
+            "url-file-prefix",
+            "concurrency",
+            "workflow",
+            "tag",
+        ],
         Subcommand::Emulator => &[
             "port",
             "workflow",
@@ -529,6 +539,7 @@ impl Global {
             "bucket" => set_once(&mut self.bucket, "--bucket", text(parser)?),
             "region" => set_once(&mut self.region, "--region", text(parser)?),
             "endpoint" => set_once(&mut self.endpoint, "--endpoint", text(parser)?),
+            "cos-endpoint" => set_once(&mut self.cos_endpoint, "--cos-endpoint", text(parser)?),
             "profile" => set_once(
                 &mut self.profile,
                 "--profile",
@@ -1026,6 +1037,7 @@ fn listen(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, Us
         ("--bucket", global.bucket.is_some()),
         ("--region", global.region.is_some()),
         ("--endpoint", global.endpoint.is_some()),
+        ("--cos-endpoint", global.cos_endpoint.is_some()),
         ("--profile", global.profile.is_some()),
     ];
     if let Some((flag, _)) = connection.iter().find(|(_, given)| *given) {
@@ -1068,10 +1080,23 @@ fn outcomes(
     let mut switch = false;
     let mut summary_only = false;
     let mut options = OutcomeOptions::default().concurrency(OUTCOMES_CONCURRENCY);
+    let mut rerun_options = RerunOptions::default();
     each_flag!(parser, global, {
         Long("failed") if !rerun => switch = true,
         Long("summary") if !rerun => summary_only = true,
-        Long("concurrency") if !rerun => {
+        Long("via") if rerun => {
+            let value = text(parser)?;
+            let method = match value.as_str() {
+                "triggers" => RerunMethod::Triggers,
+                "batch-job" => RerunMethod::BatchJob,
+                _ => return Err(usage(format!("invalid value for --via: '{value}' is not triggers or batch-job"))),
+            };
+            rerun_options = rerun_options.method(method);
+        },
+        Long("url-file-prefix") if rerun => {
+            rerun_options = rerun_options.url_file_prefix(text(parser)?);
+        },
+        Long("concurrency") => {
             let value = text(parser)?;
             let n: usize = value.parse().ok().filter(|n| (1..=64).contains(n)).ok_or_else(|| {
                 usage(format!("invalid value for --concurrency: '{value}' is not a number from 1 to 64"))
@@ -1079,7 +1104,7 @@ fn outcomes(
             options = options.concurrency(n);
         },
         Long("dry-run") if rerun => switch = true,
-        Long("tag") if !rerun => {
+        Long("tag") => {
             options = options.tag(any_tag_named(&text(parser)?)?);
         },
         Long("queue-id") if !rerun => options = options.queue_id(text(parser)?),
@@ -1090,8 +1115,8 @@ fn outcomes(
     Ok(Parsed::Run(if rerun {
         Command::RerunFailed {
             job_id,
-            dry_run: switch,
             options,
+            rerun: rerun_options.dry_run(switch),
         }
     } else {
         Command::Outcomes {
@@ -1132,6 +1157,7 @@ fn emulator(parser: &mut lexopt::Parser, global: &mut Global) -> Result<Parsed, 
         ("--bucket", global.bucket.is_some()),
         ("--region", global.region.is_some()),
         ("--endpoint", global.endpoint.is_some()),
+        ("--cos-endpoint", global.cos_endpoint.is_some()),
         ("--allow-http", global.allow_http),
         ("--profile", global.profile.is_some()),
     ];

@@ -14,7 +14,7 @@ Subcommands:
   list          List batch jobs
   wait          Wait until a batch job ends; the exit status says how
   outcomes      Show what happened to each object of a batch job
-  rerun-failed  Run the workflow again on the objects that failed
+  rerun-failed  Run the objects that failed again, each once
   emulator      Serve an offline emulator of the service, for trying things out
   listen        Receive the notifications a job's callback URL is sent, one line each
   completions   Write a completion script: bash, zsh or fish
@@ -24,6 +24,7 @@ Global flags (before or after the subcommand):
   --bucket BUCKET    The bucket, BucketName-APPID [env: COS_BUCKET]
   --region REGION    The region, such as ap-guangzhou [env: COS_REGION]
   --endpoint URL     Send to URL instead of https://<bucket>.ci.<region>.myqcloud.com
+  --cos-endpoint URL Upload to URL instead of https://<bucket>.cos.<region>.myqcloud.com
   --allow-http       Allow an http:// endpoint (loopback and tests only)
   --profile NAME     Sign with section [NAME] of the profile file, and nothing else
   --verbose          A line on stderr per request: method, URL, status, request id, time
@@ -237,18 +238,33 @@ Examples:
 ";
 
 const RERUN_FAILED: &str = "\
-cos-ci-batch rerun-failed: run the workflow again on each object whose run failed
+cos-ci-batch rerun-failed: run the objects that failed again, each once
 
-Usage: cos-ci-batch rerun-failed ID [--dry-run] [--workflow ID]
+Usage: cos-ci-batch rerun-failed ID [--dry-run] [--via triggers|batch-job] [--url-file-prefix PREFIX] [--concurrency N] [--workflow ID] [--tag TAG]
 
-  --dry-run        Show what would be triggered; trigger nothing
-  --workflow ID    For a batch job that does not say its workflow
+  --dry-run                Say which way and how many objects; change nothing
+  --via triggers           One trigger per object (workflows only)
+  --via batch-job          One new batch job, with the same Operation, over a URL file
+                           listing the objects, uploaded to the bucket
+  --url-file-prefix PREFIX Where the URL file goes [default: cos-ci-batch/reruns/]
+  --concurrency N          Slices listed, and triggers sent, at once, 1 to 64 [default: 8]
+  --workflow ID            For a batch job that does not say its workflow
+  --tag TAG                For a batch job that does not say its Tag
 
-Each failed object is triggered once. A trigger that may have reached the service is not
-sent again; it is reported, and the exit status is 1.
+The way, unless --via says: triggers for a workflow with at most 100 failed objects,
+else one batch job (the only way for Type=Job). Run it again, after it was killed or
+after it finished, and no object runs twice: an object with a run newer than its failed
+one is skipped, and the batch job, named from ID and the failed objects, is found rather
+than started again. Run it once the work on every object has ended: work still running
+is not among the failed.
 
-Example:
+A trigger that may have reached the service is not sent again; it is reported, and the
+exit status is 1. With --json: one line per object (triggers), or one document with the
+batch job's job_id, name and url_file.
+
+Examples:
   cos-ci-batch rerun-failed b0123456789abcdef0123456789abcdef --dry-run
+  cos-ci-batch --json rerun-failed b0123456789abcdef0123456789abcdef | jq -r .job_id
 ";
 
 const EMULATOR: &str = "\

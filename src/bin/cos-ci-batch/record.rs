@@ -5,7 +5,7 @@ use cos_ci_batch::credentials::CredentialSource;
 use std::borrow::Cow;
 
 use cos_ci_batch::model::{Element, JobDetail, ServiceTime, format_utc};
-use cos_ci_batch::{Error, Exchange, ObjectOutcome, OutcomeSummary};
+use cos_ci_batch::{Error, Exchange, ObjectOutcome, OutcomeSummary, RerunJob, RerunMethod};
 
 /// A field value.
 pub enum Value {
@@ -284,11 +284,13 @@ pub fn outcome(outcome: &ObjectOutcome) -> Record {
     r
 }
 
-/// One object of `rerun-failed`: `planned` (dry run), `triggered` or `failed`, with the
-/// failure as [`error_fields`] describe it.
+/// One object of `rerun-failed` by triggers: `planned` (dry run), `triggered`, `skipped`
+/// (a newer run exists: `run_id` is its) or `failed`, with the failure as [`error_fields`]
+/// describe it.
 pub fn rerun(object: &str, result: &str, run_id: Option<&str>, error: Option<&Error>) -> Record {
     let mut r = Record::new();
     r.text("object", object);
+    r.text("method", RerunMethod::Triggers.as_str());
     r.text("result", result);
     r.optional("run_id", run_id);
     match error {
@@ -305,6 +307,24 @@ pub fn rerun(object: &str, result: &str, run_id: Option<&str>, error: Option<&Er
         ),
         None => r.optional("error", None::<String>),
     }
+    r
+}
+
+/// `rerun-failed` by a batch job: `created`, `found` (an earlier run created it) or
+/// `planned` (a dry run that found none).
+pub fn rerun_job(objects: usize, job: &RerunJob) -> Record {
+    let result = match (&job.job, job.existing) {
+        (Some(_), true) => "found",
+        (Some(_), false) => "created",
+        (None, _) => "planned",
+    };
+    let mut r = Record::new();
+    r.text("method", RerunMethod::BatchJob.as_str());
+    r.text("result", result);
+    r.optional_count("objects", Some(objects as u64));
+    r.optional("job_id", job.job.as_ref().map(|j| j.job_id.as_str()));
+    r.text("name", job.name.as_str());
+    r.text("url_file", job.url_file.as_str());
     r
 }
 

@@ -10,7 +10,7 @@ use cos_ci_batch::model::BatchJob;
 use cos_ci_batch::model::{JobDetail, JobState};
 use cos_ci_batch::ops::DescribeJob;
 use cos_ci_batch::ops::{Action, CreateJob};
-use cos_ci_batch::{Client, ClientBuilder, Error, OutcomeOptions, OutcomeSummary};
+use cos_ci_batch::{Client, ClientBuilder, Error, OutcomeOptions, OutcomeSummary, RerunOptions};
 
 use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, WaitPlan, usage};
 use crate::interrupt;
@@ -289,9 +289,9 @@ fn execute(
         }
         Command::RerunFailed {
             job_id,
-            dry_run,
             options,
-        } => rerun_failed(&client(global, true)?, &job_id, dry_run, &options, printer)?,
+            rerun,
+        } => rerun_failed(&client(global, true)?, &job_id, &options, &rerun, printer)?,
     })
 }
 
@@ -405,6 +405,9 @@ fn builder(global: &Global) -> Result<ClientBuilder, Usage> {
     let mut builder = Client::builder(bucket, region).credential_chain(chain);
     if let Some(endpoint) = &global.endpoint {
         builder = builder.endpoint(endpoint);
+    }
+    if let Some(endpoint) = &global.cos_endpoint {
+        builder = builder.cos_endpoint(endpoint);
     }
     if global.allow_http {
         builder = builder.allow_http();
@@ -644,18 +647,43 @@ fn wait_for(
 fn rerun_failed(
     client: &Client,
     job_id: &str,
-    dry_run: bool,
     options: &OutcomeOptions,
+    rerun_options: &RerunOptions,
     printer: &mut Printer<impl Write>,
 ) -> Result<Ending, Failure> {
     let batch = client.describe(job_id)?.job;
-    let rerun = client.rerun_failed(&batch, options, dry_run)?;
+    let rerun = client.rerun_failed(&batch, options, rerun_options)?;
+    if let Some(job) = &rerun.batch_job {
+        printer.document(&record::rerun_job(rerun.objects, job))?;
+        let what = match (&job.job, job.existing) {
+            (Some(found), true) => format!(
+                "batch job {} already re-runs them (an earlier rerun-failed created it)",
+                sanitize(&found.job_id)
+            ),
+            (Some(created), false) => {
+                format!("started batch job {}", sanitize(&created.job_id))
+            }
+            (None, _) => format!(
+                "dry run: would upload {} and start batch job {}",
+                sanitize(&job.url_file),
+                job.name
+            ),
+        };
+        printer.note(&format!(
+            "{} failed objects, by one batch job: {what}",
+            rerun.objects
+        ))?;
+        return Ok(Ending::Done);
+    }
+    let rows = [(&rerun.triggered, "triggered"), (&rerun.skipped, "skipped")];
     for object in &rerun.planned {
         printer.row(&record::rerun(object, "planned", None, None), RERUN_COLUMNS)?;
     }
-    for (object, run_id) in &rerun.triggered {
-        let row = record::rerun(object, "triggered", Some(run_id), None);
-        printer.row(&row, RERUN_COLUMNS)?;
+    for (list, result) in rows {
+        for (object, run_id) in list {
+            let row = record::rerun(object, result, Some(run_id), None);
+            printer.row(&row, RERUN_COLUMNS)?;
+        }
     }
     for (object, error) in &rerun.errors {
         printer.row(
@@ -663,12 +691,17 @@ fn rerun_failed(
             RERUN_COLUMNS,
         )?;
     }
+    let sent = if rerun_options.dry_run {
+        format!("{} would be triggered", rerun.planned.len())
+    } else {
+        format!("{} triggered", rerun.triggered.len())
+    };
     printer.note(&format!(
-        "{} planned, {} triggered, {} failed (workflow {})",
-        rerun.planned.len(),
-        rerun.triggered.len(),
+        "{} failed objects, by triggers: {sent}, {} skipped (a newer run exists), {} failed (workflow {})",
+        rerun.objects,
+        rerun.skipped.len(),
         rerun.errors.len(),
-        rerun.workflow_id
+        rerun.workflow_id.as_deref().map(sanitize).unwrap_or_default(),
     ))?;
     Ok(if rerun.errors.is_empty() {
         Ending::Done
@@ -705,6 +738,7 @@ fn emulator(
     let credentials = emulator.credentials();
     let mut r = Record::new();
     r.text("endpoint", emulator.endpoint());
+    r.text("cos_endpoint", emulator.cos_endpoint());
     r.text("bucket", EMULATOR_BUCKET);
     r.text("region", EMULATOR_REGION);
     r.text("secret_id", credentials.secret_id());
@@ -712,11 +746,12 @@ fn emulator(
     printer.document(&r)?;
     printer.note(&format!(
         "\nIn another shell:\n  export TENCENTCLOUD_SECRET_ID={} TENCENTCLOUD_SECRET_KEY={}\n  \
-         cos-ci-batch --endpoint {} --allow-http --bucket {EMULATOR_BUCKET} --region {EMULATOR_REGION} list\n\
+         cos-ci-batch --endpoint {} --cos-endpoint {} --allow-http --bucket {EMULATOR_BUCKET} --region {EMULATOR_REGION} list\n\
          Serving until stopped (Ctrl-C).",
         credentials.secret_id(),
         emulator.secret_key(),
         emulator.endpoint(),
+        emulator.cos_endpoint(),
     ))?;
     printer.flush()?;
     loop {

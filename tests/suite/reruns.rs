@@ -1,0 +1,337 @@
+//! Re-runs of both kinds: one batch job over an uploaded URL file, or one trigger per
+//! object; each object run once however often the re-run is run.
+
+use std::time::Duration;
+
+use cos_ci_batch::emulator::{Emulator, Fault, Route};
+use cos_ci_batch::error::InvalidInput;
+use cos_ci_batch::model::{
+    BatchJob, Input, JobDetail, JobState, MediaJob, Output, Tag, TimeInterval,
+};
+use cos_ci_batch::ops::ListQuery;
+use cos_ci_batch::{Client, Error, OutcomeOptions, RerunMethod, RerunOptions};
+
+use crate::common::routes;
+
+const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
+const COS_HOST: &str = "https://emulator-1250000000.cos.ap-emulator.myqcloud.com";
+
+fn seeded(keys: &[&str]) -> (Emulator, Client) {
+    let emulator = Emulator::start().unwrap();
+    emulator.add_workflow(WORKFLOW);
+    emulator.put_objects(keys.iter().copied(), emulator.now());
+    emulator.fail_objects("*.avi", "UnsupportedFormat", "avi is not supported");
+    let client = emulator.client_builder().build().unwrap();
+    (emulator, client)
+}
+
+fn finished(emulator: &Emulator, client: &Client, job: &BatchJob) -> JobDetail {
+    let created = client.create(job).unwrap().job;
+    emulator.advance(Duration::from_secs(10));
+    client.describe(&created.job_id).unwrap().job
+}
+
+fn transcode() -> MediaJob {
+    MediaJob::new(Tag::Transcode)
+        .template_id("t0123")
+        .output(Output::new("ap-emulator", "out-1250000000").object("hd/${InputName}.mp4"))
+}
+
+fn rerun(client: &Client, batch: &JobDetail, rerun: &RerunOptions) -> cos_ci_batch::Rerun {
+    client
+        .rerun_failed(batch, &OutcomeOptions::default(), rerun)
+        .unwrap()
+}
+
+#[test]
+fn a_job_batchs_failures_run_again_as_one_batch_job_over_an_uploaded_url_file() {
+    let keys = ["in/a.mp4", "in/b c#?.avi", "in/测试.avi", "in/ok.mp4"];
+    let (emulator, client) = seeded(&keys);
+    let uploaded = TimeInterval::since(emulator.now() - Duration::from_secs(60)).unwrap();
+    let job = BatchJob::media("hd", transcode(), Input::prefix_uploaded("in/", uploaded));
+    let batch = finished(&emulator, &client, &job);
+    emulator.clear_failures();
+    emulator.clear_received();
+
+    let done = rerun(&client, &batch, &RerunOptions::default());
+    assert_eq!((done.method, done.objects), (RerunMethod::BatchJob, 2));
+    assert!(done.triggered.is_empty() && done.planned.is_empty());
+    let made = done.batch_job.unwrap();
+    assert!(!made.existing);
+    let digest = made.name.rsplit('-').next().unwrap().to_owned();
+    assert_eq!(made.name, format!("rerun-{}-{digest}", batch.job_id));
+    assert_eq!(digest.len(), 16);
+    assert_eq!(
+        made.url_file,
+        format!("cos-ci-batch/reruns/{}/{digest}.txt", batch.job_id)
+    );
+
+    // The URL file: each failed object's URL, keys percent-encoded, in key order.
+    let upload = emulator
+        .received()
+        .into_iter()
+        .find(|r| r.route() == Some(Route::PutObject))
+        .unwrap();
+    assert!(upload.signature_valid);
+    assert_eq!(upload.path, format!("/{}", made.url_file));
+    let body = format!("{COS_HOST}/in/b%20c%23%3F.avi\n{COS_HOST}/in/%E6%B5%8B%E8%AF%95.avi\n");
+    assert_eq!(String::from_utf8(upload.body).unwrap(), body);
+    assert_eq!(
+        emulator.object_body(&made.url_file).unwrap(),
+        body.as_bytes()
+    );
+
+    // The new job: the URL file's URL as its Input, the same Operation less the
+    // upload-time filter, and exactly the failed objects.
+    let created = made.job.unwrap();
+    let detail = client.describe(&created.job_id).unwrap().job;
+    assert_eq!(
+        detail.input.unwrap().url_file.unwrap(),
+        format!("{COS_HOST}/{}", made.url_file)
+    );
+    let mut expected = batch.operation.clone().unwrap();
+    assert!(expected.time_interval.is_some());
+    expected.time_interval = None;
+    assert_eq!(detail.operation.unwrap(), expected);
+    assert_eq!(
+        emulator.covered_objects(&created.job_id).unwrap(),
+        ["in/b c#?.avi", "in/测试.avi"]
+    );
+    emulator.advance(Duration::from_secs(10));
+    let rerun_batch = client.describe(&created.job_id).unwrap().job;
+    let summary = client
+        .outcome_summary(&rerun_batch, &OutcomeOptions::default(), 10)
+        .unwrap();
+    assert_eq!((summary.total, summary.failed), (2, 0));
+
+    // Again: the job is found; nothing is uploaded or created.
+    emulator.clear_received();
+    let again = rerun(&client, &batch, &RerunOptions::default());
+    let found = again.batch_job.unwrap();
+    assert!(found.existing);
+    assert_eq!(found.job.unwrap().job_id, created.job_id);
+    assert!(
+        emulator.received().iter().all(|r| r.method == "GET"),
+        "{:?}",
+        routes(&emulator)
+    );
+}
+
+#[test]
+fn a_dry_run_says_the_way_and_the_count_and_sends_nothing_that_changes_anything() {
+    let keys: Vec<String> = (0..101).map(|i| format!("in/{i:03}.avi")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let (emulator, client) = seeded(&keys);
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
+    );
+    emulator.clear_received();
+    let dry_run = RerunOptions::default().dry_run(true);
+    // 101 failures: more than triggers are sent for by default.
+    let plan = rerun(&client, &batch, &dry_run);
+    assert_eq!((plan.method, plan.objects), (RerunMethod::BatchJob, 101));
+    assert_eq!(plan.planned.len(), 101);
+    assert_eq!(plan.planned[0], "in/000.avi");
+    let job = plan.batch_job.unwrap();
+    assert!(job.job.is_none() && !job.existing);
+    // By triggers: each object is checked for a newer run, and none is triggered.
+    let plan = rerun(
+        &client,
+        &batch,
+        &dry_run.clone().method(RerunMethod::Triggers),
+    );
+    assert_eq!(
+        (plan.method, plan.planned.len()),
+        (RerunMethod::Triggers, 101)
+    );
+    assert!(plan.triggered.is_empty() && plan.skipped.is_empty());
+    assert!(emulator.received().iter().all(|r| r.method == "GET"));
+
+    // One object fewer: triggers by default.
+    let (emulator, client) = seeded(&keys[..100]);
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
+    );
+    let plan = rerun(&client, &batch, &dry_run);
+    assert_eq!((plan.method, plan.objects), (RerunMethod::Triggers, 100));
+    assert!(plan.batch_job.is_none());
+}
+
+#[test]
+fn a_rerun_whose_create_answer_is_lost_finds_its_job_and_so_does_the_next_run() {
+    let (emulator, client) = seeded(&["in/a.avi", "in/b.avi", "in/c.mp4"]);
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::media("hd", transcode(), Input::prefix("in/")),
+    );
+    emulator.clear_failures();
+    // The upload's connection drops before it is processed (sent again), and the create is
+    // processed but its answer never comes (searched for, never sent again).
+    emulator.inject(Route::PutObject, Fault::close_connection(), 1);
+    emulator.inject(
+        Route::Create,
+        Fault::close_connection().after_processing(),
+        1,
+    );
+    let first = rerun(&client, &batch, &RerunOptions::default());
+    let first = first.batch_job.unwrap();
+    assert!(!first.existing);
+    let second = rerun(&client, &batch, &RerunOptions::default())
+        .batch_job
+        .unwrap();
+    assert!(second.existing);
+    assert_eq!(
+        first.job.unwrap().job_id,
+        second.job.as_ref().unwrap().job_id
+    );
+    let named = client
+        .list(&ListQuery::new().name(second.name.clone()))
+        .unwrap()
+        .jobs;
+    assert_eq!(named.len(), 1, "one re-run job, however often it is run");
+    let creates = routes(&emulator)
+        .iter()
+        .filter(|r| **r == Route::Create)
+        .count();
+    assert_eq!(creates, 2, "the original batch job and the re-run's");
+}
+
+#[test]
+fn an_object_that_already_has_a_newer_run_is_not_triggered_again() {
+    let (emulator, client) = seeded(&["in/a.avi", "in/b.avi", "in/c.mp4"]);
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
+    );
+    emulator.clear_failures();
+    emulator.advance(Duration::from_secs(5));
+    // Someone ran the workflow on one object by hand.
+    let by_hand = client
+        .trigger_workflow(&cos_ci_batch::ops::TriggerWorkflow::new(WORKFLOW, "in/b.avi").unwrap())
+        .unwrap()
+        .run_id;
+    let done = rerun(&client, &batch, &RerunOptions::default());
+    assert_eq!(done.method, RerunMethod::Triggers);
+    assert_eq!(done.skipped, [("in/b.avi".to_owned(), by_hand)]);
+    let triggered: Vec<&str> = done.triggered.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(triggered, ["in/a.avi"]);
+    // Run again: both skipped, nothing sent.
+    let again = rerun(&client, &batch, &RerunOptions::default());
+    assert_eq!(again.skipped.len(), 2);
+    assert!(again.triggered.is_empty());
+}
+
+#[test]
+fn triggers_sent_at_once_each_go_once_and_come_back_in_key_order() {
+    let keys: Vec<String> = (0..40).map(|i| format!("in/{i:02}.avi")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let (emulator, client) = seeded(&keys);
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
+    );
+    emulator.clear_failures();
+    emulator.clear_received();
+    let options = OutcomeOptions::default().concurrency(8);
+    let done = client
+        .rerun_failed(&batch, &options, &RerunOptions::default())
+        .unwrap();
+    let triggered: Vec<&str> = done.triggered.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(triggered, keys);
+    let mut sent: Vec<String> = emulator
+        .received()
+        .into_iter()
+        .filter(|r| r.route() == Some(Route::Trigger))
+        .map(|r| {
+            r.query
+                .iter()
+                .find(|(n, _)| n == "object")
+                .unwrap()
+                .1
+                .clone()
+        })
+        .collect();
+    sent.sort();
+    assert_eq!(sent, keys);
+}
+
+#[test]
+fn a_rerun_of_a_batch_job_still_running_is_refused_before_anything_is_sent() {
+    let (emulator, client) = seeded(&["in/a.avi"]);
+    let created = client
+        .create(&BatchJob::media("hd", transcode(), Input::prefix("in/")))
+        .unwrap()
+        .job;
+    emulator.clear_received();
+    let err = client
+        .rerun_failed(
+            &created,
+            &OutcomeOptions::default(),
+            &RerunOptions::default(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NotEnded { batch_job_id, state } if *batch_job_id == created.job_id && *state == JobState::Submitted),
+        "{err:?}"
+    );
+    assert_eq!(emulator.received_count(), 0);
+}
+
+#[test]
+fn a_url_file_prefix_that_makes_no_key_is_refused_before_anything_is_sent() {
+    let (emulator, client) = seeded(&["in/a.avi"]);
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::media("hd", transcode(), Input::prefix("in/")),
+    );
+    emulator.clear_received();
+    for prefix in ["/abs/", "a/../b/", "tab\there/"] {
+        let err = client
+            .rerun_failed(
+                &batch,
+                &OutcomeOptions::default(),
+                &RerunOptions::default().url_file_prefix(prefix),
+            )
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidInput(InvalidInput::BadObjectKey { .. })),
+            "{prefix}: {err:?}"
+        );
+    }
+    assert_eq!(emulator.received_count(), 0);
+}
+
+#[test]
+fn an_upload_with_temporary_credentials_carries_the_cos_token_header() {
+    let (emulator, _) = seeded(&["in/a.avi"]);
+    let temporary = emulator.issue_temporary_credentials(Duration::from_secs(1800));
+    let client = emulator
+        .client_builder()
+        .credentials(temporary)
+        .build()
+        .unwrap();
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::media("hd", transcode(), Input::prefix("in/")),
+    );
+    emulator.clear_failures();
+    let done = rerun(&client, &batch, &RerunOptions::default());
+    assert!(done.batch_job.unwrap().job.is_some());
+    let upload = emulator
+        .received()
+        .into_iter()
+        .find(|r| r.route() == Some(Route::PutObject))
+        .unwrap();
+    assert!(upload.signature_valid);
+    assert!(upload.header("x-cos-security-token").is_some());
+    assert!(upload.header("x-ci-security-token").is_none());
+}
