@@ -75,8 +75,10 @@ fn serve(n: usize) {
         emulator.secret_key(),
         batch.job_id
     );
-    // Serve until the parent closes our standard input.
+    // Serve until the parent closes our standard input, then say the most heap the
+    // emulator ever held: its memory budget for `n` objects.
     let _ = std::io::stdin().lines().count();
+    println!("peak {}", PEAK.load(Ordering::Relaxed));
 }
 
 fn main() {
@@ -103,9 +105,8 @@ fn main() {
             .spawn()
             .expect("emulator process");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("ready line");
+        let mut from_child = BufReader::new(child.stdout.take().expect("stdout"));
+        from_child.read_line(&mut line).expect("ready line");
         let fields: Vec<&str> = line.split_whitespace().collect();
         let [_, endpoint, id, key, batch_id] = fields[..] else {
             panic!("unexpected line {line:?}");
@@ -210,6 +211,17 @@ fn main() {
         );
 
         drop(child.stdin.take());
+        let mut peak_line = String::new();
+        from_child.read_line(&mut peak_line).expect("peak line");
+        let emulator_peak: usize = peak_line
+            .trim()
+            .strip_prefix("peak ")
+            .and_then(|n| n.parse().ok())
+            .expect("the emulator's peak heap");
+        println!(
+            "RESULT emulator_peak_heap_bytes[{n}]={emulator_peak} ({} B an object)",
+            emulator_peak / n
+        );
         let _ = std::io::stdout().flush();
         let _ = child.wait();
     }
