@@ -73,8 +73,17 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobRespons
         .ok_or_else(|| unknown(error))
 }
 
+/// How much of a job's Input a listed job must echo to be taken for it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum InputRule {
+    /// All of it, exactly.
+    Exact,
+    /// Any `UrlFile`: a re-run's objects are named by its name, wherever its file was put.
+    AnyUrlFile,
+}
+
 /// The job an earlier call created for `job`, when one did: a job of its name and type,
-/// created after `since`, that carries its Input and Operation as the search requires.
+/// created after `since`, that carries its Operation, and its Input as `input` says.
 /// Every page of that window is read; with two such jobs the oldest is returned, as any
 /// later one ran the same objects again. For callers whose job names what it does (a
 /// re-run's name is made of the batch job and its failed objects), so that calling twice
@@ -83,6 +92,7 @@ pub(super) fn find_created(
     client: &Client,
     job: &BatchJob,
     since: Option<OffsetDateTime>,
+    input: InputRule,
 ) -> Result<Option<JobDetail>, Error> {
     let op = CreateJob::new(job)?;
     let Some(said) = request_elements(op.body()) else {
@@ -92,7 +102,7 @@ pub(super) fn find_created(
     query.filters.created_after = since;
     for listed in client.list_all(&query) {
         let listed = listed?;
-        if carries(&listed, job, &said) {
+        if carries_as(&listed, job, &said, input) {
             return Ok(Some(listed));
         }
     }
@@ -292,6 +302,11 @@ fn request_elements(body: &str) -> Option<Said> {
 /// Whether a listed job carries everything the request said: the same name and type, the
 /// same Input exactly, and an Operation whose known elements are exactly the request's.
 fn carries(detail: &JobDetail, job: &BatchJob, said: &Said) -> bool {
+    carries_as(detail, job, said, InputRule::Exact)
+}
+
+/// [`carries`], with the Input compared as `input` says.
+fn carries_as(detail: &JobDetail, job: &BatchJob, said: &Said, input_rule: InputRule) -> bool {
     if detail.name.as_deref() != Some(job.name.as_str())
         || detail.job_type.as_ref() != Some(&job.job_type())
     {
@@ -319,7 +334,13 @@ fn carries(detail: &JobDetail, job: &BatchJob, said: &Said) -> bool {
     else {
         return false;
     };
-    same_tree(echoed_input, &said.input) && same_operation(echoed_operation, &said.operation)
+    let same_input = match input_rule {
+        InputRule::Exact => same_tree(echoed_input, &said.input),
+        InputRule::AnyUrlFile => {
+            input.url_file.is_some() && said.input.child("UrlFile").is_some()
+        }
+    };
+    same_input && same_operation(echoed_operation, &said.operation)
 }
 
 /// The known elements match exactly; an unknown element the request sent is echoed; the

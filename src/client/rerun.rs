@@ -10,6 +10,7 @@ use sha1::{Digest, Sha1};
 use time::OffsetDateTime;
 
 use super::Client;
+use super::create::InputRule;
 use super::outcomes::{OutcomeOptions, workflow_of};
 use crate::encode::encode_into;
 use crate::error::Error;
@@ -326,7 +327,8 @@ impl Client {
             }
             _ => {
                 let keys: Vec<String> = failed.into_keys().collect();
-                let job = self.rerun_by_batch_job(batch, options, rerun, &keys)?;
+                let is_workflow = result.workflow_id.is_some();
+                let job = self.rerun_by_batch_job(batch, options, rerun, is_workflow, &keys)?;
                 if rerun.dry_run && job.job.is_none() {
                     result.planned = keys;
                 }
@@ -439,6 +441,7 @@ impl Client {
         batch: &JobDetail,
         options: &OutcomeOptions,
         rerun: &RerunOptions,
+        is_workflow: bool,
         keys: &[String],
     ) -> Result<RerunJob, Error> {
         let cos_host = self.bucket_cos_host()?;
@@ -448,13 +451,14 @@ impl Client {
         let job = BatchJob::new(
             name.clone(),
             Input::url_file(object_url(&cos_host, &url_file)),
-            kind_of(batch, options)?,
+            kind_of(batch, options, is_workflow)?,
         );
         // Validated before anything is read or sent.
         let upload = PutObject::new(&url_file, url_file_body(&cos_host, keys))?;
         crate::ops::CreateJob::new(&job)?;
         let since = batch.creation_time.as_ref().and_then(|t| t.time());
-        let found = super::create::find_created(self, &job, since)?;
+        // Found whatever prefix its file was put under: the name says which objects.
+        let found = super::create::find_created(self, &job, since, InputRule::AnyUrlFile)?;
         let mut made = RerunJob {
             name,
             url_file,
@@ -518,7 +522,11 @@ fn url_file_body(host: &str, keys: &[String]) -> Vec<u8> {
 
 /// The batch job's Operation, echoed, as a new job's: the same elements but for the
 /// upload-time filter, which selected objects the URL file now names.
-fn kind_of(batch: &JobDetail, options: &OutcomeOptions) -> Result<JobKind, Error> {
+fn kind_of(
+    batch: &JobDetail,
+    options: &OutcomeOptions,
+    is_workflow: bool,
+) -> Result<JobKind, Error> {
     let missing = |what| Error::OutcomeSourceUnknown {
         batch_job_id: batch.job_id.clone(),
         missing: what,
@@ -538,7 +546,7 @@ fn kind_of(batch: &JobDetail, options: &OutcomeOptions) -> Result<JobKind, Error
             .cloned()
             .collect::<Vec<_>>()
     };
-    if batch.job_type == Some(JobType::Job) || operation.tag.is_some() {
+    if !is_workflow {
         let tag = operation
             .tag
             .as_ref()

@@ -115,6 +115,12 @@ fn a_job_batchs_failures_run_again_as_one_batch_job_over_an_uploaded_url_file() 
         "{:?}",
         routes(&emulator)
     );
+    // Also when asked to put its file elsewhere: the name says which objects it runs.
+    let elsewhere = RerunOptions::default().url_file_prefix("tmp/");
+    let found = rerun(&client, &batch, &elsewhere).batch_job.unwrap();
+    assert!(found.existing);
+    assert_eq!(found.job.unwrap().job_id, created.job_id);
+    assert!(emulator.received().iter().all(|r| r.method == "GET"));
 }
 
 #[test]
