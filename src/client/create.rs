@@ -336,9 +336,7 @@ fn carries_as(detail: &JobDetail, job: &BatchJob, said: &Said, input_rule: Input
     };
     let same_input = match input_rule {
         InputRule::Exact => same_tree(echoed_input, &said.input),
-        InputRule::AnyUrlFile => {
-            input.url_file.is_some() && said.input.child("UrlFile").is_some()
-        }
+        InputRule::AnyUrlFile => input.url_file.is_some() && said.input.child("UrlFile").is_some(),
     };
     same_input && same_operation(echoed_operation, &said.operation)
 }

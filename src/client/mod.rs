@@ -604,8 +604,8 @@ impl Client {
     }
 
     /// `<bucket>.cos.<region>.myqcloud.com`.
-    pub(crate) fn bucket_cos_host(&self) -> Result<String, Error> {
-        self.inner.bucket_cos_host.clone().map_err(Error::Config)
+    pub(crate) fn bucket_cos_host(&self) -> Result<String, ConfigError> {
+        self.inner.bucket_cos_host.clone()
     }
 
     /// "Now" on the client's clock, in Unix seconds.

@@ -11,9 +11,10 @@ use time::OffsetDateTime;
 
 use super::Client;
 use super::create::InputRule;
-use super::outcomes::{OutcomeOptions, workflow_of};
+use super::outcomes::{ObjectOutcome, OutcomeOptions, Outcomes, workflow_of};
+use super::pages::Pager;
 use crate::encode::encode_into;
-use crate::error::Error;
+use crate::error::{ConfigError, Error, InvalidInput};
 use crate::model::wire::WriteField;
 use crate::model::{
     BatchJob, Element, Input, JobDetail, JobKind, JobState, JobType, MediaJob, Reported, Workflow,
@@ -292,15 +293,19 @@ impl Client {
         if let Some(id) = &workflow_id {
             listing = listing.workflow_id(id.clone());
         }
+        let batch_created = batch.creation_time.as_ref().and_then(|t| t.time());
         let mut failed = BTreeMap::new();
         for outcome in self.outcomes(batch, &listing)? {
             let outcome = outcome?;
             if outcome.state != JobState::Failed || outcome.object.is_empty() {
                 continue;
             }
+            // A run whose time cannot be read was created no earlier than its batch job:
+            // only runs since then can be newer.
+            let created = outcome.created.as_ref().and_then(|t| t.time());
             failed.entry(outcome.object).or_insert(Failed {
                 run_id: outcome.run_id,
-                created: outcome.created.as_ref().and_then(|t| t.time()),
+                created: created.or(batch_created),
             });
         }
         let method = match (rerun.method, &workflow_id) {
@@ -321,18 +326,32 @@ impl Client {
         if failed.is_empty() {
             return Ok(result);
         }
+        // Whatever the way asked now, a batch job an earlier run started for these failures
+        // is found first: its objects may not have started yet, so no newer run shows them.
+        let plan = self.plan_rerun_job(batch, options, rerun, is_workflow, &failed)?;
+        let since = batch_created;
+        let found = super::create::find_created(self, &plan.job, since, InputRule::AnyUrlFile)?;
+        if let Some(found) = found {
+            result.batch_job = Some(RerunJob {
+                name: plan.job.name,
+                url_file: plan.url_file,
+                job: Some(found),
+                existing: true,
+            });
+            return Ok(result);
+        }
         match (method, result.workflow_id.clone()) {
             (RerunMethod::Triggers, Some(workflow_id)) => {
                 self.rerun_by_triggers(&workflow_id, failed, options, rerun, &mut result);
             }
-            _ => {
-                let keys: Vec<String> = failed.into_keys().collect();
-                let is_workflow = result.workflow_id.is_some();
-                let job = self.rerun_by_batch_job(batch, options, rerun, is_workflow, &keys)?;
-                if rerun.dry_run && job.job.is_none() {
-                    result.planned = keys;
+            (_, workflow_id) => {
+                // A run made since the batch job ended (by triggers, or by anyone) is newer
+                // than every failed run; objects that have one are left out.
+                if let Some(workflow_id) = workflow_id {
+                    let since = batch.end_time.as_ref().and_then(|t| t.time()).or(since);
+                    result.skipped = self.newer_runs(&workflow_id, &failed, since)?;
                 }
-                result.batch_job = Some(job);
+                self.rerun_by_batch_job(plan, failed, rerun, &mut result)?;
             }
         }
         Ok(result)
@@ -400,78 +419,184 @@ impl Client {
     }
 
     /// A run of `workflow_id` on `object` other than the failed one, created in its second
-    /// or later. The listing starts a second earlier, as no source says whether its bound
-    /// is inclusive; a run whose time cannot be read counts as newer, so that an object is
-    /// never run twice for want of a time.
+    /// or later, from a listing by object that starts a second earlier (no source says
+    /// whether its bound is inclusive). Every page is read until one is found, and the
+    /// object of each run is checked, whatever the service's `name` filter matched.
     fn newer_run(
         &self,
         workflow_id: &str,
         object: &str,
         failed: &Failed,
     ) -> Result<Option<String>, Error> {
-        let mut query = ExecutionQuery::new(workflow_id)
-            .object(object)
-            .order(Order::Desc)
-            .size(10);
-        let since = failed
-            .created
-            .and_then(|t| t.checked_sub(time::Duration::SECOND));
-        query.filters.created_after = since;
-        let page = self.list_workflow_executions(&query)?;
-        Ok(page
-            .executions
-            .into_iter()
-            .filter(|run| Some(&run.run_id) != failed.run_id.as_ref())
-            .filter(|run| run.object.as_deref() == Some(object))
-            .find(|run| {
-                let created = run.create_time.as_ref().and_then(|t| t.time());
-                match (created, failed.created) {
-                    (Some(created), Some(failed)) => {
-                        created.unix_timestamp() >= failed.unix_timestamp()
-                    }
-                    _ => true,
-                }
-            })
-            .map(|run| run.run_id))
+        let query = ExecutionQuery::new(workflow_id).object(object);
+        for run in self.runs_since(query, failed.created) {
+            let run = run?;
+            if run.object == object && failed.is_older_than(&run) {
+                return Ok(run.run_id);
+            }
+        }
+        Ok(None)
     }
 
-    /// Finds the re-run's batch job, or uploads its URL file and creates it.
-    fn rerun_by_batch_job(
+    /// Each failed object that has a run of `workflow_id` newer than its failed one, among
+    /// the runs created since `since` (less a second), with that run's id, in key order.
+    fn newer_runs(
+        &self,
+        workflow_id: &str,
+        failed: &BTreeMap<String, Failed>,
+        since: Option<OffsetDateTime>,
+    ) -> Result<Vec<(String, String)>, Error> {
+        let mut newer = BTreeMap::new();
+        for run in self.runs_since(ExecutionQuery::new(workflow_id), since) {
+            let run = run?;
+            let Some(record) = failed.get(&run.object) else {
+                continue;
+            };
+            if record.is_older_than(&run) {
+                let id = run.run_id.unwrap_or_default();
+                newer.entry(run.object).or_insert(id);
+            }
+        }
+        Ok(newer.into_iter().collect())
+    }
+
+    /// The runs `query` lists, created since `since` less a second, oldest first.
+    fn runs_since(
+        &self,
+        mut query: ExecutionQuery,
+        since: Option<OffsetDateTime>,
+    ) -> Pager<Outcomes> {
+        query = query.order(Order::Asc).size(100);
+        query.filters.created_after = since.and_then(|t| t.checked_sub(time::Duration::SECOND));
+        let listing = Outcomes::Workflow {
+            client: self.clone(),
+            query,
+            failure_details: false,
+            deadline: None,
+        };
+        Pager::new(listing, None)
+    }
+
+    /// The re-run's batch job, as it would be created: named from the batch job and all
+    /// its failed objects, so that every later run names it alike.
+    fn plan_rerun_job(
         &self,
         batch: &JobDetail,
         options: &OutcomeOptions,
         rerun: &RerunOptions,
         is_workflow: bool,
-        keys: &[String],
-    ) -> Result<RerunJob, Error> {
-        let cos_host = self.bucket_cos_host()?;
-        let digest = digest_of(keys);
-        let name = format!("rerun-{}-{digest}", batch.job_id);
+        failed: &BTreeMap<String, Failed>,
+    ) -> Result<Plan, Error> {
+        let digest = digest_of(failed.keys());
         let url_file = url_file_key(rerun, batch, &digest);
+        // Triggers need no file: without a COS host, the file is named by its key, which
+        // a lookup by name does not compare.
+        let cos_host = self.bucket_cos_host();
+        let input = match &cos_host {
+            Ok(host) => Input::url_file(object_url(host, &url_file)),
+            Err(_) if rerun.method == Some(RerunMethod::Triggers) => Input::url_file(&url_file),
+            Err(e) => return Err(Error::Config(e.clone())),
+        };
         let job = BatchJob::new(
-            name.clone(),
-            Input::url_file(object_url(&cos_host, &url_file)),
+            format!("rerun-{}-{digest}", batch.job_id),
+            input,
             kind_of(batch, options, is_workflow)?,
         );
-        // Validated before anything is read or sent.
-        let upload = PutObject::new(&url_file, url_file_body(&cos_host, keys))?;
         crate::ops::CreateJob::new(&job)?;
-        let since = batch.creation_time.as_ref().and_then(|t| t.time());
-        // Found whatever prefix its file was put under: the name says which objects.
-        let found = super::create::find_created(self, &job, since, InputRule::AnyUrlFile)?;
-        let mut made = RerunJob {
-            name,
+        Ok(Plan {
+            job,
             url_file,
-            existing: found.is_some(),
-            job: found,
-        };
-        if made.existing || rerun.dry_run {
-            return Ok(made);
-        }
-        self.put_object(&upload)?;
-        made.job = Some(self.create(&job)?.job);
-        Ok(made)
+            cos_host,
+        })
     }
+
+    /// Uploads the URL file of the failed objects not skipped, and creates the job.
+    fn rerun_by_batch_job(
+        &self,
+        plan: Plan,
+        failed: BTreeMap<String, Failed>,
+        rerun: &RerunOptions,
+        result: &mut Rerun,
+    ) -> Result<(), Error> {
+        let cos_host = plan.cos_host.map_err(Error::Config)?;
+        let mut skipped = result.skipped.iter().map(|(object, _)| object).peekable();
+        let mut keys = Vec::with_capacity(failed.len() - result.skipped.len());
+        for key in failed.into_keys() {
+            if skipped.next_if(|s| **s == key).is_some() {
+                continue;
+            }
+            match url_safe(&key) {
+                Ok(()) => keys.push(key),
+                Err(e) => result.errors.push((key, e.into())),
+            }
+        }
+        let mut made = RerunJob {
+            name: plan.job.name.clone(),
+            url_file: plan.url_file,
+            job: None,
+            existing: false,
+        };
+        if keys.is_empty() {
+            return Ok(());
+        }
+        if rerun.dry_run {
+            result.planned = keys;
+            result.batch_job = Some(made);
+            return Ok(());
+        }
+        self.put_object(&PutObject::new(
+            &made.url_file,
+            url_file_body(&cos_host, &keys),
+        )?)?;
+        made.job = Some(self.create(&plan.job)?.job);
+        result.batch_job = Some(made);
+        Ok(())
+    }
+}
+
+/// A re-run's batch job before it is looked for or created.
+struct Plan {
+    job: BatchJob,
+    url_file: String,
+    cos_host: Result<String, ConfigError>,
+}
+
+impl Failed {
+    /// Whether `run` (another record on the same object) came after this failure: a
+    /// different run, created in the failure's second or later; one whose time cannot be
+    /// read counts, so that an object is never run twice for want of a time.
+    fn is_older_than(&self, run: &ObjectOutcome) -> bool {
+        if run.run_id.is_none() || run.run_id == self.run_id {
+            return false;
+        }
+        let created = run.created.as_ref().and_then(|t| t.time());
+        match (created, self.created) {
+            (Some(created), Some(failed)) => created.unix_timestamp() >= failed.unix_timestamp(),
+            _ => true,
+        }
+    }
+}
+
+/// Refuses keys a URL cannot name as given: a `.` or `..` segment is folded away by HTTP
+/// stacks (`in/../x.avi` is fetched as `x.avi`), and a leading `/` is read as part of the
+/// path.
+fn url_safe(key: &str) -> Result<(), InvalidInput> {
+    let refuse = |reason| {
+        Err(InvalidInput::BadObjectKey {
+            key: key.to_owned(),
+            reason,
+        })
+    };
+    if key.starts_with('/') {
+        return refuse("starts with '/', which a URL file cannot name");
+    }
+    if key
+        .split('/')
+        .any(|segment| segment == "." || segment == "..")
+    {
+        return refuse("has a '.' or '..' segment, which a URL file cannot name as given");
+    }
+    Ok(())
 }
 
 /// `<prefix><batch job id>/<digest>.txt`.
@@ -489,7 +614,7 @@ enum Step {
 
 /// The first 16 hex digits of the SHA-1 of the keys in order, each after its length, so
 /// that no two lists of keys (which may hold any character) give the same input.
-fn digest_of(keys: &[String]) -> String {
+fn digest_of<'a>(keys: impl IntoIterator<Item = &'a String>) -> String {
     let mut hash = Sha1::new();
     for key in keys {
         hash.update((key.len() as u64).to_be_bytes());
@@ -551,6 +676,7 @@ fn kind_of(
             .tag
             .as_ref()
             .and_then(Reported::value)
+            .filter(|tag| !tag.as_str().is_empty())
             .or_else(|| options.tag.clone())
             .ok_or_else(|| missing("Tag"))?;
         let mut job = MediaJob::new(tag);

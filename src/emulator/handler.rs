@@ -47,6 +47,8 @@ pub(super) struct ReceivedLog {
 impl ReceivedLog {
     pub(super) const MAX_REQUESTS: usize = 10_000;
     pub(super) const MAX_BYTES: usize = 64 << 20;
+    /// The most of one body kept.
+    pub(super) const MAX_BODY: usize = 1 << 20;
 
     fn push(&mut self, request: Arc<ReceivedRequest>) {
         // What the entry holds, not what was sent: a head of thousands of short headers
@@ -124,7 +126,14 @@ pub(super) fn handle(
     let route = received.route();
     // Shared with the log rather than copied: a body may be a megabyte.
     let received = Arc::new(received);
-    lock(&shared.received).push(received.clone());
+    // An upload is logged cut to a mebibyte, so that one cannot push every other request
+    // out of the log; its whole body is in the bucket.
+    let logged = if received.body.len() > ReceivedLog::MAX_BODY {
+        Arc::new(received.cut(ReceivedLog::MAX_BODY))
+    } else {
+        received.clone()
+    };
+    lock(&shared.received).push(logged);
     let date = format_http_date(service_now);
     let fault = fault::take(&mut lock(&shared.faults), route);
     let latency = shared.latency_ms.load(Ordering::Relaxed);

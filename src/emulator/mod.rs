@@ -21,7 +21,9 @@
 //! once. An Authorization may list at most 256 names per list, and
 //! is verified in time linear in the request's headers, without holding up other requests.
 //! The log behind [`Emulator::received`] keeps the newest 10 000 requests within 64 MiB of
-//! memory. Times saturate: a clock advanced or a job duration set by `Duration::MAX` stops at
+//! memory, each body cut to its first MiB. The bucket's COS port ([`Emulator::cos_endpoint`])
+//! takes uploads of up to [`MAX_UPLOAD`] bytes, and keeps at most 1 GiB of uploaded bodies
+//! (`400 EntityTooLarge` beyond, the emulator's own limit). Times saturate: a clock advanced or a job duration set by `Duration::MAX` stops at
 //! the last second of year 9999.
 //!
 //! ```
@@ -491,7 +493,9 @@ impl Emulator {
             body.push_str(url.as_ref());
             body.push('\n');
         }
-        lock(&self.shared.state).put_object_body(key.into(), body.into_bytes());
+        // Beyond the emulator's limit on stored bodies, the file is not stored, as an upload
+        // would be refused; a URL file naming it then fails the batch job.
+        let _ = lock(&self.shared.state).put_object_body(key.into(), body.into_bytes());
     }
 
     /// The emulator's current time (jobs are stamped with it).

@@ -53,6 +53,20 @@ pub struct ReceivedRequest {
 }
 
 impl ReceivedRequest {
+    /// A copy with the body cut to its first `max` bytes.
+    pub(crate) fn cut(&self, max: usize) -> ReceivedRequest {
+        ReceivedRequest {
+            method: self.method.clone(),
+            raw_url: self.raw_url.clone(),
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body[..max.min(self.body.len())].to_vec(),
+            signature_valid: self.signature_valid,
+            service: self.service,
+        }
+    }
+
     /// The value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
         crate::ops::find_header(&self.headers, name)
@@ -314,10 +328,13 @@ pub(crate) fn process(state: &mut State, request: &ReceivedRequest, request_id: 
         Some(Route::Trigger) => object_work::trigger(state, request, request_id),
         Some(Route::InstanceMetadata) => instance_metadata(state, &request.path),
         Some(Route::PutObject) => {
-            state.put_object_body(request.path[1..].to_owned(), request.body.clone());
-            Answer {
-                status: 200,
-                body: Vec::new(),
+            match state.put_object_body(request.path[1..].to_owned(), request.body.clone()) {
+                Ok(()) => Answer {
+                    status: 200,
+                    body: Vec::new(),
+                },
+                // The emulator's own limit; COS has none a test could reach.
+                Err(message) => error_answer(400, "EntityTooLarge", &message, request_id),
             }
         }
         Some(Route::Any) | None => error_answer(404, "NoSuchResource", "no such API", request_id),

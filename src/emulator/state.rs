@@ -154,6 +154,8 @@ pub(crate) struct State {
     /// The bodies of the objects uploaded with one (URL files); the other objects are a
     /// key and a time alone, so that a million of them fit in little memory.
     bodies: HashMap<String, Box<[u8]>>,
+    /// The bytes `bodies` holds.
+    body_bytes: usize,
     workflows: HashSet<String>,
     pub(crate) jobs: Vec<StoredJob>,
     temporary: HashMap<String, TemporaryCredentials>,
@@ -186,6 +188,7 @@ impl State {
             objects: BTreeMap::new(),
             manifests: HashMap::new(),
             bodies: HashMap::new(),
+            body_bytes: 0,
             workflows: HashSet::new(),
             jobs: Vec::new(),
             temporary: HashMap::new(),
@@ -207,15 +210,31 @@ impl State {
     }
 
     pub(crate) fn put_object(&mut self, key: String, uploaded: OffsetDateTime) {
-        self.bodies.remove(&key);
+        if let Some(body) = self.bodies.remove(&key) {
+            self.body_bytes -= body.len();
+        }
         self.objects.insert(key, uploaded);
     }
 
+    /// The most the bodies of uploaded objects may hold together.
+    pub(crate) const MAX_BODIES: usize = 1 << 30;
+
     /// Stores an object uploaded now with `body`, as COS does: the same key is replaced.
-    pub(crate) fn put_object_body(&mut self, key: String, body: Vec<u8>) {
+    /// Refused when the bodies stored would pass [`State::MAX_BODIES`].
+    pub(crate) fn put_object_body(&mut self, key: String, body: Vec<u8>) -> Result<(), String> {
+        let replaced = self.bodies.get(&key).map_or(0, |b| b.len());
+        let total = self.body_bytes - replaced + body.len();
+        if total > Self::MAX_BODIES {
+            return Err(format!(
+                "the emulator keeps at most {} bytes of uploaded bodies",
+                Self::MAX_BODIES
+            ));
+        }
+        self.body_bytes = total;
         let now = self.clock.now();
         self.objects.insert(key.clone(), now);
         self.bodies.insert(key, body.into());
+        Ok(())
     }
 
     pub(crate) fn object_body(&self, key: &str) -> Option<&[u8]> {

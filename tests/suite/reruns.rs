@@ -341,3 +341,84 @@ fn an_upload_with_temporary_credentials_carries_the_cos_token_header() {
     assert!(upload.header("x-cos-security-token").is_some());
     assert!(upload.header("x-ci-security-token").is_none());
 }
+
+#[test]
+fn switching_ways_between_runs_runs_no_object_twice() {
+    let keys = ["in/a.avi", "in/b.avi", "in/c.avi"];
+    let (emulator, client) = seeded(&keys);
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
+    );
+    emulator.clear_failures();
+    // A first run by triggers stopped after one object.
+    let by_hand = client
+        .trigger_workflow(&cos_ci_batch::ops::TriggerWorkflow::new(WORKFLOW, "in/a.avi").unwrap())
+        .unwrap()
+        .run_id;
+    // Then by a batch job: the object already run again is left out of the file.
+    let by_job = RerunOptions::default().method(RerunMethod::BatchJob);
+    let done = rerun(&client, &batch, &by_job);
+    assert_eq!(done.skipped, [("in/a.avi".to_owned(), by_hand)]);
+    let made = done.batch_job.unwrap();
+    let job_id = made.job.unwrap().job_id;
+    assert_eq!(
+        String::from_utf8(emulator.object_body(&made.url_file).unwrap()).unwrap(),
+        format!("{COS_HOST}/in/b.avi\n{COS_HOST}/in/c.avi\n")
+    );
+    assert_eq!(
+        emulator.covered_objects(&job_id).unwrap(),
+        ["in/b.avi", "in/c.avi"]
+    );
+    // Then by triggers again: the batch job is found, and nothing is triggered.
+    emulator.clear_received();
+    let by_triggers = RerunOptions::default().method(RerunMethod::Triggers);
+    let again = rerun(&client, &batch, &by_triggers);
+    let found = again.batch_job.unwrap();
+    assert!(found.existing);
+    assert_eq!(found.job.unwrap().job_id, job_id);
+    assert!(again.triggered.is_empty());
+    assert!(emulator.received().iter().all(|r| r.method == "GET"));
+}
+
+#[test]
+fn a_key_a_url_cannot_name_is_left_out_of_the_url_file_and_reported() {
+    let (emulator, client) = seeded(&["in/../x.avi", "in/./y.avi", "in/z.avi"]);
+    let batch = finished(
+        &emulator,
+        &client,
+        &BatchJob::media("hd", transcode(), Input::prefix("in/")),
+    );
+    emulator.clear_failures();
+    let done = rerun(&client, &batch, &RerunOptions::default());
+    assert_eq!(done.objects, 3);
+    let left_out: Vec<&str> = done.errors.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(left_out, ["in/../x.avi", "in/./y.avi"]);
+    assert!(
+        done.errors
+            .iter()
+            .all(|(_, e)| matches!(e, Error::InvalidInput(InvalidInput::BadObjectKey { .. })))
+    );
+    let made = done.batch_job.unwrap();
+    assert_eq!(
+        String::from_utf8(emulator.object_body(&made.url_file).unwrap()).unwrap(),
+        format!("{COS_HOST}/in/z.avi\n")
+    );
+}
+
+#[test]
+fn a_big_upload_is_stored_whole_and_logged_cut_leaving_the_log_its_other_requests() {
+    let (emulator, client) = seeded(&["in/a.mp4"]);
+    client.list(&ListQuery::new()).unwrap();
+    let body: Vec<u8> = (0..3 << 20).map(|i| (i % 251) as u8).collect();
+    client
+        .put_object(&cos_ci_batch::ops::PutObject::new("big.bin", body.clone()).unwrap())
+        .unwrap();
+    assert_eq!(emulator.object_body("big.bin").unwrap(), body);
+    let received = emulator.received();
+    assert_eq!(received.len(), 2, "the listing is still logged");
+    assert_eq!(received[1].route(), Some(Route::PutObject));
+    assert_eq!(received[1].body, body[..1 << 20]);
+    assert!(received[1].signature_valid);
+}

@@ -5,7 +5,7 @@ use cos_ci_batch::credentials::CredentialSource;
 use std::borrow::Cow;
 
 use cos_ci_batch::model::{Element, JobDetail, ServiceTime, format_utc};
-use cos_ci_batch::{Error, Exchange, ObjectOutcome, OutcomeSummary, RerunJob, RerunMethod};
+use cos_ci_batch::{Error, Exchange, ObjectOutcome, OutcomeSummary, Rerun, RerunMethod};
 
 /// A field value.
 pub enum Value {
@@ -310,21 +310,29 @@ pub fn rerun(object: &str, result: &str, run_id: Option<&str>, error: Option<&Er
     r
 }
 
-/// `rerun-failed` by a batch job: `created`, `found` (an earlier run created it) or
-/// `planned` (a dry run that found none).
-pub fn rerun_job(objects: usize, job: &RerunJob) -> Record {
-    let result = match (&job.job, job.existing) {
-        (Some(_), true) => "found",
-        (Some(_), false) => "created",
-        (None, _) => "planned",
+/// `rerun-failed` by a batch job (or one an earlier run started): `result` is `created`,
+/// `found` (an earlier run started it), `planned` (a dry run) or `none` (nothing left to
+/// run); `objects` counts the failed objects, `skipped` those with a newer run, `left_out`
+/// those a URL file cannot name.
+pub fn rerun_job(rerun: &Rerun) -> Record {
+    let job = rerun.batch_job.as_ref();
+    let result = match job.map(|j| (&j.job, j.existing)) {
+        Some((Some(_), true)) => "found",
+        Some((Some(_), false)) => "created",
+        Some((None, _)) => "planned",
+        None => "none",
     };
+    let found = job.and_then(|j| j.job.as_ref());
     let mut r = Record::new();
     r.text("method", RerunMethod::BatchJob.as_str());
     r.text("result", result);
-    r.optional_count("objects", Some(objects as u64));
-    r.optional("job_id", job.job.as_ref().map(|j| j.job_id.as_str()));
-    r.text("name", job.name.as_str());
-    r.text("url_file", job.url_file.as_str());
+    r.optional_count("objects", Some(rerun.objects as u64));
+    r.optional_count("skipped", Some(rerun.skipped.len() as u64));
+    r.optional_count("left_out", Some(rerun.errors.len() as u64));
+    r.optional("job_id", found.map(|j| j.job_id.as_str()));
+    r.optional("state", found.map(|j| j.state.as_str()));
+    r.optional("name", job.map(|j| j.name.as_str()));
+    r.optional("url_file", job.map(|j| j.url_file.as_str()));
     r
 }
 

@@ -10,7 +10,9 @@ use cos_ci_batch::model::BatchJob;
 use cos_ci_batch::model::{JobDetail, JobState};
 use cos_ci_batch::ops::DescribeJob;
 use cos_ci_batch::ops::{Action, CreateJob};
-use cos_ci_batch::{Client, ClientBuilder, Error, OutcomeOptions, OutcomeSummary, RerunOptions};
+use cos_ci_batch::{
+    Client, ClientBuilder, Error, OutcomeOptions, OutcomeSummary, RerunMethod, RerunOptions,
+};
 
 use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, WaitPlan, usage};
 use crate::interrupt;
@@ -291,7 +293,14 @@ fn execute(
             job_id,
             options,
             rerun,
-        } => rerun_failed(&client(global, true)?, &job_id, &options, &rerun, printer)?,
+        } => rerun_failed(
+            &client(global, true)?,
+            &job_id,
+            &options,
+            &rerun,
+            global.json,
+            printer,
+        )?,
     })
 }
 
@@ -649,31 +658,45 @@ fn rerun_failed(
     job_id: &str,
     options: &OutcomeOptions,
     rerun_options: &RerunOptions,
+    json: bool,
     printer: &mut Printer<impl Write>,
 ) -> Result<Ending, Failure> {
     let batch = client.describe(job_id)?.job;
     let rerun = client.rerun_failed(&batch, options, rerun_options)?;
-    if let Some(job) = &rerun.batch_job {
-        printer.document(&record::rerun_job(rerun.objects, job))?;
-        let what = match (&job.job, job.existing) {
-            (Some(found), true) => format!(
-                "batch job {} already re-runs them (an earlier rerun-failed created it)",
-                sanitize(&found.job_id)
+    let ending = if rerun.errors.is_empty() {
+        Ending::Done
+    } else {
+        Ending::PartlyFailed
+    };
+    if rerun.method == RerunMethod::BatchJob || rerun.batch_job.is_some() {
+        let record = record::rerun_job(&rerun);
+        printer.document(&record)?;
+        for (object, error) in &rerun.errors {
+            warn(json, "left_out", &format!("{}: {error}", sanitize(object)));
+        }
+        let what = match rerun.batch_job.as_ref().map(|j| (&j.job, j.existing)) {
+            Some((Some(found), true)) => format!(
+                "batch job {} ({}) already re-runs them: an earlier rerun-failed started it",
+                sanitize(&found.job_id),
+                sanitize(found.state.as_str())
             ),
-            (Some(created), false) => {
+            Some((Some(created), false)) => {
                 format!("started batch job {}", sanitize(&created.job_id))
             }
-            (None, _) => format!(
-                "dry run: would upload {} and start batch job {}",
-                sanitize(&job.url_file),
-                job.name
+            Some((None, _)) => format!(
+                "dry run: would upload {} and start a batch job over {} of them",
+                sanitize(rerun.batch_job.as_ref().map_or("", |j| j.url_file.as_str())),
+                rerun.planned.len()
             ),
+            None => "nothing to run".to_owned(),
         };
         printer.note(&format!(
-            "{} failed objects, by one batch job: {what}",
-            rerun.objects
+            "{} failed objects, by one batch job: {what}; {} skipped (a newer run exists), {} left out",
+            rerun.objects,
+            rerun.skipped.len(),
+            rerun.errors.len(),
         ))?;
-        return Ok(Ending::Done);
+        return Ok(ending);
     }
     let rows = [(&rerun.triggered, "triggered"), (&rerun.skipped, "skipped")];
     for object in &rerun.planned {
@@ -703,11 +726,7 @@ fn rerun_failed(
         rerun.errors.len(),
         rerun.workflow_id.as_deref().map(sanitize).unwrap_or_default(),
     ))?;
-    Ok(if rerun.errors.is_empty() {
-        Ending::Done
-    } else {
-        Ending::PartlyFailed
-    })
+    Ok(ending)
 }
 
 fn emulator(
