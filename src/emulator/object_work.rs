@@ -172,9 +172,9 @@ pub(super) fn list_executions(
         for n in taken {
             let run = Run::of(state, segments.locate(n));
             w.open("WorkflowExecutionList");
-            let _ = w.text("RunId", &run.work.id);
+            let _ = w.text("RunId", &run.work.id());
             let _ = w.text("WorkflowId", run.workflow_id);
-            let _ = w.text("Object", &representable(&run.work.object));
+            let _ = w.text("Object", &representable(run.work.object));
             let _ = w.text("CreateTime", &time_text(run.created));
             let _ = w.text("State", run.snapshot.state.as_str());
             w.close("WorkflowExecutionList");
@@ -199,17 +199,17 @@ pub(super) fn describe_execution(state: &State, id: &str, request_id: &str) -> A
 
 /// A run in the order of the DOC-WE sample (object-results-api.md 5.2).
 fn write_execution(w: &mut Writer, run: &Run<'_>) {
-    let status = StatusText::new(&run.snapshot, &run.work.failure, run.created);
+    let status = StatusText::new(&run.snapshot, run.work.failure, run.created);
     w.open("WorkflowExecution");
     let _ = w.text("WorkflowId", run.workflow_id);
     let _ = w.text("Name", &workflow_name(run.workflow_id));
-    let _ = w.text("RunId", &run.work.id);
+    let _ = w.text("RunId", &run.work.id());
     let _ = w.text("CreateTime", &status.created);
-    let _ = w.text("Object", &representable(&run.work.object));
+    let _ = w.text("Object", &representable(run.work.object));
     let _ = w.text("State", &status.state);
     w.open("Tasks");
     let _ = w.text("Type", TASK_TAG);
-    let _ = w.text("JobId", &task_job_id(&run.work.id));
+    let _ = w.text("JobId", &task_job_id(&run.work.id()));
     let _ = w.text("CreateTime", &status.created);
     let _ = w.text("Name", TASK_NODE);
     let _ = w.text("State", &status.state);
@@ -254,8 +254,9 @@ pub(super) fn due_notifications(state: &mut State) -> Vec<Due> {
             _ => None,
         };
         let Some((url, json)) = target else { continue };
-        for (i, work) in job.work.iter().enumerate() {
-            if state.notified.contains(&work.id) || !state.work_snapshot(job, i).state.is_final() {
+        for i in 0..job.work_count() {
+            let id = state.work(job, i).id();
+            if state.notified.contains(&id) || !state.work_snapshot(job, i).state.is_final() {
                 continue;
             }
             let at = (Source::Batch(b), i);
@@ -279,15 +280,15 @@ pub(super) fn due_notifications(state: &mut State) -> Vec<Due> {
                 event,
                 xml,
             });
-            reported.push(work.id.clone());
+            reported.push(id);
         }
     }
     for (i, run) in state.triggered.iter().enumerate() {
         let Some((url, json)) = state.workflow_callbacks.get(&run.workflow_id).cloned() else {
             continue;
         };
-        if state.notified.contains(&run.work.id) || !state.triggered_snapshot(run).state.is_final()
-        {
+        let id = state.triggered_work(run).id();
+        if state.notified.contains(&id) || !state.triggered_snapshot(run).state.is_final() {
             continue;
         }
         let xml = document("WorkflowFinish", &|w| {
@@ -299,7 +300,7 @@ pub(super) fn due_notifications(state: &mut State) -> Vec<Due> {
             event: "WorkflowFinish",
             xml,
         });
-        reported.push(run.work.id.clone());
+        reported.push(id);
     }
     state.notified.extend(reported);
     due
@@ -333,12 +334,9 @@ pub(super) fn trigger(state: &mut State, request: &ReceivedRequest, request_id: 
         return invalid("workflowId and object are required");
     };
     match state.trigger(workflow, object) {
-        Ok(work) => {
-            let id = work.id.clone();
-            response_answer(request_id, |w| {
-                let _ = w.text("InstanceId", &id);
-            })
-        }
+        Ok(id) => response_answer(request_id, |w| {
+            let _ = w.text("InstanceId", &id);
+        }),
         Err(message) => invalid(&message),
     }
 }
@@ -350,7 +348,7 @@ fn candidates(state: &State, batch: Option<&str>, job_type: Option<&JobType>) ->
     let batches = (0..state.jobs.len())
         .filter(|&b| job_type.is_none_or(|t| state.jobs[b].job.job_type == *t))
         .filter(|&b| batch.is_none_or(|id| state.jobs[b].id == id))
-        .map(|b| (Source::Batch(b), state.jobs[b].work.len()));
+        .map(|b| (Source::Batch(b), state.jobs[b].work_count()));
     let triggered = if batch.is_some() || job_type == Some(&JobType::Job) {
         0
     } else {
@@ -370,7 +368,7 @@ fn operation_text<'a>(job: &'a StoredJob, name: &str) -> Option<&'a str> {
 
 /// One workflow run, wherever it is kept.
 struct Run<'a> {
-    work: &'a Work,
+    work: Work<'a>,
     workflow_id: &'a str,
     created: time::OffsetDateTime,
     snapshot: Snapshot,
@@ -382,7 +380,7 @@ impl<'a> Run<'a> {
             Source::Batch(b) => {
                 let job = &state.jobs[b];
                 Run {
-                    work: &job.work[i],
+                    work: state.work(job, i),
                     workflow_id: job.job.workflow_id.as_deref().unwrap_or_default(),
                     created: state.work_created(job, i),
                     snapshot: state.work_snapshot(job, i),
@@ -391,7 +389,7 @@ impl<'a> Run<'a> {
             Source::Triggered => {
                 let run = &state.triggered[i];
                 Run {
-                    work: &run.work,
+                    work: state.triggered_work(run),
                     workflow_id: &run.workflow_id,
                     created: run.created.replace_nanosecond(0).unwrap_or(run.created),
                     snapshot: state.triggered_snapshot(run),
@@ -404,7 +402,7 @@ impl<'a> Run<'a> {
 /// A media job, wherever it comes from: the work of a `Type=Job` batch job on one object,
 /// or the one task of a workflow run.
 struct MediaJob<'a> {
-    work: &'a Work,
+    work: Work<'a>,
     tag: &'a str,
     /// The `Type=Job` batch job whose Operation the job echoes.
     batch: Option<&'a StoredJob>,
@@ -420,7 +418,7 @@ impl<'a> MediaJob<'a> {
             let job = &state.jobs[b];
             if job.job.job_type == JobType::Job {
                 return MediaJob {
-                    work: &job.work[i],
+                    work: state.work(job, i),
                     tag: job.job.tag.as_deref().unwrap_or_default(),
                     batch: Some(job),
                     workflow_id: None,
@@ -442,8 +440,8 @@ impl<'a> MediaJob<'a> {
 
     fn id(&self) -> String {
         match self.workflow_id {
-            Some(_) => task_job_id(&self.work.id),
-            None => self.work.id.clone(),
+            Some(_) => task_job_id(&self.work.id()),
+            None => self.work.id(),
         }
     }
 
@@ -455,7 +453,7 @@ impl<'a> MediaJob<'a> {
 /// A media job in the order of the DOC-MJOBS and DOC-JOB1 samples (object-results-api.md
 /// 2.5 and 3).
 fn write_media_job(w: &mut Writer, job: &MediaJob<'_>) {
-    let status = StatusText::new(&job.snapshot, &job.work.failure, job.created);
+    let status = StatusText::new(&job.snapshot, job.work.failure, job.created);
     let progress = match job.snapshot.state {
         JobState::Success => "100",
         JobState::Running => "50",
@@ -476,7 +474,7 @@ fn write_media_job(w: &mut Writer, job: &MediaJob<'_>) {
     let _ = w.text("Tag", job.tag);
     w.open("Input");
     let _ = w.text("BucketId", BUCKET);
-    let _ = w.text("Object", &representable(&job.work.object));
+    let _ = w.text("Object", &representable(job.work.object));
     let _ = w.text("Region", REGION);
     w.close("Input");
     if let Some(batch) = job.batch {
@@ -484,7 +482,7 @@ fn write_media_job(w: &mut Writer, job: &MediaJob<'_>) {
     }
     if let Some(workflow_id) = job.workflow_id {
         w.open("Workflow");
-        let _ = w.text("RunId", &job.work.id);
+        let _ = w.text("RunId", &job.work.id());
         let _ = w.text("WorkflowId", workflow_id);
         let _ = w.text("WorkflowName", &workflow_name(workflow_id));
         let _ = w.text("Name", TASK_NODE);
@@ -510,7 +508,7 @@ fn write_media_operation(w: &mut Writer, batch: &StoredJob, job: &MediaJob<'_>) 
             let _ = w.element(element);
         }
     }
-    let (code, _) = code_and_message(&job.snapshot.state, &job.work.failure);
+    let (code, _) = code_and_message(&job.snapshot.state, job.work.failure);
     if job.snapshot.state == JobState::Success && code == "Success" {
         if let Some(result) = media_result(batch, job.work) {
             let _ = w.element(&result);
@@ -520,7 +518,7 @@ fn write_media_operation(w: &mut Writer, batch: &StoredJob, job: &MediaJob<'_>) 
 }
 
 /// `MediaResult` of a media job that succeeded: the output key its template names.
-fn media_result(job: &StoredJob, work: &Work) -> Option<Element> {
+fn media_result(job: &StoredJob, work: Work<'_>) -> Option<Element> {
     let output = job.job.operation.child("Output")?;
     let template = output.child("Object")?.text.as_str();
     let file = work.object.rsplit('/').next().unwrap_or_default();

@@ -470,7 +470,7 @@ pub(crate) fn time_or_dash(t: Option<OffsetDateTime>) -> String {
 /// `Code` and `Message`: the failure's once failed, `Success` and nothing otherwise.
 pub(crate) fn code_and_message<'a>(
     state: &JobState,
-    failure: &'a Option<(String, String)>,
+    failure: Option<&'a (String, String)>,
 ) -> (&'a str, &'a str) {
     match (state, failure) {
         (JobState::Failed, Some((code, message))) => (code, message),
@@ -493,7 +493,7 @@ pub(crate) struct StatusText<'a> {
 impl<'a> StatusText<'a> {
     pub(crate) fn new(
         snapshot: &Snapshot,
-        failure: &'a Option<(String, String)>,
+        failure: Option<&'a (String, String)>,
         created: OffsetDateTime,
     ) -> Self {
         let (code, message) = code_and_message(&snapshot.state, failure);
@@ -510,7 +510,11 @@ impl<'a> StatusText<'a> {
 
 /// A batch job as the create, describe and list samples show it.
 fn write_detail(w: &mut Writer, state: &State, job: &StoredJob) {
-    let status = StatusText::new(&state.snapshot(job), &job.failure, job.creation_stamp());
+    let status = StatusText::new(
+        &state.snapshot(job),
+        job.failure.as_ref(),
+        job.creation_stamp(),
+    );
     w.open("JobsDetail");
     let _ = w.text("Code", status.code);
     let _ = w.text("Type", job.job.job_type.as_str());

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use time::OffsetDateTime;
@@ -86,19 +87,95 @@ pub(crate) struct TemporaryCredentials {
     pub(crate) expires: OffsetDateTime,
 }
 
+/// A code and a message a piece of work fails with, shared by all the work a rule caught.
+pub(crate) type Failure = Arc<(String, String)>;
+
 /// The work a batch job (or a trigger) did on one object: a media job (`j…`) for a
 /// `Type=Job` batch job, a workflow run (`i…`) with one task and its media job otherwise.
-pub(crate) struct Work {
-    pub(crate) id: String,
-    pub(crate) object: String,
-    pub(crate) failure: Option<(String, String)>,
+/// Derived from what is stored rather than stored: a batch job of a million objects keeps
+/// its objects' keys and a failure pointer each, and its work's ids are made of a number.
+#[derive(Clone, Copy)]
+pub(crate) struct Work<'a> {
+    number: u64,
+    run: bool,
+    pub(crate) object: &'a str,
+    pub(crate) failure: Option<&'a (String, String)>,
+    ids: &'a IdKeys,
+}
+
+impl Work<'_> {
+    /// `i…` for a run, `j…` for a media job.
+    pub(crate) fn id(&self) -> String {
+        self.ids
+            .work_id(if self.run { 'i' } else { 'j' }, self.number)
+    }
 }
 
 /// A run started by `POST /triggerworkflow`, tied to no batch job.
 pub(crate) struct TriggeredRun {
-    pub(crate) work: Work,
+    number: u64,
+    object: String,
+    failure: Option<Failure>,
     pub(crate) workflow_id: String,
     pub(crate) created: OffsetDateTime,
+}
+
+/// The key of the ids of work: each id is a keyed permutation of the work's number (so
+/// that no id tells anything of another) and a keyed check of it (so that a made-up id
+/// names no work), and is read back to its number without a table.
+pub(crate) struct IdKeys {
+    keys: std::collections::hash_map::RandomState,
+}
+
+impl IdKeys {
+    fn new() -> Self {
+        IdKeys {
+            keys: std::collections::hash_map::RandomState::new(),
+        }
+    }
+
+    fn round(&self, round: u32, half: u32) -> u32 {
+        self.keys.hash_one((round, half)) as u32
+    }
+
+    /// A four-round Feistel permutation of the 64-bit numbers, keyed by `keys`.
+    fn permute(&self, n: u64) -> u64 {
+        let (mut left, mut right) = ((n >> 32) as u32, n as u32);
+        for round in 0..4 {
+            (left, right) = (right, left ^ self.round(round, right));
+        }
+        (u64::from(left) << 32) | u64::from(right)
+    }
+
+    fn unpermute(&self, p: u64) -> u64 {
+        let (mut left, mut right) = ((p >> 32) as u32, p as u32);
+        for round in (0..4).rev() {
+            (left, right) = (right ^ self.round(round, left), left);
+        }
+        (u64::from(left) << 32) | u64::from(right)
+    }
+
+    fn check(&self, permuted: u64) -> u64 {
+        self.keys.hash_one((u32::MAX, permuted))
+    }
+
+    /// `prefix` and 32 hex digits, like the service's ids.
+    pub(crate) fn work_id(&self, prefix: char, number: u64) -> String {
+        let permuted = self.permute(number);
+        format!("{prefix}{permuted:016x}{:016x}", self.check(permuted))
+    }
+
+    /// The prefix and number of an id [`IdKeys::work_id`] made.
+    fn work_number(&self, id: &str) -> Option<(char, u64)> {
+        let prefix = id.chars().next()?;
+        let hex = &id[prefix.len_utf8()..];
+        if hex.len() != 32 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
+        let permuted = u64::from_str_radix(&hex[..16], 16).ok()?;
+        let check = u64::from_str_radix(&hex[16..], 16).ok()?;
+        (check == self.check(permuted)).then(|| (prefix, self.unpermute(permuted)))
+    }
 }
 
 /// The id of the media job that run `run_id`'s one task started: the run's id with `j` for
@@ -118,8 +195,7 @@ pub(crate) enum WorkRef {
 /// Objects matching `pattern` fail with this code and message.
 struct FailureRule {
     pattern: String,
-    code: String,
-    message: String,
+    failure: Failure,
 }
 
 pub(crate) struct StoredJob {
@@ -129,11 +205,19 @@ pub(crate) struct StoredJob {
     pub(crate) cancelled: Option<OffsetDateTime>,
     pub(crate) failure: Option<(String, String)>,
     pub(crate) covered: Vec<String>,
-    /// One piece of work per covered object, in the order covered.
-    pub(crate) work: Vec<Work>,
+    /// The number of its first piece of work; the `i`th is numbered `first_work + i`.
+    first_work: u64,
+    /// One per piece of work (one per covered object, in order; none when the batch job
+    /// failed as a whole): the failure its object meets.
+    work_failures: Vec<Option<Failure>>,
 }
 
 impl StoredJob {
+    /// How many media jobs or runs it has.
+    pub(crate) fn work_count(&self) -> usize {
+        self.work_failures.len()
+    }
+
     /// The creation time as the service shows and filters it: to the second.
     pub(crate) fn creation_stamp(&self) -> OffsetDateTime {
         self.created.replace_nanosecond(0).unwrap_or(self.created)
@@ -167,7 +251,9 @@ pub(crate) struct State {
     pub(crate) notified: HashSet<String>,
     failure_rules: Vec<FailureRule>,
     pub(crate) triggered: Vec<TriggeredRun>,
-    work_index: HashMap<String, WorkRef>,
+    /// Where each triggered run is, by its number.
+    triggered_numbers: HashMap<u64, usize>,
+    ids: IdKeys,
     submitted_for: Duration,
     running_for: Duration,
     /// How long each object's work of a batch job goes on after the batch job has ended.
@@ -197,7 +283,8 @@ impl State {
             notified: HashSet::new(),
             failure_rules: Vec::new(),
             triggered: Vec::new(),
-            work_index: HashMap::new(),
+            triggered_numbers: HashMap::new(),
+            ids: IdKeys::new(),
             submitted_for: Duration::from_secs(1),
             running_for: Duration::from_secs(2),
             object_work_lag: Duration::ZERO,
@@ -246,8 +333,7 @@ impl State {
     pub(crate) fn fail_objects(&mut self, pattern: String, code: String, message: String) {
         self.failure_rules.push(FailureRule {
             pattern,
-            code,
-            message,
+            failure: Arc::new((code, message)),
         });
     }
 
@@ -256,60 +342,99 @@ impl State {
     }
 
     /// The failure the first matching rule gives `object`.
-    fn failure_of(&self, object: &str) -> Option<(String, String)> {
+    fn failure_of(&self, object: &str) -> Option<Failure> {
         self.failure_rules
             .iter()
             .find(|rule| matches_pattern(&rule.pattern, object))
-            .map(|rule| (rule.code.clone(), rule.message.clone()))
+            .map(|rule| rule.failure.clone())
     }
 
-    /// New work on `object`: a media job, or a run with one task.
-    fn new_work(&mut self, object: String, run: bool) -> Work {
-        let id = self.new_id(if run { 'i' } else { 'j' });
+    /// The `i`th media job or run of `job`.
+    pub(crate) fn work<'a>(&'a self, job: &'a StoredJob, i: usize) -> Work<'a> {
         Work {
-            failure: self.failure_of(&object),
-            id,
-            object,
+            number: job.first_work + i as u64,
+            run: job.job.job_type == JobType::Workflow,
+            object: &job.covered[i],
+            failure: job.work_failures[i].as_deref(),
+            ids: &self.ids,
+        }
+    }
+
+    /// The run a trigger started.
+    pub(crate) fn triggered_work<'a>(&'a self, run: &'a TriggeredRun) -> Work<'a> {
+        Work {
+            number: run.number,
+            run: true,
+            object: &run.object,
+            failure: run.failure.as_deref(),
+            ids: &self.ids,
         }
     }
 
     /// Runs `workflow_id` once on `object` now; `Err` when the workflow is unknown.
-    pub(crate) fn trigger(&mut self, workflow_id: &str, object: &str) -> Result<&Work, String> {
+    pub(crate) fn trigger(&mut self, workflow_id: &str, object: &str) -> Result<String, String> {
         if !self.workflows.contains(workflow_id) {
             return Err(format!("workflow {workflow_id} does not exist"));
         }
-        let mut work = self.new_work(object.to_owned(), true);
-        if work.failure.is_none() && !self.objects.contains_key(object) {
-            work.failure = Some((
+        let mut failure = self.failure_of(object);
+        if failure.is_none() && !self.objects.contains_key(object) {
+            failure = Some(Arc::new((
                 "ResourceNotFound".to_owned(),
                 format!("object {object} does not exist"),
-            ));
+            )));
         }
-        let index = self.triggered.len();
-        self.work_index
-            .insert(work.id.clone(), WorkRef::Triggered(index));
+        self.counter += 1;
+        let number = self.counter;
+        self.triggered_numbers.insert(number, self.triggered.len());
         self.triggered.push(TriggeredRun {
-            work,
+            number,
+            object: object.to_owned(),
+            failure,
             workflow_id: workflow_id.to_owned(),
             created: self.clock.now(),
         });
-        Ok(&self.triggered[index].work)
+        Ok(self.ids.work_id('i', number))
     }
 
     /// Where the work with this media job or run id is.
     pub(crate) fn find_work(&self, id: &str) -> Option<WorkRef> {
-        self.work_index.get(id).copied()
+        let (prefix, number) = self.ids.work_number(id)?;
+        // Batch jobs are stored in the order their numbers were given.
+        let b = self
+            .jobs
+            .partition_point(|job| job.first_work <= number)
+            .checked_sub(1);
+        if let Some(b) = b {
+            let job = &self.jobs[b];
+            let i = (number - job.first_work) as usize;
+            let kind = if job.job.job_type == JobType::Workflow {
+                'i'
+            } else {
+                'j'
+            };
+            if i < job.work_count() {
+                return (prefix == kind).then_some(WorkRef::Batch(b, i));
+            }
+        }
+        let i = *self.triggered_numbers.get(&number)?;
+        (prefix == 'i').then_some(WorkRef::Triggered(i))
     }
 
     /// Where the run is whose one task started the media job `id` (see [`task_job_id`]).
     pub(crate) fn find_task(&self, id: &str) -> Option<WorkRef> {
         let run_id = format!("i{}", id.strip_prefix('j')?);
-        self.work_index.get(&run_id).copied()
+        match self.find_work(&run_id)? {
+            WorkRef::Batch(b, i) if self.jobs[b].job.job_type == JobType::Workflow => {
+                Some(WorkRef::Batch(b, i))
+            }
+            WorkRef::Triggered(i) => Some(WorkRef::Triggered(i)),
+            WorkRef::Batch(..) => None,
+        }
     }
 
     /// The state of a triggered run, on the same schedule as a batch job.
     pub(crate) fn triggered_snapshot(&self, run: &TriggeredRun) -> Snapshot {
-        self.natural_snapshot(run.created, Duration::ZERO, run.work.failure.is_some())
+        self.natural_snapshot(run.created, Duration::ZERO, run.failure.is_some())
     }
 
     pub(crate) fn put_manifest(&mut self, name: String, keys: Vec<String>) {
@@ -405,21 +530,18 @@ impl State {
         let now = self.clock.now();
         let id = self.new_id('b');
         let (covered, failure) = self.select(&job, now);
-        let run = job.job_type == JobType::Workflow;
         // A batch job that fails as a whole starts no work.
-        let work: Vec<Work> = if failure.is_some() {
+        let work_failures: Vec<Option<Failure>> = if failure.is_some() {
             Vec::new()
         } else {
             covered
                 .iter()
-                .map(|object| self.new_work(object.clone(), run))
+                .map(|object| self.failure_of(object))
                 .collect()
         };
+        let first_work = self.counter + 1;
+        self.counter += work_failures.len() as u64;
         let index = self.jobs.len();
-        for (n, piece) in work.iter().enumerate() {
-            self.work_index
-                .insert(piece.id.clone(), WorkRef::Batch(index, n));
-        }
         self.jobs.push(StoredJob {
             id,
             job,
@@ -427,7 +549,8 @@ impl State {
             cancelled: None,
             failure,
             covered,
-            work,
+            first_work,
+            work_failures,
         });
         index
     }
@@ -541,7 +664,7 @@ impl State {
         // A batch job runs at least until its last media job or run is created.
         let starting = match self.work_per_second {
             Some(rate) => {
-                Duration::from_secs((job.work.len().saturating_sub(1) / rate as usize) as u64)
+                Duration::from_secs((job.work_count().saturating_sub(1) / rate as usize) as u64)
             }
             None => Duration::ZERO,
         };
@@ -553,12 +676,12 @@ impl State {
     /// the object work lag after it), and ends `Failed` when a failure rule caught its
     /// object.
     pub(crate) fn work_snapshot(&self, job: &StoredJob, i: usize) -> Snapshot {
-        let work = &job.work[i];
+        let fails = job.work_failures[i].is_some();
         let created = match self.work_per_second {
             None => job.created,
             Some(_) => self.work_created(job, i),
         };
-        let natural = self.natural_snapshot(created, self.object_work_lag, work.failure.is_some());
+        let natural = self.natural_snapshot(created, self.object_work_lag, fails);
         cancelled_at(natural, job.cancelled)
     }
 
@@ -652,7 +775,37 @@ fn key_of_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::matches_pattern;
+    use super::{IdKeys, matches_pattern};
+
+    #[test]
+    fn work_ids_read_back_to_their_numbers_and_made_up_ids_to_none() {
+        let keys = IdKeys::new();
+        for n in [0, 1, 2, 41, u64::from(u32::MAX), u64::MAX - 1, u64::MAX] {
+            let id = keys.work_id('i', n);
+            assert_eq!(id.len(), 33);
+            assert_eq!(keys.work_number(&id), Some(('i', n)), "{id}");
+        }
+        let id = keys.work_id('j', 7);
+        let mut flipped = id.clone().into_bytes();
+        flipped[32] = if flipped[32] == b'0' { b'1' } else { b'0' };
+        assert_eq!(
+            keys.work_number(std::str::from_utf8(&flipped).unwrap()),
+            None
+        );
+        for bad in [
+            "",
+            "i",
+            "i00",
+            &id[..32],
+            &format!("{id}0"),
+            &id.to_uppercase(),
+        ] {
+            assert_eq!(keys.work_number(bad), None, "{bad}");
+        }
+        // Neighbours share nothing visible, and another emulator's ids are not read.
+        assert_ne!(keys.work_id('i', 1)[1..9], keys.work_id('i', 2)[1..9]);
+        assert_eq!(IdKeys::new().work_number(&id), None);
+    }
 
     #[test]
     fn patterns_match_with_stars_and_exactly_without() {
