@@ -328,17 +328,25 @@ impl Client {
         }
         // Whatever the way asked now, a batch job an earlier run started for these failures
         // is found first: its objects may not have started yet, so no newer run shows them.
-        let plan = self.plan_rerun_job(batch, options, rerun, is_workflow, &failed)?;
+        // (Triggers go on without a lookup when the batch job echoes too little to name one:
+        // no re-run job can have been made of it either.)
+        let plan = match self.plan_rerun_job(batch, options, rerun, is_workflow, &failed) {
+            Ok(plan) => Some(plan),
+            Err(_) if method == RerunMethod::Triggers => None,
+            Err(e) => return Err(e),
+        };
         let since = batch_created;
-        let found = super::create::find_created(self, &plan.job, since, InputRule::AnyUrlFile)?;
-        if let Some(found) = found {
-            result.batch_job = Some(RerunJob {
-                name: plan.job.name,
-                url_file: plan.url_file,
-                job: Some(found),
-                existing: true,
-            });
-            return Ok(result);
+        if let Some(plan) = &plan {
+            let found = super::create::find_created(self, &plan.job, since, InputRule::AnyUrlFile)?;
+            if let Some(found) = found {
+                result.batch_job = Some(RerunJob {
+                    name: plan.job.name.clone(),
+                    url_file: plan.url_file.clone(),
+                    job: Some(found),
+                    existing: true,
+                });
+                return Ok(result);
+            }
         }
         match (method, result.workflow_id.clone()) {
             (RerunMethod::Triggers, Some(workflow_id)) => {
@@ -351,7 +359,9 @@ impl Client {
                     let since = batch.end_time.as_ref().and_then(|t| t.time()).or(since);
                     result.skipped = self.newer_runs(&workflow_id, &failed, since)?;
                 }
-                self.rerun_by_batch_job(plan, failed, rerun, &mut result)?;
+                if let Some(plan) = plan {
+                    self.rerun_by_batch_job(plan, failed, rerun, &mut result)?;
+                }
             }
         }
         Ok(result)
