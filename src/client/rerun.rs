@@ -14,12 +14,12 @@ use super::create::InputRule;
 use super::outcomes::{ObjectOutcome, OutcomeOptions, Outcomes, workflow_of};
 use super::pages::Pager;
 use crate::encode::encode_into;
-use crate::error::{ConfigError, Error, InvalidInput};
+use crate::error::{ConfigError, Error};
 use crate::model::wire::WriteField;
 use crate::model::{
     BatchJob, Element, Input, JobDetail, JobKind, JobState, JobType, MediaJob, Reported, Workflow,
 };
-use crate::ops::{ExecutionQuery, Order, PutObject, TriggerWorkflow, validate_key};
+use crate::ops::{ExecutionQuery, Order, PutObject, TriggerWorkflow, path_safe, validate_key};
 use crate::xml::Writer;
 
 /// Up to this many failed objects, a workflow's re-run sends one trigger per object by
@@ -535,7 +535,7 @@ impl Client {
             if skipped.next_if(|s| **s == key).is_some() {
                 continue;
             }
-            match url_safe(&key) {
+            match path_safe(&key) {
                 Ok(()) => keys.push(key),
                 Err(e) => result.errors.push((key, e.into())),
             }
@@ -585,28 +585,6 @@ impl Failed {
             _ => true,
         }
     }
-}
-
-/// Refuses keys a URL cannot name as given: a `.` or `..` segment is folded away by HTTP
-/// stacks (`in/../x.avi` is fetched as `x.avi`), and a leading `/` is read as part of the
-/// path.
-fn url_safe(key: &str) -> Result<(), InvalidInput> {
-    let refuse = |reason| {
-        Err(InvalidInput::BadObjectKey {
-            key: key.to_owned(),
-            reason,
-        })
-    };
-    if key.starts_with('/') {
-        return refuse("starts with '/', which a URL file cannot name");
-    }
-    if key
-        .split('/')
-        .any(|segment| segment == "." || segment == "..")
-    {
-        return refuse("has a '.' or '..' segment, which a URL file cannot name as given");
-    }
-    Ok(())
 }
 
 /// `<prefix><batch job id>/<digest>.txt`.

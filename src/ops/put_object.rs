@@ -73,17 +73,30 @@ pub(crate) fn validate_key(key: &str) -> Result<(), InvalidInput> {
     if key.len() > MAX_KEY_BYTES {
         return refuse("is longer than 850 bytes");
     }
+    path_safe(key)?;
+    if key.chars().any(char::is_control) {
+        return refuse("holds a control character");
+    }
+    Ok(())
+}
+
+/// Refuses keys a URL path cannot carry as given: a leading `/` is read as part of the
+/// path, and HTTP stacks fold `.` and `..` segments away (`in/../x.avi` is sent as `x.avi`).
+pub(crate) fn path_safe(key: &str) -> Result<(), InvalidInput> {
+    let refuse = |reason| {
+        Err(InvalidInput::BadObjectKey {
+            key: key.to_owned(),
+            reason,
+        })
+    };
     if key.starts_with('/') {
-        return refuse("starts with '/'");
+        return refuse("starts with '/', which a URL path cannot carry as given");
     }
     if key
         .split('/')
         .any(|segment| segment == "." || segment == "..")
     {
-        return refuse("has a '.' or '..' segment");
-    }
-    if key.chars().any(char::is_control) {
-        return refuse("holds a control character");
+        return refuse("has a '.' or '..' segment, which a URL path cannot carry as given");
     }
     Ok(())
 }

@@ -31,6 +31,28 @@ fn finished(emulator: &Emulator, client: &Client, job: &BatchJob) -> JobDetail {
     client.describe(&created.job_id).unwrap().job
 }
 
+/// An emulator holding `keys` (the `.avi` ones failing) and a workflow batch job over `in/`
+/// that has ended.
+fn workflow_batch(keys: &[&str]) -> (Emulator, Client, JobDetail) {
+    let (emulator, client) = seeded(keys);
+    let job = BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/"));
+    let batch = finished(&emulator, &client, &job);
+    (emulator, client, batch)
+}
+
+/// [`workflow_batch`], with a transcode on each object.
+fn media_batch(keys: &[&str]) -> (Emulator, Client, JobDetail) {
+    let (emulator, client) = seeded(keys);
+    let job = BatchJob::media("hd", transcode(), Input::prefix("in/"));
+    let batch = finished(&emulator, &client, &job);
+    (emulator, client, batch)
+}
+
+/// `in/000.avi`, `in/001.avi`, ...: `n` objects that fail.
+fn failing(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("in/{i:03}.avi")).collect()
+}
+
 fn transcode() -> MediaJob {
     MediaJob::new(Tag::Transcode)
         .template_id("t0123")
@@ -125,14 +147,9 @@ fn a_job_batchs_failures_run_again_as_one_batch_job_over_an_uploaded_url_file() 
 
 #[test]
 fn a_dry_run_says_the_way_and_the_count_and_sends_nothing_that_changes_anything() {
-    let keys: Vec<String> = (0..101).map(|i| format!("in/{i:03}.avi")).collect();
+    let keys = failing(101);
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let (emulator, client) = seeded(&keys);
-    let batch = finished(
-        &emulator,
-        &client,
-        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
-    );
+    let (emulator, client, batch) = workflow_batch(&keys);
     emulator.clear_received();
     let dry_run = RerunOptions::default().dry_run(true);
     // 101 failures: more than triggers are sent for by default.
@@ -156,12 +173,7 @@ fn a_dry_run_says_the_way_and_the_count_and_sends_nothing_that_changes_anything(
     assert!(emulator.received().iter().all(|r| r.method == "GET"));
 
     // One object fewer: triggers by default.
-    let (emulator, client) = seeded(&keys[..100]);
-    let batch = finished(
-        &emulator,
-        &client,
-        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
-    );
+    let (_emulator, client, batch) = workflow_batch(&keys[..100]);
     let plan = rerun(&client, &batch, &dry_run);
     assert_eq!((plan.method, plan.objects), (RerunMethod::Triggers, 100));
     assert!(plan.batch_job.is_none());
@@ -169,12 +181,7 @@ fn a_dry_run_says_the_way_and_the_count_and_sends_nothing_that_changes_anything(
 
 #[test]
 fn a_rerun_whose_create_answer_is_lost_finds_its_job_and_so_does_the_next_run() {
-    let (emulator, client) = seeded(&["in/a.avi", "in/b.avi", "in/c.mp4"]);
-    let batch = finished(
-        &emulator,
-        &client,
-        &BatchJob::media("hd", transcode(), Input::prefix("in/")),
-    );
+    let (emulator, client, batch) = media_batch(&["in/a.avi", "in/b.avi", "in/c.mp4"]);
     emulator.clear_failures();
     // The upload's connection drops before it is processed (sent again), and the create is
     // processed but its answer never comes (searched for, never sent again).
@@ -209,12 +216,7 @@ fn a_rerun_whose_create_answer_is_lost_finds_its_job_and_so_does_the_next_run() 
 
 #[test]
 fn an_object_that_already_has_a_newer_run_is_not_triggered_again() {
-    let (emulator, client) = seeded(&["in/a.avi", "in/b.avi", "in/c.mp4"]);
-    let batch = finished(
-        &emulator,
-        &client,
-        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
-    );
+    let (emulator, client, batch) = workflow_batch(&["in/a.avi", "in/b.avi", "in/c.mp4"]);
     emulator.clear_failures();
     emulator.advance(Duration::from_secs(5));
     // Someone ran the workflow on one object by hand.
@@ -235,14 +237,9 @@ fn an_object_that_already_has_a_newer_run_is_not_triggered_again() {
 
 #[test]
 fn triggers_sent_at_once_each_go_once_and_come_back_in_key_order() {
-    let keys: Vec<String> = (0..40).map(|i| format!("in/{i:02}.avi")).collect();
+    let keys = failing(40);
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let (emulator, client) = seeded(&keys);
-    let batch = finished(
-        &emulator,
-        &client,
-        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
-    );
+    let (emulator, client, batch) = workflow_batch(&keys);
     emulator.clear_failures();
     emulator.clear_received();
     let options = OutcomeOptions::default().concurrency(8);
@@ -292,12 +289,7 @@ fn a_rerun_of_a_batch_job_still_running_is_refused_before_anything_is_sent() {
 
 #[test]
 fn a_url_file_prefix_that_makes_no_key_is_refused_before_anything_is_sent() {
-    let (emulator, client) = seeded(&["in/a.avi"]);
-    let batch = finished(
-        &emulator,
-        &client,
-        &BatchJob::media("hd", transcode(), Input::prefix("in/")),
-    );
+    let (emulator, client, batch) = media_batch(&["in/a.avi"]);
     emulator.clear_received();
     for prefix in ["/abs/", "a/../b/", "tab\there/"] {
         let err = client
@@ -345,12 +337,7 @@ fn an_upload_with_temporary_credentials_carries_the_cos_token_header() {
 #[test]
 fn switching_ways_between_runs_runs_no_object_twice() {
     let keys = ["in/a.avi", "in/b.avi", "in/c.avi"];
-    let (emulator, client) = seeded(&keys);
-    let batch = finished(
-        &emulator,
-        &client,
-        &BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")),
-    );
+    let (emulator, client, batch) = workflow_batch(&keys);
     emulator.clear_failures();
     // A first run by triggers stopped after one object.
     let by_hand = client
@@ -384,12 +371,7 @@ fn switching_ways_between_runs_runs_no_object_twice() {
 
 #[test]
 fn a_key_a_url_cannot_name_is_left_out_of_the_url_file_and_reported() {
-    let (emulator, client) = seeded(&["in/../x.avi", "in/./y.avi", "in/z.avi"]);
-    let batch = finished(
-        &emulator,
-        &client,
-        &BatchJob::media("hd", transcode(), Input::prefix("in/")),
-    );
+    let (emulator, client, batch) = media_batch(&["in/../x.avi", "in/./y.avi", "in/z.avi"]);
     emulator.clear_failures();
     let done = rerun(&client, &batch, &RerunOptions::default());
     assert_eq!(done.objects, 3);
