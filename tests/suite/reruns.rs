@@ -48,6 +48,18 @@ fn media_batch(keys: &[&str]) -> (Emulator, Client, JobDetail) {
     (emulator, client, batch)
 }
 
+/// The one upload the emulator received, its signature verified.
+fn the_upload(emulator: &Emulator) -> cos_ci_batch::emulator::ReceivedRequest {
+    let mut uploads = emulator
+        .received()
+        .into_iter()
+        .filter(|r| r.route() == Some(Route::PutObject));
+    let upload = uploads.next().expect("an upload");
+    assert!(uploads.next().is_none(), "one upload");
+    assert!(upload.signature_valid);
+    upload
+}
+
 /// `in/000.avi`, `in/001.avi`, ...: `n` objects that fail.
 fn failing(n: usize) -> Vec<String> {
     (0..n).map(|i| format!("in/{i:03}.avi")).collect()
@@ -89,12 +101,7 @@ fn a_job_batchs_failures_run_again_as_one_batch_job_over_an_uploaded_url_file() 
     );
 
     // The URL file: each failed object's URL, keys percent-encoded, in key order.
-    let upload = emulator
-        .received()
-        .into_iter()
-        .find(|r| r.route() == Some(Route::PutObject))
-        .unwrap();
-    assert!(upload.signature_valid);
+    let upload = the_upload(&emulator);
     assert_eq!(upload.path, format!("/{}", made.url_file));
     let body = format!("{COS_HOST}/in/b%20c%23%3F.avi\n{COS_HOST}/in/%E6%B5%8B%E8%AF%95.avi\n");
     assert_eq!(String::from_utf8(upload.body).unwrap(), body);
@@ -324,12 +331,7 @@ fn an_upload_with_temporary_credentials_carries_the_cos_token_header() {
     emulator.clear_failures();
     let done = rerun(&client, &batch, &RerunOptions::default());
     assert!(done.batch_job.unwrap().job.is_some());
-    let upload = emulator
-        .received()
-        .into_iter()
-        .find(|r| r.route() == Some(Route::PutObject))
-        .unwrap();
-    assert!(upload.signature_valid);
+    let upload = the_upload(&emulator);
     assert!(upload.header("x-cos-security-token").is_some());
     assert!(upload.header("x-ci-security-token").is_none());
 }
