@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use cos_ci_batch::emulator::Emulator;
 use cos_ci_batch::model::{BatchJob, Input, JobDetail};
-use cos_ci_batch::{Client, OutcomeOptions, RerunMethod, RerunOptions};
+use cos_ci_batch::{Client, OutcomeOptions, RerunJobStatus, RerunMethod, RerunOptions};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
 
@@ -48,7 +48,10 @@ fn main() {
         assert!(done.errors.is_empty() && done.skipped.is_empty());
         match method {
             RerunMethod::Triggers => assert_eq!(done.triggered.len(), n),
-            _ => assert!(done.batch_job.expect("a batch job").job.is_some()),
+            _ => assert!(matches!(
+                done.batch_job.expect("a batch job").status,
+                RerunJobStatus::Created(_)
+            )),
         }
         (started.elapsed(), emulator.received_count() - before)
     };

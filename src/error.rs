@@ -111,6 +111,15 @@ pub enum Error {
         /// Its state.
         state: crate::model::JobState,
     },
+    /// A re-run found a re-run job of the same batch job over other failures (they changed
+    /// since, as work still running ended), and started nothing rather than run its
+    /// objects again ([`crate::Client::rerun_failed`]).
+    EarlierRerun {
+        /// The batch job.
+        batch_job_id: String,
+        /// The re-run job found.
+        rerun_job_id: String,
+    },
     /// Listing stopped after this many pages in a row held no job but pointed to another.
     EmptyPages {
         /// How many empty pages were read.
@@ -271,6 +280,13 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "batch job {batch_job_id} is {state}, not ended: its failures are not known yet"
+            ),
+            Error::EarlierRerun {
+                batch_job_id,
+                rerun_job_id,
+            } => write!(
+                f,
+                "batch job {batch_job_id} was re-run by job {rerun_job_id} over other failures; nothing was started: follow {rerun_job_id}, and re-run its own failures by its id"
             ),
             Error::EmptyPages { pages } => write!(
                 f,

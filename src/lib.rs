@@ -105,8 +105,8 @@ struct ReadmeDoctests;
 
 pub use client::{
     Client, ClientBuilder, Exchange, FailureCause, JobIter, MAX_CODES, MAX_EMPTY_PAGES,
-    ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun, RerunJob, RerunMethod,
-    RerunOptions, RetryPolicy, TRIGGERS_UP_TO, URL_FILE_PREFIX, WaitOptions,
+    ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun, RerunJob, RerunJobStatus,
+    RerunMethod, RerunOptions, RetryPolicy, TRIGGERS_UP_TO, URL_FILE_PREFIX, WaitOptions,
 };
 pub use credentials::Credentials;
 pub use error::Error;

@@ -273,15 +273,13 @@ impl ClientBuilder {
             Some(url) => Ok(Endpoint::parse(url)?),
             None => bucket_cos,
         };
-        let endpoints = std::iter::once(&endpoint).chain(cos.as_ref().ok());
-        if endpoints.clone().any(|e| !e.https) && !self.allow_http {
+        if std::iter::once(&endpoint)
+            .chain(cos.as_ref().ok())
+            .any(|e| !e.https)
+            && !self.allow_http
+        {
             return Err(ConfigError::InsecureEndpoint);
         }
-        let https_only = endpoints.clone().all(|e| e.https);
-        // A COS host left to its default is never asked when the CI host is the emulator:
-        // it does not keep the proxy in play.
-        let loopback = endpoint.is_loopback()
-            && (self.cos_endpoint.is_none() || cos.as_ref().is_ok_and(Endpoint::is_loopback));
         // Last, as it may ask the metadata service: everything cheap is checked first.
         let clock: Clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
         let (credentials, credentials_source): (Arc<dyn ProvideCredentials>, _) =
@@ -300,23 +298,22 @@ impl ClientBuilder {
                     (found.provider(), Some(found.source().clone()))
                 }
             };
-        let transport = Transport::new(&TransportConfig {
-            connect_timeout: self.connect_timeout.min(LONGEST_WAIT),
-            max_body: self.max_body,
-            https_only,
-            loopback,
-        });
+        // Each host has a transport of its own: one on loopback (the emulator) never goes
+        // through a proxy from the environment, whatever the other host is.
+        let target = |endpoint: Endpoint| Target {
+            transport: Transport::new(&TransportConfig {
+                connect_timeout: self.connect_timeout.min(LONGEST_WAIT),
+                max_body: self.max_body,
+                https_only: endpoint.https,
+                loopback: endpoint.is_loopback(),
+            }),
+            base_url: endpoint.base_url,
+            host: endpoint.host,
+        };
         Ok(Client {
             inner: Arc::new(Inner {
-                transport,
-                ci: Target {
-                    base_url: endpoint.base_url,
-                    host: endpoint.host,
-                },
-                cos: cos.map(|e| Target {
-                    base_url: e.base_url,
-                    host: e.host,
-                }),
+                ci: target(endpoint),
+                cos: cos.map(target),
                 bucket_cos_host,
                 credentials,
                 credentials_source,

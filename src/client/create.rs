@@ -73,40 +73,25 @@ pub(super) fn create(client: &Client, job: &BatchJob) -> Result<CreateJobRespons
         .ok_or_else(|| unknown(error))
 }
 
-/// How much of a job's Input a listed job must echo to be taken for it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum InputRule {
-    /// All of it, exactly.
-    Exact,
-    /// Any `UrlFile`: a re-run's objects are named by its name, wherever its file was put.
-    AnyUrlFile,
+/// A create request as the search reads it back, to tell a listed job that carries it.
+pub(super) struct Sent<'a> {
+    job: &'a BatchJob,
+    said: Said,
 }
 
-/// The job an earlier call created for `job`, when one did: a job of its name and type,
-/// created after `since`, that carries its Operation, and its Input as `input` says.
-/// Every page of that window is read; with two such jobs the oldest is returned, as any
-/// later one ran the same objects again. For callers whose job names what it does (a
-/// re-run's name is made of the batch job and its failed objects), so that calling twice
-/// starts it once.
-pub(super) fn find_created(
-    client: &Client,
-    job: &BatchJob,
-    since: Option<OffsetDateTime>,
-    input: InputRule,
-) -> Result<Option<JobDetail>, Error> {
-    let op = CreateJob::new(job)?;
-    let Some(said) = request_elements(op.body()) else {
-        return Ok(None);
-    };
-    let mut query = same_named(job).order(Order::Asc);
-    query.filters.created_after = since;
-    for listed in client.list_all(&query) {
-        let listed = listed?;
-        if carries_as(&listed, job, &said, input) {
-            return Ok(Some(listed));
-        }
+impl<'a> Sent<'a> {
+    /// `None` when the request body cannot be read back (then nothing carries it).
+    pub(super) fn of(job: &'a BatchJob) -> Result<Option<Self>, Error> {
+        let op = CreateJob::new(job)?;
+        Ok(request_elements(op.body()).map(|said| Sent { job, said }))
     }
-    Ok(None)
+
+    /// Whether `detail` carries the request as the search requires; with `any_url_file`,
+    /// its Input may be any `UrlFile` (a re-run's objects are named by its name, wherever
+    /// its file was put).
+    pub(super) fn carried_by(&self, detail: &JobDetail, any_url_file: bool) -> bool {
+        carries_as(detail, self.job, &self.said, any_url_file)
+    }
 }
 
 /// A success answer about another job is no answer: the create's outcome is unknown.
@@ -302,11 +287,11 @@ fn request_elements(body: &str) -> Option<Said> {
 /// Whether a listed job carries everything the request said: the same name and type, the
 /// same Input exactly, and an Operation whose known elements are exactly the request's.
 fn carries(detail: &JobDetail, job: &BatchJob, said: &Said) -> bool {
-    carries_as(detail, job, said, InputRule::Exact)
+    carries_as(detail, job, said, false)
 }
 
-/// [`carries`], with the Input compared as `input` says.
-fn carries_as(detail: &JobDetail, job: &BatchJob, said: &Said, input_rule: InputRule) -> bool {
+/// [`carries`]; with `any_url_file`, any `UrlFile` Input for the one sent.
+fn carries_as(detail: &JobDetail, job: &BatchJob, said: &Said, any_url_file: bool) -> bool {
     if detail.name.as_deref() != Some(job.name.as_str())
         || detail.job_type.as_ref() != Some(&job.job_type())
     {
@@ -334,9 +319,10 @@ fn carries_as(detail: &JobDetail, job: &BatchJob, said: &Said, input_rule: Input
     else {
         return false;
     };
-    let same_input = match input_rule {
-        InputRule::Exact => same_tree(echoed_input, &said.input),
-        InputRule::AnyUrlFile => input.url_file.is_some() && said.input.child("UrlFile").is_some(),
+    let same_input = if any_url_file {
+        input.url_file.is_some() && said.input.child("UrlFile").is_some()
+    } else {
+        same_tree(echoed_input, &said.input)
     };
     same_input && same_operation(echoed_operation, &said.operation)
 }

@@ -23,7 +23,9 @@ pub use outcomes::{
     FailureCause, MAX_CODES, ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary,
 };
 pub use pages::{JobIter, MAX_EMPTY_PAGES};
-pub use rerun::{Rerun, RerunJob, RerunMethod, RerunOptions, TRIGGERS_UP_TO, URL_FILE_PREFIX};
+pub use rerun::{
+    Rerun, RerunJob, RerunJobStatus, RerunMethod, RerunOptions, TRIGGERS_UP_TO, URL_FILE_PREFIX,
+};
 pub use retry::RetryPolicy;
 pub(crate) use transport::local_agent;
 pub use wait::WaitOptions;
@@ -90,15 +92,15 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-/// Where requests to one of the bucket's hosts go.
+/// Where requests to one of the bucket's hosts go, and how.
 struct Target {
+    transport: Transport,
     base_url: String,
     /// The `Host` signed and sent.
     host: String,
 }
 
 struct Inner {
-    transport: Transport,
     ci: Target,
     /// The bucket's COS host, for uploads; why there is none, when the bucket and region
     /// make no host and none was given.
@@ -576,8 +578,7 @@ impl Client {
         };
         request.sign(&target.host, credentials, key_time(now, credentials));
         let started = Instant::now();
-        let sent = self
-            .inner
+        let sent = target
             .transport
             .send(&target.base_url, &request, timeout)
             .map_err(Error::Transport);

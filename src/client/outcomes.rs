@@ -274,6 +274,17 @@ pub(super) enum Outcomes {
 }
 
 impl Outcomes {
+    /// Every run `query` lists, page after page, without describing the failed ones.
+    pub(super) fn runs(client: &Client, query: ExecutionQuery) -> Pager<Outcomes> {
+        let listing = Outcomes::Workflow {
+            client: client.clone(),
+            query,
+            failure_details: false,
+            deadline: None,
+        };
+        Pager::new(listing, None)
+    }
+
     /// Lists only what was created within `(after, before)` as the service reads its
     /// bounds (strictly or not: the caller keeps what it wants of the edges).
     pub(super) fn within(&mut self, after: Option<OffsetDateTime>, before: Option<OffsetDateTime>) {
@@ -334,6 +345,39 @@ impl Listing for Outcomes {
             }
         }
     }
+}
+
+/// What a batch job ran on each object: the `Type` it echoes, else the one the options
+/// imply (a Tag alone: `Job`; a workflow alone: `Workflow`).
+pub(super) fn job_type_of(batch: &JobDetail, options: &OutcomeOptions) -> Result<JobType, Error> {
+    match (
+        &batch.job_type,
+        options.tag.is_some(),
+        options.workflow_id.is_some(),
+    ) {
+        (Some(job_type @ (JobType::Job | JobType::Workflow)), _, _) => Ok(job_type.clone()),
+        (None, true, false) => Ok(JobType::Job),
+        (None, false, true) => Ok(JobType::Workflow),
+        _ => Err(Error::OutcomeSourceUnknown {
+            batch_job_id: batch.job_id.clone(),
+            missing: "Type",
+        }),
+    }
+}
+
+/// The Tag of a `Type=Job` batch job: the one it echoes (when not empty), else the caller's.
+pub(super) fn tag_of(batch: &JobDetail, options: &OutcomeOptions) -> Result<Tag, Error> {
+    batch
+        .operation
+        .as_ref()
+        .and_then(|op| op.tag.as_ref())
+        .and_then(Reported::value)
+        .filter(|tag| !tag.as_str().is_empty())
+        .or_else(|| options.tag.clone())
+        .ok_or_else(|| Error::OutcomeSourceUnknown {
+            batch_job_id: batch.job_id.clone(),
+            missing: "Tag",
+        })
 }
 
 /// The workflow of a `Type=Workflow` batch job: the one it echoes, else the caller's.
@@ -581,24 +625,9 @@ impl Client {
             batch_job_id: batch.job_id.clone(),
             missing: what,
         };
-        let job_type = match (
-            &batch.job_type,
-            options.tag.is_some(),
-            options.workflow_id.is_some(),
-        ) {
-            (Some(job_type), _, _) => job_type.clone(),
-            (None, true, false) => JobType::Job,
-            (None, false, true) => JobType::Workflow,
-            (None, _, _) => return Err(missing("Type")),
-        };
-        let listing = match job_type {
+        let listing = match job_type_of(batch, options)? {
             JobType::Job => {
-                let tag = operation
-                    .and_then(|op| op.tag.as_ref())
-                    .and_then(Reported::value)
-                    .filter(|tag| !tag.as_str().is_empty())
-                    .or_else(|| options.tag.clone())
-                    .ok_or_else(|| missing("Tag"))?;
+                let tag = tag_of(batch, options)?;
                 let mut query = MediaJobQuery::new(tag)
                     .batch_job_id(batch.job_id.clone())
                     .order(Order::Asc)

@@ -10,16 +10,18 @@ use sha1::{Digest, Sha1};
 use time::OffsetDateTime;
 
 use super::Client;
-use super::create::InputRule;
-use super::outcomes::{ObjectOutcome, OutcomeOptions, Outcomes, workflow_of};
-use super::pages::Pager;
+use super::create::Sent;
+use super::outcomes::{ObjectOutcome, OutcomeOptions, Outcomes, job_type_of, tag_of, workflow_of};
 use crate::encode::encode_into;
 use crate::error::{ConfigError, Error};
 use crate::model::wire::WriteField;
 use crate::model::{
-    BatchJob, Element, Input, JobDetail, JobKind, JobState, JobType, MediaJob, Reported, Workflow,
+    BatchJob, Element, Input, JobDetail, JobKind, JobState, JobType, MediaJob, Workflow,
 };
-use crate::ops::{ExecutionQuery, Order, PutObject, TriggerWorkflow, path_safe, validate_key};
+use crate::ops::{
+    ExecutionQuery, ListQuery, Order, PutObject, TriggerWorkflow, TypeFilter, validate_key,
+    validate_key_path,
+};
 use crate::xml::Writer;
 
 /// Up to this many failed objects, a workflow's re-run sends one trigger per object by
@@ -28,11 +30,19 @@ use crate::xml::Writer;
 /// Below it, triggers cost little (a check and a trigger per object: 200 requests, about
 /// 10 s at 50 ms each, less at once), give each object its run id at once, need no right
 /// to write to the bucket and leave no file behind. Beyond it, their cost grows with every
-/// object, while the batch job's stays at a few requests (a search, an upload, a create)
+/// object, while the batch job's stays at a few requests (a lookup, an upload, a create)
 /// and the service paces the work.
+///
+/// ```
+/// assert_eq!(cos_ci_batch::TRIGGERS_UP_TO, 100);
+/// ```
 pub const TRIGGERS_UP_TO: usize = 100;
 
 /// Where re-run URL files go by default: `<prefix><batch job id>/<digest>.txt`.
+///
+/// ```
+/// assert_eq!(cos_ci_batch::RerunOptions::default().url_file_prefix, cos_ci_batch::URL_FILE_PREFIX);
+/// ```
 pub const URL_FILE_PREFIX: &str = "cos-ci-batch/reruns/";
 
 /// How a re-run runs the failed objects again.
@@ -54,6 +64,10 @@ pub enum RerunMethod {
 
 impl RerunMethod {
     /// `triggers` or `batch-job`.
+    ///
+    /// ```
+    /// assert_eq!(cos_ci_batch::RerunMethod::BatchJob.as_str(), "batch-job");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             RerunMethod::Triggers => "triggers",
@@ -129,9 +143,9 @@ impl RerunOptions {
 ///         println!("{object} already has run {run_id}");
 ///     }
 ///     for (object, error) in &rerun.errors {
-///         println!("could not trigger {object}: {error}");
+///         println!("{object} was not run again: {error}");
 ///     }
-///     if let Some(job) = rerun.batch_job.as_ref().and_then(|b| b.job.as_ref()) {
+///     if let Some(job) = rerun.batch_job.as_ref().and_then(|b| b.job()) {
 ///         println!("batch job {}", job.job_id);
 ///     }
 /// }
@@ -140,7 +154,8 @@ impl RerunOptions {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct Rerun {
-    /// The way taken (or that would be).
+    /// The way taken (or that would be); [`RerunMethod::BatchJob`] also when a batch job an
+    /// earlier run started was found, whatever way was asked.
     pub method: RerunMethod,
     /// How many distinct objects failed.
     pub objects: usize,
@@ -150,14 +165,14 @@ pub struct Rerun {
     pub planned: Vec<String>,
     /// Triggers: the objects triggered, with the id of each new run.
     pub triggered: Vec<(String, String)>,
-    /// Triggers: the objects left alone because a run newer than the failed one exists
-    /// (an earlier re-run's, or anyone's), with its id.
+    /// The objects of a workflow left alone because it has a run on them made since the
+    /// batch job ended (an earlier re-run's, or anyone's), with its id.
     pub skipped: Vec<(String, String)>,
-    /// Triggers: the objects whose check or trigger failed, with why. A trigger that may
-    /// have reached the service is not sent again; running the re-run again skips it if it
-    /// did.
+    /// The objects not run again, with why: by triggers, a check or trigger that failed (a
+    /// trigger that may have reached the service is not sent again; running the re-run again
+    /// skips it if it did); by a batch job, a key its URL file cannot name.
     pub errors: Vec<(String, Error)>,
-    /// The batch job way: the job, and its URL file.
+    /// The batch job: planned, created, or found (an earlier run's).
     pub batch_job: Option<RerunJob>,
 }
 
@@ -165,13 +180,13 @@ pub struct Rerun {
 /// id and a digest of its failed objects, so that the same re-run finds the same job.
 ///
 /// ```
-/// use cos_ci_batch::RerunJob;
+/// use cos_ci_batch::{RerunJob, RerunJobStatus};
 ///
 /// fn describe(job: &RerunJob) -> String {
-///     match (&job.job, job.existing) {
-///         (Some(found), true) => format!("{} was started by an earlier re-run", found.job_id),
-///         (Some(created), false) => format!("started {}", created.job_id),
-///         (None, _) => format!("would upload {} and start {}", job.url_file, job.name),
+///     match &job.status {
+///         RerunJobStatus::Found(found) => format!("{} was started by an earlier re-run", found.job_id),
+///         RerunJobStatus::Created(created) => format!("started {}", created.job_id),
+///         _ => format!("would upload {} and start {}", job.url_file, job.name),
 ///     }
 /// }
 /// # let _ = describe;
@@ -183,16 +198,55 @@ pub struct RerunJob {
     pub name: String,
     /// The key of its URL file.
     pub url_file: String,
-    /// The job, as created or found; `None` on a dry run that found none.
-    pub job: Option<JobDetail>,
-    /// Whether an earlier re-run had created it (nothing was uploaded or created).
-    pub existing: bool,
+    /// Whether it was planned, created or found.
+    pub status: RerunJobStatus,
 }
 
-/// A failed object's record: what a newer run is newer than.
+impl RerunJob {
+    /// The job, created or found; `None` when only planned.
+    ///
+    /// ```
+    /// fn job_id(job: &cos_ci_batch::RerunJob) -> Option<&str> {
+    ///     job.job().map(|j| j.job_id.as_str())
+    /// }
+    /// # let _ = job_id;
+    /// ```
+    pub fn job(&self) -> Option<&JobDetail> {
+        match &self.status {
+            RerunJobStatus::Planned => None,
+            RerunJobStatus::Created(job) | RerunJobStatus::Found(job) => Some(job),
+        }
+    }
+}
+
+/// What became of a re-run's batch job.
+///
+/// ```
+/// use cos_ci_batch::{RerunJob, RerunJobStatus};
+///
+/// fn started_now(job: &RerunJob) -> bool {
+///     matches!(job.status, RerunJobStatus::Created(_))
+/// }
+/// # let _ = started_now;
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum RerunJobStatus {
+    /// A dry run: nothing was uploaded or created, and no earlier run's job was found.
+    Planned,
+    /// Its URL file was uploaded and the job created.
+    Created(Box<JobDetail>),
+    /// An earlier run had started it: nothing was uploaded or created. Its state may be
+    /// anything, `Cancel` included; its own failures are re-run with its id.
+    Found(Box<JobDetail>),
+}
+
+/// A failed object's record, and since when a run on it counts as a re-run.
 struct Failed {
     run_id: Option<String>,
-    created: Option<OffsetDateTime>,
+    /// The batch job's end when it is known (every re-run comes after it), else the failed
+    /// run's creation, else the batch job's.
+    since: Option<OffsetDateTime>,
 }
 
 impl Client {
@@ -202,13 +256,22 @@ impl Client {
     /// failures ([`Client::outcomes`]); its `concurrency` also bounds the triggers sent at
     /// once.
     ///
-    /// Running it again, after a kill or after it finished, runs no object a second time:
-    /// - **triggers**: an object is skipped ([`Rerun::skipped`]) when its workflow has a run
-    ///   on it newer than the failed one (one listing per object, by object and creation
-    ///   time). A trigger is sent again only when it certainly never reached the service.
-    /// - **batch job**: the job is named from the batch job and a digest of its failed
-    ///   objects, and is looked for (as a create's search looks) before the URL file is
-    ///   uploaded and the job created, with [`Client::create`]'s rule.
+    /// Running it again, after a kill or after it finished, whichever way each run took,
+    /// runs no object a second time:
+    /// - the batch job is named from the batch job and a digest of its failed objects, and
+    ///   every way first looks for it among the batch jobs of its type created since the
+    ///   batch job ([`RerunJobStatus::Found`]). A re-run job of the same batch job over other
+    ///   failures (they changed since, as work that was still running ended) is
+    ///   [`Error::EarlierRerun`]: nothing is sent, rather than run its objects again.
+    /// - an object of a workflow is skipped ([`Rerun::skipped`]) when the workflow has a run
+    ///   on it made since the batch job ended: triggers check each object (one listing by
+    ///   object); a batch job lists the workflow's runs since then once, so its cost grows
+    ///   with every run of the workflow in that time, not only with the failures.
+    /// - a trigger is sent again only when it certainly never reached the service; the URL
+    ///   file is uploaded again whole, and the job created with [`Client::create`]'s rule.
+    ///
+    /// Something found is final: an object whose re-run failed too is skipped, and a re-run
+    /// job that was cancelled is found; their own failures are re-run by their ids.
     ///
     /// One window is left: a trigger that a killed run had sent, still on its way through
     /// the service when the next run looks, cannot be seen; run again after the service's
@@ -228,7 +291,7 @@ impl Client {
     /// use std::time::Duration;
     /// use cos_ci_batch::emulator::Emulator;
     /// use cos_ci_batch::model::{BatchJob, Input, MediaJob, Tag};
-    /// use cos_ci_batch::{OutcomeOptions, RerunMethod, RerunOptions};
+    /// use cos_ci_batch::{OutcomeOptions, RerunJobStatus, RerunMethod, RerunOptions};
     ///
     /// let emulator = Emulator::start()?;
     /// emulator.put_objects(["in/a.mp4", "in/b.avi"], emulator.now());
@@ -243,13 +306,12 @@ impl Client {
     /// let options = OutcomeOptions::default();
     /// let rerun = client.rerun_failed(&batch, &options, &RerunOptions::default())?;
     /// assert_eq!((rerun.method, rerun.objects), (RerunMethod::BatchJob, 1));
-    /// let started = rerun.batch_job.unwrap().job.unwrap();
+    /// let started = rerun.batch_job.unwrap().job().unwrap().clone();
     ///
     /// // Again: the same job is found, nothing is uploaded or created.
     /// let again = client.rerun_failed(&batch, &options, &RerunOptions::default())?;
     /// let found = again.batch_job.unwrap();
-    /// assert!(found.existing);
-    /// assert_eq!(found.job.unwrap().job_id, started.job_id);
+    /// assert!(matches!(&found.status, RerunJobStatus::Found(job) if job.job_id == started.job_id));
     ///
     /// emulator.advance(Duration::from_secs(10));
     /// let rerun_batch = client.describe(&started.job_id)?.job;
@@ -263,9 +325,11 @@ impl Client {
         options: &OutcomeOptions,
         rerun: &RerunOptions,
     ) -> Result<Rerun, Error> {
-        if rerun.method != Some(RerunMethod::Triggers) {
-            // The prefix is checked before anything is read; the digest does not change
-            // whether a key is valid.
+        let is_workflow = job_type_of(batch, options)? == JobType::Workflow;
+        // A file is written for every Type=Job re-run and whenever the way is asked: its key
+        // is checked before anything is sent (the digest does not change whether it is valid).
+        let writes_file = rerun.method == Some(RerunMethod::BatchJob) || !is_workflow;
+        if writes_file {
             validate_key(&url_file_key(rerun, batch, "0000000000000000"))?;
         }
         if !batch.state.is_final() {
@@ -274,12 +338,6 @@ impl Client {
                 state: batch.state.clone(),
             });
         }
-        let is_workflow = match &batch.job_type {
-            Some(JobType::Workflow) => true,
-            Some(JobType::Job) => false,
-            // The options say which listing when the batch job does not.
-            _ => options.workflow_id.is_some() && options.tag.is_none(),
-        };
         let workflow_id = if is_workflow {
             Some(workflow_of(batch, options)?)
         } else if rerun.method == Some(RerunMethod::Triggers) {
@@ -289,30 +347,15 @@ impl Client {
         } else {
             None
         };
-        let mut listing = options.clone().failure_details(false).failed_only(true);
-        if let Some(id) = &workflow_id {
-            listing = listing.workflow_id(id.clone());
-        }
-        let batch_created = batch.creation_time.as_ref().and_then(|t| t.time());
-        let mut failed = BTreeMap::new();
-        for outcome in self.outcomes(batch, &listing)? {
-            let outcome = outcome?;
-            if outcome.state != JobState::Failed || outcome.object.is_empty() {
-                continue;
-            }
-            // A run whose time cannot be read was created no earlier than its batch job:
-            // only runs since then can be newer.
-            let created = outcome.created.as_ref().and_then(|t| t.time());
-            failed.entry(outcome.object).or_insert(Failed {
-                run_id: outcome.run_id,
-                created: created.or(batch_created),
-            });
-        }
+        let failed = self.failures_of(batch, options, workflow_id.as_deref())?;
         let method = match (rerun.method, &workflow_id) {
             (Some(method), _) => method,
             (None, Some(_)) if failed.len() <= TRIGGERS_UP_TO => RerunMethod::Triggers,
             (None, _) => RerunMethod::BatchJob,
         };
+        if method == RerunMethod::BatchJob && !writes_file {
+            validate_key(&url_file_key(rerun, batch, "0000000000000000"))?;
+        }
         let mut result = Rerun {
             method,
             objects: failed.len(),
@@ -327,44 +370,94 @@ impl Client {
             return Ok(result);
         }
         // Whatever the way asked now, a batch job an earlier run started for these failures
-        // is found first: its objects may not have started yet, so no newer run shows them.
-        // (Triggers go on without a lookup when the batch job echoes too little to name one:
-        // no re-run job can have been made of it either.)
-        let plan = match self.plan_rerun_job(batch, options, rerun, is_workflow, &failed) {
-            Ok(plan) => Some(plan),
-            Err(_) if method == RerunMethod::Triggers => None,
-            Err(e) => return Err(e),
-        };
-        let since = batch_created;
-        if let Some(plan) = &plan {
-            let found = super::create::find_created(self, &plan.job, since, InputRule::AnyUrlFile)?;
-            if let Some(found) = found {
-                result.batch_job = Some(RerunJob {
-                    name: plan.job.name.clone(),
-                    url_file: plan.url_file.clone(),
-                    job: Some(found),
-                    existing: true,
-                });
-                return Ok(result);
-            }
+        // is looked for first: its objects may not have started yet, so no run shows them.
+        let plan = self.plan_rerun_job(batch, options, rerun, is_workflow, &failed)?;
+        if let Some(found) = self.earlier_rerun(batch, &plan.job)? {
+            result.method = RerunMethod::BatchJob;
+            result.batch_job = Some(RerunJob {
+                name: plan.job.name,
+                url_file: plan.url_file,
+                status: RerunJobStatus::Found(Box::new(found)),
+            });
+            return Ok(result);
         }
         match (method, result.workflow_id.clone()) {
             (RerunMethod::Triggers, Some(workflow_id)) => {
                 self.rerun_by_triggers(&workflow_id, failed, options, rerun, &mut result);
             }
             (_, workflow_id) => {
-                // A run made since the batch job ended (by triggers, or by anyone) is newer
-                // than every failed run; objects that have one are left out.
                 if let Some(workflow_id) = workflow_id {
-                    let since = batch.end_time.as_ref().and_then(|t| t.time()).or(since);
-                    result.skipped = self.newer_runs(&workflow_id, &failed, since)?;
+                    result.skipped = self.newer_runs(&workflow_id, &failed)?;
                 }
-                if let Some(plan) = plan {
-                    self.rerun_by_batch_job(plan, failed, rerun, &mut result)?;
-                }
+                self.rerun_by_batch_job(plan, failed, rerun, &mut result)?;
             }
         }
         Ok(result)
+    }
+
+    /// The failed objects of `batch`, in key order, each once.
+    fn failures_of(
+        &self,
+        batch: &JobDetail,
+        options: &OutcomeOptions,
+        workflow_id: Option<&str>,
+    ) -> Result<BTreeMap<String, Failed>, Error> {
+        let mut listing = options.clone().failure_details(false).failed_only(true);
+        if let Some(id) = workflow_id {
+            listing = listing.workflow_id(id);
+        }
+        let time = |t: &Option<crate::model::ServiceTime>| t.as_ref().and_then(|t| t.time());
+        let (batch_created, batch_ended) = (time(&batch.creation_time), time(&batch.end_time));
+        let mut failed = BTreeMap::new();
+        for outcome in self.outcomes(batch, &listing)? {
+            let outcome = outcome?;
+            if outcome.state != JobState::Failed || outcome.object.is_empty() {
+                continue;
+            }
+            let since = batch_ended.or(time(&outcome.created)).or(batch_created);
+            failed.entry(outcome.object).or_insert(Failed {
+                run_id: outcome.run_id,
+                since,
+            });
+        }
+        Ok(failed)
+    }
+
+    /// The re-run job an earlier run started for these failures: among the batch jobs of
+    /// its type created since `batch`, one named `rerun-<batch id>-…` that carries its
+    /// Operation. Any other job so named is [`Error::EarlierRerun`].
+    fn earlier_rerun(&self, batch: &JobDetail, job: &BatchJob) -> Result<Option<JobDetail>, Error> {
+        let Some(sent) = Sent::of(job)? else {
+            return Ok(None);
+        };
+        let prefix = format!("rerun-{}-", batch.job_id);
+        let mut query = ListQuery::new()
+            .job_type(match job.job_type() {
+                JobType::Job => TypeFilter::Job,
+                _ => TypeFilter::Workflow,
+            })
+            .order(Order::Asc)
+            .size(100);
+        query.filters.created_after = batch.creation_time.as_ref().and_then(|t| t.time());
+        let mut found = None;
+        for listed in self.list_all(&query) {
+            let listed = listed?;
+            if !listed
+                .name
+                .as_deref()
+                .is_some_and(|n| n.starts_with(&prefix))
+            {
+                continue;
+            }
+            if !sent.carried_by(&listed, true) {
+                return Err(Error::EarlierRerun {
+                    batch_job_id: batch.job_id.clone(),
+                    rerun_job_id: listed.job_id,
+                });
+            }
+            found.get_or_insert(listed);
+        }
+        Ok(found)
     }
 
     /// Checks and triggers each object, `concurrency` at once; results in key order.
@@ -428,10 +521,10 @@ impl Client {
         }
     }
 
-    /// A run of `workflow_id` on `object` other than the failed one, created in its second
-    /// or later, from a listing by object that starts a second earlier (no source says
-    /// whether its bound is inclusive). Every page is read until one is found, and the
-    /// object of each run is checked, whatever the service's `name` filter matched.
+    /// A run of `workflow_id` on `object` made since its failure counts as a re-run
+    /// ([`Failed::since`]), other than the failed one, from a listing by object. Every page
+    /// is read until one is found, and the object of each run is checked, whatever the
+    /// service's `name` filter matched.
     fn newer_run(
         &self,
         workflow_id: &str,
@@ -439,7 +532,7 @@ impl Client {
         failed: &Failed,
     ) -> Result<Option<String>, Error> {
         let query = ExecutionQuery::new(workflow_id).object(object);
-        for run in self.runs_since(query, failed.created) {
+        for run in self.runs_since(query, failed.since) {
             let run = run?;
             if run.object == object && failed.is_older_than(&run) {
                 return Ok(run.run_id);
@@ -448,14 +541,14 @@ impl Client {
         Ok(None)
     }
 
-    /// Each failed object that has a run of `workflow_id` newer than its failed one, among
-    /// the runs created since `since` (less a second), with that run's id, in key order.
+    /// Each failed object that has a newer run of `workflow_id`, with that run's id, in key
+    /// order: one listing of the workflow's runs since the earliest failure's `since`.
     fn newer_runs(
         &self,
         workflow_id: &str,
         failed: &BTreeMap<String, Failed>,
-        since: Option<OffsetDateTime>,
     ) -> Result<Vec<(String, String)>, Error> {
+        let since = failed.values().filter_map(|f| f.since).min();
         let mut newer = BTreeMap::new();
         for run in self.runs_since(ExecutionQuery::new(workflow_id), since) {
             let run = run?;
@@ -470,21 +563,16 @@ impl Client {
         Ok(newer.into_iter().collect())
     }
 
-    /// The runs `query` lists, created since `since` less a second, oldest first.
+    /// The runs `query` lists, created since `since` less a second (no source says whether
+    /// the bound is inclusive), oldest first.
     fn runs_since(
         &self,
-        mut query: ExecutionQuery,
+        query: ExecutionQuery,
         since: Option<OffsetDateTime>,
-    ) -> Pager<Outcomes> {
-        query = query.order(Order::Asc).size(100);
+    ) -> super::pages::Pager<Outcomes> {
+        let mut query = query.order(Order::Asc).size(100);
         query.filters.created_after = since.and_then(|t| t.checked_sub(time::Duration::SECOND));
-        let listing = Outcomes::Workflow {
-            client: self.clone(),
-            query,
-            failure_details: false,
-            deadline: None,
-        };
-        Pager::new(listing, None)
+        Outcomes::runs(self, query)
     }
 
     /// The re-run's batch job, as it would be created: named from the batch job and all
@@ -499,13 +587,12 @@ impl Client {
     ) -> Result<Plan, Error> {
         let digest = digest_of(failed.keys());
         let url_file = url_file_key(rerun, batch, &digest);
-        // Triggers need no file: without a COS host, the file is named by its key, which
-        // a lookup by name does not compare.
+        // Without a COS host (a CI endpoint of its own and a bucket no host is made of),
+        // the file is named by its key: a lookup does not compare it, and an upload fails.
         let cos_host = self.bucket_cos_host();
         let input = match &cos_host {
             Ok(host) => Input::url_file(object_url(host, &url_file)),
-            Err(_) if rerun.method == Some(RerunMethod::Triggers) => Input::url_file(&url_file),
-            Err(e) => return Err(Error::Config(e.clone())),
+            Err(_) => Input::url_file(&url_file),
         };
         let job = BatchJob::new(
             format!("rerun-{}-{digest}", batch.job_id),
@@ -528,37 +615,34 @@ impl Client {
         rerun: &RerunOptions,
         result: &mut Rerun,
     ) -> Result<(), Error> {
-        let cos_host = plan.cos_host.map_err(Error::Config)?;
         let mut skipped = result.skipped.iter().map(|(object, _)| object).peekable();
         let mut keys = Vec::with_capacity(failed.len() - result.skipped.len());
         for key in failed.into_keys() {
             if skipped.next_if(|s| **s == key).is_some() {
                 continue;
             }
-            match path_safe(&key) {
+            match validate_key_path(&key) {
                 Ok(()) => keys.push(key),
                 Err(e) => result.errors.push((key, e.into())),
             }
         }
-        let mut made = RerunJob {
-            name: plan.job.name.clone(),
-            url_file: plan.url_file,
-            job: None,
-            existing: false,
-        };
         if keys.is_empty() {
             return Ok(());
         }
+        let cos_host = plan.cos_host.map_err(Error::Config)?;
+        let mut made = RerunJob {
+            name: plan.job.name.clone(),
+            url_file: plan.url_file,
+            status: RerunJobStatus::Planned,
+        };
         if rerun.dry_run {
             result.planned = keys;
             result.batch_job = Some(made);
             return Ok(());
         }
-        self.put_object(&PutObject::new(
-            &made.url_file,
-            url_file_body(&cos_host, &keys),
-        )?)?;
-        made.job = Some(self.create(&plan.job)?.job);
+        let upload = PutObject::new(&made.url_file, url_file_body(&cos_host, &keys))?;
+        self.put_object(&upload)?;
+        made.status = RerunJobStatus::Created(Box::new(self.create(&plan.job)?.job));
         result.batch_job = Some(made);
         Ok(())
     }
@@ -572,15 +656,15 @@ struct Plan {
 }
 
 impl Failed {
-    /// Whether `run` (another record on the same object) came after this failure: a
-    /// different run, created in the failure's second or later; one whose time cannot be
+    /// Whether `run` (another record on the same object) counts as its re-run: a different
+    /// run, created in the second of [`Failed::since`] or later; one whose time cannot be
     /// read counts, so that an object is never run twice for want of a time.
     fn is_older_than(&self, run: &ObjectOutcome) -> bool {
         if run.run_id.is_none() || run.run_id == self.run_id {
             return false;
         }
         let created = run.created.as_ref().and_then(|t| t.time());
-        match (created, self.created) {
+        match (created, self.since) {
             (Some(created), Some(failed)) => created.unix_timestamp() >= failed.unix_timestamp(),
             _ => true,
         }
@@ -634,40 +718,30 @@ fn url_file_body(host: &str, keys: &[String]) -> Vec<u8> {
 }
 
 /// The batch job's Operation, echoed, as a new job's: the same elements but for the
-/// upload-time filter, which selected objects the URL file now names.
+/// upload-time filter, which selected objects the URL file now names. (A batch job that
+/// echoes no Operation gives its workflow or Tag alone, from the options.)
 fn kind_of(
     batch: &JobDetail,
     options: &OutcomeOptions,
     is_workflow: bool,
 ) -> Result<JobKind, Error> {
-    let missing = |what| Error::OutcomeSourceUnknown {
-        batch_job_id: batch.job_id.clone(),
-        missing: what,
+    let echoed = match &batch.operation {
+        Some(operation) => {
+            let mut w = Writer::new();
+            operation.write_field(&mut w, "Operation")?;
+            Element::from_xml(&w.finish())?.children
+        }
+        None => Vec::new(),
     };
-    let operation = batch
-        .operation
-        .as_ref()
-        .ok_or_else(|| missing("Operation"))?;
-    let mut w = Writer::new();
-    operation.write_field(&mut w, "Operation")?;
-    let echoed = Element::from_xml(&w.finish())?;
     let others = |named: &str| {
         echoed
-            .children
             .iter()
             .filter(|c| c.name != named && c.name != "TimeInterval")
             .cloned()
             .collect::<Vec<_>>()
     };
     if !is_workflow {
-        let tag = operation
-            .tag
-            .as_ref()
-            .and_then(Reported::value)
-            .filter(|tag| !tag.as_str().is_empty())
-            .or_else(|| options.tag.clone())
-            .ok_or_else(|| missing("Tag"))?;
-        let mut job = MediaJob::new(tag);
+        let mut job = MediaJob::new(tag_of(batch, options)?);
         job.extra = others("Tag");
         return Ok(JobKind::Job(Box::new(job)));
     }
@@ -680,6 +754,9 @@ fn kind_of(
 mod tests {
     use super::*;
 
+    /// SHA-1 of 00 00 00 00 00 00 00 01 'a' 00 00 00 00 00 00 00 01 'b', first 8 bytes.
+    const DIGEST_OF_A_B: &str = "687fb8b40baf82db";
+
     #[test]
     fn object_urls_encode_each_segment_as_the_sdks_do() {
         assert_eq!(
@@ -689,10 +766,13 @@ mod tests {
     }
 
     #[test]
-    fn the_digest_depends_on_every_key_and_their_order() {
+    fn the_digest_depends_on_every_key_and_their_order_and_never_changes() {
         let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let ab = digest_of(&keys(&["a", "b"]));
-        assert_eq!(ab.len(), 16);
+        // A re-run job is found by a name made of it: a later release that computed another
+        // digest would start a second job for the failures an earlier one re-ran.
+        assert_eq!(ab, DIGEST_OF_A_B);
+        assert_ne!(ab, digest_of(&keys(&["b", "a"])));
         assert_ne!(ab, digest_of(&keys(&["a", "c"])));
         assert_ne!(ab, digest_of(&keys(&["ab"])));
         assert_ne!(ab, digest_of(&keys(&["a\nb"])));

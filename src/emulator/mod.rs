@@ -76,6 +76,10 @@ pub use service::ReceivedRequest;
 
 /// The largest body the COS port takes (`413` beyond): 128 MiB, a URL file of about
 /// 1.5 million object URLs. COS itself takes 5 GB in one upload.
+///
+/// ```
+/// assert_eq!(cos_ci_batch::emulator::MAX_UPLOAD, 128 << 20);
+/// ```
 pub const MAX_UPLOAD: u64 = 128 << 20;
 
 use crate::client::{Client, ClientBuilder};
@@ -252,7 +256,15 @@ impl Emulator {
     }
 
     /// The body of object `key`, when it was uploaded with one ([`crate::ops::PutObject`],
-    /// [`Emulator::put_url_file`]). Example: [`crate::Client::put_object`].
+    /// [`Emulator::put_url_file`]).
+    ///
+    /// ```
+    /// let emulator = cos_ci_batch::emulator::Emulator::start()?;
+    /// emulator.put_url_file("lists/urls.txt", ["https://b.cos.r.myqcloud.com/a.mp4"]);
+    /// assert_eq!(emulator.object_body("lists/urls.txt").unwrap(), b"https://b.cos.r.myqcloud.com/a.mp4\n");
+    /// assert_eq!(emulator.object_body("a.mp4"), None);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn object_body(&self, key: &str) -> Option<Vec<u8>> {
         lock(&self.shared.state)
             .object_body(key)

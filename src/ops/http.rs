@@ -48,7 +48,7 @@ pub enum Service {
 }
 
 impl Service {
-    /// The bucket's default host on this service.
+    /// The bucket's default host on this service. Example: [`Service`].
     pub fn host(self, bucket: &str, region: &str) -> String {
         let label = match self {
             Service::Ci => "ci",
@@ -58,6 +58,13 @@ impl Service {
     }
 
     /// The header that carries a session token to this service.
+    ///
+    /// ```
+    /// use cos_ci_batch::ops::Service;
+    ///
+    /// assert_eq!(Service::Cos.security_token_header(), "x-cos-security-token");
+    /// assert_eq!(Service::Ci.security_token_header(), "x-ci-security-token");
+    /// ```
     pub fn security_token_header(self) -> &'static str {
         match self {
             Service::Ci => SECURITY_TOKEN_HEADER,

@@ -55,8 +55,8 @@ pub use media_jobs::{
     DescribeMediaJob, DescribeMediaJobResponse, DescribeMediaJobs, DescribeMediaJobsResponse,
     ListMediaJobs, ListMediaJobsResponse, MEDIA_JOBS_PATH, MediaJobQuery,
 };
-pub use put_object::{MAX_KEY_BYTES, PutObject, PutObjectResponse};
-pub(crate) use put_object::{path_safe, validate_key};
+pub use put_object::{MAX_OBJECT_KEY_BYTES, PutObject, PutObjectResponse};
+pub(crate) use put_object::{validate_key, validate_key_path};
 pub use trigger::{TRIGGER_PATH, TriggerWorkflow, TriggerWorkflowResponse};
 
 use http::non_blank;

@@ -8,7 +8,14 @@ use super::{Action, HttpRequest, HttpResponse, Method, read_empty_answer};
 use crate::error::{Error, InvalidInput};
 
 /// The longest object key COS takes, in bytes of UTF-8.
-pub const MAX_KEY_BYTES: usize = 850;
+///
+/// ```
+/// use cos_ci_batch::ops::{MAX_OBJECT_KEY_BYTES, PutObject};
+///
+/// assert!(PutObject::new(&"k".repeat(MAX_OBJECT_KEY_BYTES), Vec::new()).is_ok());
+/// assert!(PutObject::new(&"k".repeat(MAX_OBJECT_KEY_BYTES + 1), Vec::new()).is_err());
+/// ```
+pub const MAX_OBJECT_KEY_BYTES: usize = 850;
 
 /// Uploads one object to the bucket's COS host ([`super::Service::Cos`]), replacing any
 /// object of the same key. The key is sent percent-encoded and signed as given.
@@ -42,7 +49,7 @@ impl std::fmt::Debug for PutObject {
 
 impl PutObject {
     /// An upload of `body` as `key`. Refused ([`InvalidInput::BadObjectKey`]): an empty key,
-    /// one longer than [`MAX_KEY_BYTES`], one starting with `/`, one with a `.` or `..`
+    /// one longer than [`MAX_OBJECT_KEY_BYTES`], one starting with `/`, one with a `.` or `..`
     /// segment (HTTP stacks fold those away, so another key would be written), and one with
     /// a control character.
     pub fn new(key: &str, body: Vec<u8>) -> Result<Self, InvalidInput> {
@@ -54,6 +61,12 @@ impl PutObject {
     }
 
     /// The key written.
+    ///
+    /// ```
+    /// let put = cos_ci_batch::ops::PutObject::new("lists/a.txt", Vec::new())?;
+    /// assert_eq!(put.key(), "lists/a.txt");
+    /// # Ok::<(), cos_ci_batch::error::InvalidInput>(())
+    /// ```
     pub fn key(&self) -> &str {
         &self.key
     }
@@ -70,10 +83,10 @@ pub(crate) fn validate_key(key: &str) -> Result<(), InvalidInput> {
     if key.is_empty() {
         return refuse("is empty");
     }
-    if key.len() > MAX_KEY_BYTES {
+    if key.len() > MAX_OBJECT_KEY_BYTES {
         return refuse("is longer than 850 bytes");
     }
-    path_safe(key)?;
+    validate_key_path(key)?;
     if key.chars().any(char::is_control) {
         return refuse("holds a control character");
     }
@@ -82,7 +95,7 @@ pub(crate) fn validate_key(key: &str) -> Result<(), InvalidInput> {
 
 /// Refuses keys a URL path cannot carry as given: a leading `/` is read as part of the
 /// path, and HTTP stacks fold `.` and `..` segments away (`in/../x.avi` is sent as `x.avi`).
-pub(crate) fn path_safe(key: &str) -> Result<(), InvalidInput> {
+pub(crate) fn validate_key_path(key: &str) -> Result<(), InvalidInput> {
     let refuse = |reason| {
         Err(InvalidInput::BadObjectKey {
             key: key.to_owned(),

@@ -9,7 +9,9 @@ use cos_ci_batch::model::{
     BatchJob, Input, JobDetail, JobState, MediaJob, Output, Tag, TimeInterval,
 };
 use cos_ci_batch::ops::ListQuery;
-use cos_ci_batch::{Client, Error, OutcomeOptions, RerunMethod, RerunOptions};
+use cos_ci_batch::{
+    Client, Error, OutcomeOptions, RerunJob, RerunJobStatus, RerunMethod, RerunOptions,
+};
 
 use crate::common::routes;
 
@@ -46,6 +48,22 @@ fn media_batch(keys: &[&str]) -> (Emulator, Client, JobDetail) {
     let job = BatchJob::media("hd", transcode(), Input::prefix("in/"));
     let batch = finished(&emulator, &client, &job);
     (emulator, client, batch)
+}
+
+/// The job a re-run created; fails when it found or only planned one.
+fn created(job: &RerunJob) -> JobDetail {
+    match &job.status {
+        RerunJobStatus::Created(job) => (**job).clone(),
+        other => panic!("not created: {other:?}"),
+    }
+}
+
+/// The job a re-run found, an earlier run's; fails when it created or planned one.
+fn found(job: &RerunJob) -> JobDetail {
+    match &job.status {
+        RerunJobStatus::Found(job) => (**job).clone(),
+        other => panic!("not found: {other:?}"),
+    }
 }
 
 /// The one upload the emulator received, its signature verified.
@@ -91,7 +109,6 @@ fn a_job_batchs_failures_run_again_as_one_batch_job_over_an_uploaded_url_file() 
     assert_eq!((done.method, done.objects), (RerunMethod::BatchJob, 2));
     assert!(done.triggered.is_empty() && done.planned.is_empty());
     let made = done.batch_job.unwrap();
-    assert!(!made.existing);
     let digest = made.name.rsplit('-').next().unwrap().to_owned();
     assert_eq!(made.name, format!("rerun-{}-{digest}", batch.job_id));
     assert_eq!(digest.len(), 16);
@@ -112,7 +129,7 @@ fn a_job_batchs_failures_run_again_as_one_batch_job_over_an_uploaded_url_file() 
 
     // The new job: the URL file's URL as its Input, the same Operation less the
     // upload-time filter, and exactly the failed objects.
-    let created = made.job.unwrap();
+    let created = created(&made);
     let detail = client.describe(&created.job_id).unwrap().job;
     assert_eq!(
         detail.input.unwrap().url_file.unwrap(),
@@ -136,9 +153,7 @@ fn a_job_batchs_failures_run_again_as_one_batch_job_over_an_uploaded_url_file() 
     // Again: the job is found; nothing is uploaded or created.
     emulator.clear_received();
     let again = rerun(&client, &batch, &RerunOptions::default());
-    let found = again.batch_job.unwrap();
-    assert!(found.existing);
-    assert_eq!(found.job.unwrap().job_id, created.job_id);
+    assert_eq!(found(&again.batch_job.unwrap()).job_id, created.job_id);
     assert!(
         emulator.received().iter().all(|r| r.method == "GET"),
         "{:?}",
@@ -146,9 +161,8 @@ fn a_job_batchs_failures_run_again_as_one_batch_job_over_an_uploaded_url_file() 
     );
     // Also when asked to put its file elsewhere: the name says which objects it runs.
     let elsewhere = RerunOptions::default().url_file_prefix("tmp/");
-    let found = rerun(&client, &batch, &elsewhere).batch_job.unwrap();
-    assert!(found.existing);
-    assert_eq!(found.job.unwrap().job_id, created.job_id);
+    let again = rerun(&client, &batch, &elsewhere);
+    assert_eq!(found(&again.batch_job.unwrap()).job_id, created.job_id);
     assert!(emulator.received().iter().all(|r| r.method == "GET"));
 }
 
@@ -165,7 +179,7 @@ fn a_dry_run_says_the_way_and_the_count_and_sends_nothing_that_changes_anything(
     assert_eq!(plan.planned.len(), 101);
     assert_eq!(plan.planned[0], "in/000.avi");
     let job = plan.batch_job.unwrap();
-    assert!(job.job.is_none() && !job.existing);
+    assert!(matches!(job.status, RerunJobStatus::Planned));
     // By triggers: each object is checked for a newer run, and none is triggered.
     let plan = rerun(
         &client,
@@ -200,15 +214,10 @@ fn a_rerun_whose_create_answer_is_lost_finds_its_job_and_so_does_the_next_run() 
     );
     let first = rerun(&client, &batch, &RerunOptions::default());
     let first = first.batch_job.unwrap();
-    assert!(!first.existing);
     let second = rerun(&client, &batch, &RerunOptions::default())
         .batch_job
         .unwrap();
-    assert!(second.existing);
-    assert_eq!(
-        first.job.unwrap().job_id,
-        second.job.as_ref().unwrap().job_id
-    );
+    assert_eq!(created(&first).job_id, found(&second).job_id);
     let named = client
         .list(&ListQuery::new().name(second.name.clone()))
         .unwrap()
@@ -330,7 +339,7 @@ fn an_upload_with_temporary_credentials_carries_the_cos_token_header() {
     );
     emulator.clear_failures();
     let done = rerun(&client, &batch, &RerunOptions::default());
-    assert!(done.batch_job.unwrap().job.is_some());
+    created(&done.batch_job.unwrap());
     let upload = the_upload(&emulator);
     assert!(upload.header("x-cos-security-token").is_some());
     assert!(upload.header("x-ci-security-token").is_none());
@@ -351,7 +360,7 @@ fn switching_ways_between_runs_runs_no_object_twice() {
     let done = rerun(&client, &batch, &by_job);
     assert_eq!(done.skipped, [("in/a.avi".to_owned(), by_hand)]);
     let made = done.batch_job.unwrap();
-    let job_id = made.job.unwrap().job_id;
+    let job_id = created(&made).job_id;
     assert_eq!(
         String::from_utf8(emulator.object_body(&made.url_file).unwrap()).unwrap(),
         format!("{COS_HOST}/in/b.avi\n{COS_HOST}/in/c.avi\n")
@@ -364,9 +373,8 @@ fn switching_ways_between_runs_runs_no_object_twice() {
     emulator.clear_received();
     let by_triggers = RerunOptions::default().method(RerunMethod::Triggers);
     let again = rerun(&client, &batch, &by_triggers);
-    let found = again.batch_job.unwrap();
-    assert!(found.existing);
-    assert_eq!(found.job.unwrap().job_id, job_id);
+    assert_eq!(again.method, RerunMethod::BatchJob, "the way the job went");
+    assert_eq!(found(&again.batch_job.unwrap()).job_id, job_id);
     assert!(again.triggered.is_empty());
     assert!(emulator.received().iter().all(|r| r.method == "GET"));
 }
@@ -405,4 +413,88 @@ fn a_big_upload_is_stored_whole_and_logged_cut_leaving_the_log_its_other_request
     assert_eq!(received[1].route(), Some(Route::PutObject));
     assert_eq!(received[1].body, body[..1 << 20]);
     assert!(received[1].signature_valid);
+}
+
+#[test]
+fn failures_that_grew_since_an_earlier_rerun_job_start_nothing_and_name_that_job() {
+    let (emulator, client) = seeded(&["in/a.avi", "in/b.avi", "in/c.avi"]);
+    // The batch job says Success while each object's work goes on 30 s more, one object
+    // started a second: the failures show one by one after it ended.
+    emulator.set_work_per_second(Some(1));
+    emulator.set_object_work_lag(Duration::from_secs(30));
+    let id = client
+        .create(&BatchJob::media("hd", transcode(), Input::prefix("in/")))
+        .unwrap()
+        .job
+        .job_id;
+    emulator.advance(Duration::from_millis(33_500));
+    let batch = client.describe(&id).unwrap().job;
+    assert_eq!(batch.state, JobState::Success);
+    let first = rerun(&client, &batch, &RerunOptions::default());
+    assert_eq!(first.objects, 1, "only in/a.avi has failed yet");
+    let first_job = created(&first.batch_job.unwrap());
+
+    emulator.advance(Duration::from_secs(60));
+    emulator.clear_received();
+    let err = client
+        .rerun_failed(&batch, &OutcomeOptions::default(), &RerunOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::EarlierRerun { batch_job_id, rerun_job_id }
+            if *batch_job_id == batch.job_id && *rerun_job_id == first_job.job_id),
+        "{err:?}"
+    );
+    assert!(emulator.received().iter().all(|r| r.method == "GET"));
+}
+
+#[test]
+fn a_job_named_as_the_rerun_but_running_another_operation_is_not_taken_for_it() {
+    let (emulator, client, batch) = media_batch(&["in/a.avi"]);
+    emulator.clear_failures();
+    let plan = rerun(&client, &batch, &RerunOptions::default().dry_run(true));
+    let name = plan.batch_job.unwrap().name;
+    let other = MediaJob::new(Tag::Transcode).template_id("t-other");
+    let impostor = client
+        .create(&BatchJob::media(
+            name,
+            other,
+            Input::url_file("lists/x.txt"),
+        ))
+        .unwrap()
+        .job
+        .job_id;
+    emulator.clear_received();
+    let err = client
+        .rerun_failed(&batch, &OutcomeOptions::default(), &RerunOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::EarlierRerun { rerun_job_id, .. } if *rerun_job_id == impostor),
+        "{err:?}"
+    );
+    assert!(emulator.received().iter().all(|r| r.method == "GET"));
+}
+
+#[test]
+fn a_run_made_while_the_batch_job_ran_counts_as_a_rerun_for_neither_way() {
+    let (emulator, client) = seeded(&["in/a.avi", "in/b.avi"]);
+    emulator.set_job_durations(Duration::from_secs(1), Duration::from_secs(60));
+    let id = client
+        .create(&BatchJob::workflow("flow", WORKFLOW, Input::prefix("in/")))
+        .unwrap()
+        .job
+        .job_id;
+    emulator.advance(Duration::from_secs(5));
+    // Someone runs the workflow on one object while the batch job still runs.
+    client
+        .trigger_workflow(&cos_ci_batch::ops::TriggerWorkflow::new(WORKFLOW, "in/a.avi").unwrap())
+        .unwrap();
+    emulator.advance(Duration::from_secs(120));
+    let batch = client.describe(&id).unwrap().job;
+    assert!(batch.state.is_final());
+    let dry_run = RerunOptions::default().dry_run(true);
+    for method in [RerunMethod::Triggers, RerunMethod::BatchJob] {
+        let plan = rerun(&client, &batch, &dry_run.clone().method(method));
+        assert_eq!(plan.planned, ["in/a.avi", "in/b.avi"], "{method:?}");
+        assert!(plan.skipped.is_empty(), "{method:?}");
+    }
 }

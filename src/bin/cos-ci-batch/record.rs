@@ -5,7 +5,9 @@ use cos_ci_batch::credentials::CredentialSource;
 use std::borrow::Cow;
 
 use cos_ci_batch::model::{Element, JobDetail, ServiceTime, format_utc};
-use cos_ci_batch::{Error, Exchange, ObjectOutcome, OutcomeSummary, Rerun, RerunMethod};
+use cos_ci_batch::{
+    Error, Exchange, ObjectOutcome, OutcomeSummary, Rerun, RerunJob, RerunJobStatus, RerunMethod,
+};
 
 /// A field value.
 pub enum Value {
@@ -316,13 +318,13 @@ pub fn rerun(object: &str, result: &str, run_id: Option<&str>, error: Option<&Er
 /// those a URL file cannot name.
 pub fn rerun_job(rerun: &Rerun) -> Record {
     let job = rerun.batch_job.as_ref();
-    let result = match job.map(|j| (&j.job, j.existing)) {
-        Some((Some(_), true)) => "found",
-        Some((Some(_), false)) => "created",
-        Some((None, _)) => "planned",
+    let result = match job.map(|j| &j.status) {
+        Some(RerunJobStatus::Found(_)) => "found",
+        Some(RerunJobStatus::Created(_)) => "created",
+        Some(_) => "planned",
         None => "none",
     };
-    let found = job.and_then(|j| j.job.as_ref());
+    let found = job.and_then(RerunJob::job);
     let mut r = Record::new();
     r.text("method", RerunMethod::BatchJob.as_str());
     r.text("result", result);

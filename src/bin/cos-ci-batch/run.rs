@@ -11,7 +11,8 @@ use cos_ci_batch::model::{JobDetail, JobState};
 use cos_ci_batch::ops::DescribeJob;
 use cos_ci_batch::ops::{Action, CreateJob};
 use cos_ci_batch::{
-    Client, ClientBuilder, Error, OutcomeOptions, OutcomeSummary, RerunMethod, RerunOptions,
+    Client, ClientBuilder, Error, OutcomeOptions, OutcomeSummary, RerunJobStatus, RerunMethod,
+    RerunOptions,
 };
 
 use crate::args::{Command, ENV_BUCKET, ENV_REGION, Global, Usage, WaitPlan, usage};
@@ -668,24 +669,24 @@ fn rerun_failed(
     } else {
         Ending::PartlyFailed
     };
-    if rerun.method == RerunMethod::BatchJob || rerun.batch_job.is_some() {
+    if rerun.method == RerunMethod::BatchJob {
         let record = record::rerun_job(&rerun);
         printer.document(&record)?;
         for (object, error) in &rerun.errors {
             warn(json, "left_out", &format!("{}: {error}", sanitize(object)));
         }
-        let what = match rerun.batch_job.as_ref().map(|j| (&j.job, j.existing)) {
-            Some((Some(found), true)) => format!(
+        let what = match rerun.batch_job.as_ref().map(|j| (j, &j.status)) {
+            Some((_, RerunJobStatus::Found(found))) => format!(
                 "batch job {} ({}) already re-runs them: an earlier rerun-failed started it",
                 sanitize(&found.job_id),
                 sanitize(found.state.as_str())
             ),
-            Some((Some(created), false)) => {
+            Some((_, RerunJobStatus::Created(created))) => {
                 format!("started batch job {}", sanitize(&created.job_id))
             }
-            Some((None, _)) => format!(
+            Some((job, _)) => format!(
                 "dry run: would upload {} and start a batch job over {} of them",
-                sanitize(rerun.batch_job.as_ref().map_or("", |j| j.url_file.as_str())),
+                sanitize(&job.url_file),
                 rerun.planned.len()
             ),
             None => "nothing to run".to_owned(),
