@@ -498,3 +498,33 @@ fn a_run_made_while_the_batch_job_ran_counts_as_a_rerun_for_neither_way() {
         assert!(plan.skipped.is_empty(), "{method:?}");
     }
 }
+
+#[test]
+fn the_cos_host_follows_the_endpoint_rules_and_a_bucket_without_one_fails_the_upload_only() {
+    use cos_ci_batch::error::ConfigError;
+    use cos_ci_batch::ops::PutObject;
+    let emulator = Emulator::start().unwrap();
+    let plain = Client::builder("emulator-1250000000", "ap-emulator")
+        .credentials(emulator.credentials())
+        .cos_endpoint(emulator.cos_endpoint())
+        .build()
+        .unwrap_err();
+    assert_eq!(plain, ConfigError::InsecureEndpoint);
+    // A CI endpoint of its own, and a bucket no COS host can be made of: everything but an
+    // upload works.
+    let client = Client::builder("no-appid", "ap-emulator")
+        .endpoint(emulator.endpoint())
+        .allow_http()
+        .credentials(emulator.credentials())
+        .build()
+        .unwrap();
+    client.list(&ListQuery::new()).unwrap();
+    let err = client
+        .put_object(&PutObject::new("a.txt", b"x".to_vec()).unwrap())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(ConfigError::BucketWithoutAppId(b)) if b == "no-appid"),
+        "{err:?}"
+    );
+    assert_eq!(emulator.received_count(), 1, "the upload was never sent");
+}

@@ -253,10 +253,11 @@ Usage: cos-ci-batch rerun-failed ID [--dry-run] [--via triggers|batch-job] [--ur
 
 The way, unless --via says: triggers for a workflow with at most 100 failed objects,
 else one batch job (the only way for Type=Job). Run it again, after it was killed or
-after it finished, and no object runs twice: an object with a run newer than its failed
-one is skipped, and the batch job, named from ID and the failed objects, is found rather
-than started again. Run it once the work on every object has ended: work still running
-is not among the failed.
+after it finished, and no object runs twice, whichever way each run took: the batch job,
+named from ID and the failed objects, is found (result found, with its state) rather than
+started again, and an object of a workflow with a run made since ID ended is skipped. A
+re-run job of ID over other failures (work still running then has failed since) is an
+error naming it, and nothing is sent. Run it once the work on every object has ended.
 
 A trigger that may have reached the service is not sent again; it is reported, and the
 exit status is 1. With --json: one line per object (triggers), or one document with the
