@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use crate::common::routes;
+use crate::common::{finished, routes};
 use cos_ci_batch::emulator::{Emulator, Route};
 use cos_ci_batch::model::{BatchJob, Input, JobDetail, JobState, MediaJob, Output, Tag};
 use cos_ci_batch::ops::{ExecutionQuery, MediaJobQuery, StateFilter, TriggerWorkflow};
@@ -20,13 +20,6 @@ fn seeded(keys: &[&str]) -> (Emulator, Client) {
     emulator.fail_objects("in/broken*", "DecodeError", "no video stream");
     let client = emulator.client_builder().build().unwrap();
     (emulator, client)
-}
-
-/// Creates `job`, lets it finish on the emulator's clock, and describes it.
-fn finished(emulator: &Emulator, client: &Client, job: &BatchJob) -> JobDetail {
-    let created = client.create(job).unwrap().job;
-    emulator.advance(Duration::from_secs(10));
-    client.describe(&created.job_id).unwrap().job
 }
 
 fn all_outcomes(client: &Client, batch: &JobDetail) -> Vec<ObjectOutcome> {

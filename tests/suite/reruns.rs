@@ -13,7 +13,7 @@ use cos_ci_batch::{
     Client, Error, OutcomeOptions, RerunJob, RerunJobStatus, RerunMethod, RerunOptions,
 };
 
-use crate::common::routes;
+use crate::common::{finished, routes};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
 const COS_HOST: &str = "https://emulator-1250000000.cos.ap-emulator.myqcloud.com";
@@ -25,12 +25,6 @@ fn seeded(keys: &[&str]) -> (Emulator, Client) {
     emulator.fail_objects("*.avi", "UnsupportedFormat", "avi is not supported");
     let client = emulator.client_builder().build().unwrap();
     (emulator, client)
-}
-
-fn finished(emulator: &Emulator, client: &Client, job: &BatchJob) -> JobDetail {
-    let created = client.create(job).unwrap().job;
-    emulator.advance(Duration::from_secs(10));
-    client.describe(&created.job_id).unwrap().job
 }
 
 /// An emulator holding `keys` (the `.avi` ones failing) and a workflow batch job over `in/`

@@ -40,3 +40,14 @@ pub fn routes(emulator: &cos_ci_batch::emulator::Emulator) -> Vec<cos_ci_batch::
         .map(|r| r.route().unwrap())
         .collect()
 }
+
+/// Creates `job` on `emulator`, lets it end on the emulator's clock, and describes it.
+pub fn finished(
+    emulator: &cos_ci_batch::emulator::Emulator,
+    client: &cos_ci_batch::Client,
+    job: &cos_ci_batch::model::BatchJob,
+) -> cos_ci_batch::model::JobDetail {
+    let created = client.create(job).unwrap().job;
+    emulator.advance(std::time::Duration::from_secs(10));
+    client.describe(&created.job_id).unwrap().job
+}
