@@ -120,6 +120,15 @@ pub enum Error {
         /// The re-run job found.
         rerun_job_id: String,
     },
+    /// A re-run read [`crate::LOOKUP_LIMIT`] batch jobs created since the batch job without
+    /// the listing ending: whether an earlier run re-ran it cannot be told, so nothing was
+    /// sent.
+    RerunLookupLimit {
+        /// The batch job.
+        batch_job_id: String,
+        /// The jobs read.
+        limit: usize,
+    },
     /// Listing stopped after this many pages in a row held no job but pointed to another.
     EmptyPages {
         /// How many empty pages were read.
@@ -287,6 +296,13 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "batch job {batch_job_id} was re-run by job {rerun_job_id} over other failures; nothing was started: follow {rerun_job_id}, and re-run its own failures by its id"
+            ),
+            Error::RerunLookupLimit {
+                batch_job_id,
+                limit,
+            } => write!(
+                f,
+                "more than {limit} batch jobs were created since batch job {batch_job_id}: whether an earlier run re-ran it cannot be told, and nothing was sent"
             ),
             Error::EmptyPages { pages } => write!(
                 f,

@@ -104,9 +104,10 @@ pub mod emulator;
 struct ReadmeDoctests;
 
 pub use client::{
-    Client, ClientBuilder, Exchange, FailureCause, JobIter, MAX_CODES, MAX_EMPTY_PAGES,
-    ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun, RerunJob, RerunJobStatus,
-    RerunMethod, RerunOptions, RetryPolicy, TRIGGERS_UP_TO, URL_FILE_PREFIX, WaitOptions,
+    Client, ClientBuilder, Exchange, FailureCause, JobIter, LOOKUP_LIMIT, MAX_CODES,
+    MAX_EMPTY_PAGES, ObjectOutcome, OutcomeIter, OutcomeOptions, OutcomeSummary, Rerun, RerunJob,
+    RerunJobStatus, RerunMethod, RerunOptions, RetryPolicy, TRIGGERS_UP_TO, URL_FILE_PREFIX,
+    WaitOptions,
 };
 pub use credentials::Credentials;
 pub use error::Error;

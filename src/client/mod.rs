@@ -24,7 +24,8 @@ pub use outcomes::{
 };
 pub use pages::{JobIter, MAX_EMPTY_PAGES};
 pub use rerun::{
-    Rerun, RerunJob, RerunJobStatus, RerunMethod, RerunOptions, TRIGGERS_UP_TO, URL_FILE_PREFIX,
+    LOOKUP_LIMIT, Rerun, RerunJob, RerunJobStatus, RerunMethod, RerunOptions, TRIGGERS_UP_TO,
+    URL_FILE_PREFIX,
 };
 pub use retry::RetryPolicy;
 pub(crate) use transport::local_agent;

@@ -38,6 +38,15 @@ use crate::xml::Writer;
 /// ```
 pub const TRIGGERS_UP_TO: usize = 100;
 
+/// The most batch jobs a re-run reads while it looks for an earlier run's job: those of
+/// its type created since the batch job. A bucket that made more since cannot be told
+/// apart ([`Error::RerunLookupLimit`]).
+///
+/// ```
+/// assert_eq!(cos_ci_batch::LOOKUP_LIMIT, 10_000);
+/// ```
+pub const LOOKUP_LIMIT: usize = 10_000;
+
 /// Where re-run URL files go by default: `<prefix><batch job id>/<digest>.txt`.
 ///
 /// ```
@@ -424,8 +433,10 @@ impl Client {
     }
 
     /// The re-run job an earlier run started for these failures: among the batch jobs of
-    /// its type created since `batch`, one named `rerun-<batch id>-…` that carries its
-    /// Operation. Any other job so named is [`Error::EarlierRerun`].
+    /// its type created since `batch` (from a second before: no source says whether the
+    /// bound is inclusive), one named `rerun-<batch id>-…` that carries its Operation. Any
+    /// other job so named is [`Error::EarlierRerun`]. At most [`LOOKUP_LIMIT`] jobs are read;
+    /// more is [`Error::RerunLookupLimit`], as nothing could be told.
     fn earlier_rerun(&self, batch: &JobDetail, job: &BatchJob) -> Result<Option<JobDetail>, Error> {
         let Some(sent) = Sent::of(job)? else {
             return Ok(None);
@@ -438,9 +449,19 @@ impl Client {
             })
             .order(Order::Asc)
             .size(100);
-        query.filters.created_after = batch.creation_time.as_ref().and_then(|t| t.time());
+        query.filters.created_after = batch
+            .creation_time
+            .as_ref()
+            .and_then(|t| t.time())
+            .and_then(|t| t.checked_sub(time::Duration::SECOND));
         let mut found = None;
-        for listed in self.list_all(&query) {
+        for (read, listed) in self.list_all(&query).enumerate() {
+            if read == LOOKUP_LIMIT {
+                return Err(Error::RerunLookupLimit {
+                    batch_job_id: batch.job_id.clone(),
+                    limit: LOOKUP_LIMIT,
+                });
+            }
             let listed = listed?;
             if !listed
                 .name

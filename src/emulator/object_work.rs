@@ -42,7 +42,8 @@ const MAX_DESCRIBED: usize = 10;
 #[derive(Clone, Copy)]
 enum Source {
     Batch(usize),
-    Triggered,
+    /// The triggered runs from this index on.
+    Triggered(usize),
 }
 
 /// The paging and filter parameters of a listing, and the value of the one it requires; an
@@ -122,7 +123,7 @@ pub(super) fn describe_media_jobs(state: &State, ids: &str, request_id: &str) ->
         Some(_) => None,
         None => match state.find_task(id)? {
             WorkRef::Batch(b, i) => Some((Source::Batch(b), i)),
-            WorkRef::Triggered(i) => Some((Source::Triggered, i)),
+            WorkRef::Triggered(i) => Some((Source::Triggered(0), i)),
         },
     };
     let (found, missing): (Vec<_>, Vec<_>) = ids
@@ -190,7 +191,7 @@ pub(super) fn describe_execution(state: &State, id: &str, request_id: &str) -> A
         Some(WorkRef::Batch(b, i)) if state.jobs[b].job.job_type == JobType::Workflow => {
             (Source::Batch(b), i)
         }
-        Some(WorkRef::Triggered(i)) => (Source::Triggered, i),
+        Some(WorkRef::Triggered(i)) => (Source::Triggered(0), i),
         _ => return missing_answer(request_id, id),
     };
     let run = Run::of(state, source);
@@ -292,7 +293,7 @@ pub(super) fn due_notifications(state: &mut State) -> Vec<Due> {
             continue;
         }
         let xml = document("WorkflowFinish", &|w| {
-            write_execution(w, &Run::of(state, (Source::Triggered, i)))
+            write_execution(w, &Run::of(state, (Source::Triggered(0), i)))
         });
         due.push(Due {
             url,
@@ -341,20 +342,38 @@ pub(super) fn trigger(state: &mut State, request: &ReceivedRequest, request_id: 
     }
 }
 
-/// The work a listing looks through, oldest first: the batch jobs (of `job_type`, when
-/// given), all of them or the one with id `batch`; then, without `batch`, the triggered
-/// runs when runs are listed.
+/// The work a listing looks through, oldest first: the batch jobs' (of `job_type`, when
+/// given), all of them or the one with id `batch`, and, without `batch`, the triggered runs
+/// when runs are listed, in the order their numbers were given. Work made later always
+/// comes after, so that a paging token (a position) keeps its place while others create.
 fn candidates(state: &State, batch: Option<&str>, job_type: Option<&JobType>) -> Segments<Source> {
-    let batches = (0..state.jobs.len())
-        .filter(|&b| job_type.is_none_or(|t| state.jobs[b].job.job_type == *t))
-        .filter(|&b| batch.is_none_or(|id| state.jobs[b].id == id))
-        .map(|b| (Source::Batch(b), state.jobs[b].work_count()));
-    let triggered = if batch.is_some() || job_type == Some(&JobType::Job) {
-        0
-    } else {
-        state.triggered.len()
+    let with_triggered = batch.is_none() && job_type != Some(&JobType::Job);
+    let mut parts = Vec::new();
+    let mut next_triggered = 0;
+    let mut triggered_before = |number: u64, parts: &mut Vec<(Source, usize)>| {
+        if !with_triggered {
+            return;
+        }
+        let first = next_triggered;
+        while next_triggered < state.triggered.len()
+            && state.triggered[next_triggered].number() < number
+        {
+            next_triggered += 1;
+        }
+        if next_triggered > first {
+            parts.push((Source::Triggered(first), next_triggered - first));
+        }
     };
-    Segments::new(batches.chain([(Source::Triggered, triggered)]))
+    for (b, job) in state.jobs.iter().enumerate() {
+        if job_type.is_some_and(|t| job.job.job_type != *t) || batch.is_some_and(|id| job.id != id)
+        {
+            continue;
+        }
+        triggered_before(job.first_work(), &mut parts);
+        parts.push((Source::Batch(b), job.work_count()));
+    }
+    triggered_before(u64::MAX, &mut parts);
+    Segments::new(parts)
 }
 
 /// The text of a child of a batch job's Operation.
@@ -386,8 +405,8 @@ impl<'a> Run<'a> {
                     snapshot: state.work_snapshot(job, i),
                 }
             }
-            Source::Triggered => {
-                let run = &state.triggered[i];
+            Source::Triggered(first) => {
+                let run = &state.triggered[first + i];
                 Run {
                     work: state.triggered_work(run),
                     workflow_id: &run.workflow_id,

@@ -111,6 +111,13 @@ impl Work<'_> {
     }
 }
 
+impl TriggeredRun {
+    /// Its number, in the order of every piece of work.
+    pub(crate) fn number(&self) -> u64 {
+        self.number
+    }
+}
+
 /// A run started by `POST /triggerworkflow`, tied to no batch job.
 pub(crate) struct TriggeredRun {
     number: u64,
@@ -213,6 +220,12 @@ pub(crate) struct StoredJob {
 }
 
 impl StoredJob {
+    /// The number of its first media job or run (they are numbered in creation order, with
+    /// the triggered runs).
+    pub(crate) fn first_work(&self) -> u64 {
+        self.first_work
+    }
+
     /// How many media jobs or runs it has.
     pub(crate) fn work_count(&self) -> usize {
         self.work_failures.len()

@@ -421,7 +421,8 @@ fn failures_that_grew_since_an_earlier_rerun_job_start_nothing_and_name_that_job
         .unwrap()
         .job
         .job_id;
-    emulator.advance(Duration::from_millis(33_500));
+    // Work i ends 33 s after the second it was created in; the batch job, at 5 s.
+    emulator.advance(Duration::from_secs(33));
     let batch = client.describe(&id).unwrap().job;
     assert_eq!(batch.state, JobState::Success);
     let first = rerun(&client, &batch, &RerunOptions::default());
@@ -521,4 +522,106 @@ fn the_cos_host_follows_the_endpoint_rules_and_a_bucket_without_one_fails_the_up
         "{err:?}"
     );
     assert_eq!(emulator.received_count(), 1, "the upload was never sent");
+}
+
+#[test]
+fn a_batch_job_created_between_pages_shifts_no_run_of_a_listing_by_workflow() {
+    use cos_ci_batch::ops::{ExecutionQuery, Order, TriggerWorkflow};
+    let (_emulator, client) = seeded(&["in/a.mp4", "in/b.mp4", "in/c.mp4", "new/d.mp4"]);
+    let mut by_hand = Vec::new();
+    for key in ["in/a.mp4", "in/b.mp4", "in/c.mp4"] {
+        let trigger = TriggerWorkflow::new(WORKFLOW, key).unwrap();
+        by_hand.push(client.trigger_workflow(&trigger).unwrap().run_id);
+    }
+    for order in [Order::Asc, Order::Desc] {
+        let query = ExecutionQuery::new(WORKFLOW).order(order).size(2);
+        let first = client.list_workflow_executions(&query).unwrap();
+        // Someone starts a batch job while the listing pages on.
+        client
+            .create(&BatchJob::workflow("more", WORKFLOW, Input::prefix("new/")))
+            .unwrap();
+        let next = query.next_token(first.next_token.unwrap());
+        let mut seen: Vec<String> = first.executions.into_iter().map(|r| r.run_id).collect();
+        let mut page = client.list_workflow_executions(&next).unwrap();
+        loop {
+            seen.extend(page.executions.iter().map(|r| r.run_id.clone()));
+            let Some(token) = page.next_token.clone() else {
+                break;
+            };
+            page = client
+                .list_workflow_executions(&next.clone().next_token(token))
+                .unwrap();
+        }
+        let mut runs_by_hand: Vec<&String> = seen.iter().filter(|r| by_hand.contains(r)).collect();
+        runs_by_hand.sort();
+        runs_by_hand.dedup();
+        assert_eq!(runs_by_hand.len(), 3, "{order:?}: {seen:?}");
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            seen.len(),
+            "{order:?}: no run twice: {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn a_job_listing_that_never_ends_stops_the_lookup_at_its_limit_with_nothing_sent() {
+    use crate::common::raw_server::{RawServer, response};
+    use cos_ci_batch::ops::{Action, DescribeJob, HttpResponse};
+    let batch_id = "b0000000000000000000000000000000a";
+    // One failed media job; and batch job listings that always point to one more page.
+    let server = RawServer::start(move |n, request| {
+        if request.line.starts_with("GET /jobs?") {
+            return response(
+                200,
+                "<Response><JobsDetail><JobId>j1</JobId><State>Failed</State><Code>E</Code>\
+                 <CreationTime>2026-12-07T10:00:05+0800</CreationTime>\
+                 <Input><Object>in/a.avi</Object></Input></JobsDetail></Response>",
+            );
+        }
+        if request.line.starts_with("GET /inventorytriggerjob?") {
+            let jobs: String = (0..100)
+                .map(|i| {
+                    format!(
+                        "<JobsDetail><JobId>b{n:016}{i:016}</JobId><Name>other</Name>\
+                         <Type>Job</Type></JobsDetail>"
+                    )
+                })
+                .collect();
+            return response(
+                200,
+                &format!("<Response>{jobs}<NextToken>t{n}</NextToken></Response>"),
+            );
+        }
+        response(404, "")
+    });
+    let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
+        .endpoint(server.endpoint())
+        .allow_http()
+        .credentials(cos_ci_batch::Credentials::new("AKIDexample", "secret"))
+        .build()
+        .unwrap();
+    let body = format!(
+        "<Response><JobsDetail><JobId>{batch_id}</JobId><Type>Job</Type><State>Success</State>\
+         <CreationTime>2026-12-07T10:00:00+0800</CreationTime>\
+         <Operation><Tag>Snapshot</Tag></Operation></JobsDetail></Response>"
+    );
+    let batch = DescribeJob::new(batch_id)
+        .unwrap()
+        .parse(&HttpResponse::new(200, body.into_bytes()))
+        .unwrap()
+        .job;
+    let err = client
+        .rerun_failed(&batch, &OutcomeOptions::default(), &RerunOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::RerunLookupLimit { batch_job_id, limit }
+            if batch_job_id == batch_id && *limit == cos_ci_batch::LOOKUP_LIMIT),
+        "{err:?}"
+    );
+    // The failures' page, then pages of 100 jobs up to the one past the limit: nothing else.
+    assert_eq!(server.requests(), 1 + cos_ci_batch::LOOKUP_LIMIT / 100 + 1);
 }
