@@ -220,8 +220,11 @@ impl OutcomeOptions {
     }
 }
 
-/// Every object outcome of a batch job, fetched page by page (100 at a time, oldest first)
-/// with the bounds of [`super::JobIter`]: memory stays flat however many objects there are.
+/// Every object outcome of a batch job, fetched page by page (100 at a time) with the bounds
+/// of [`super::JobIter`]: memory stays flat however many objects there are, and the first
+/// error ends it. In one listing records come oldest first; with
+/// [`OutcomeOptions::concurrency`] above 1, slice by slice in no set order, and dropping the
+/// iterator stops its slices' threads at their next record or page.
 #[derive(Debug)]
 pub struct OutcomeIter<'a> {
     source: Source,
@@ -291,6 +294,16 @@ impl Outcomes {
         let filters = self.filters();
         filters.created_after = after;
         filters.created_before = before;
+    }
+
+    /// Lists without describing failed runs (media jobs are never described).
+    pub(super) fn without_failure_details(&mut self) {
+        if let Outcomes::Workflow {
+            failure_details, ..
+        } = self
+        {
+            *failure_details = false;
+        }
     }
 
     /// Asks for pages of `size` records.

@@ -2,7 +2,7 @@
 //! ([`super::OutcomeOptions::concurrency`]).
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -20,17 +20,37 @@ const QUEUE: usize = 1000;
 /// Slices per worker, so that a busy second does not leave the others idle.
 const SLICES_PER_WORKER: usize = 4;
 
-/// The records of every slice, as the workers hand them over.
+/// The records of every slice, as the workers hand them over. Like a listing in one
+/// piece, it ends at its first error; when it ends or is dropped, the workers stop at their
+/// next record or page.
 #[derive(Debug)]
 pub(crate) struct Slices {
-    records: Receiver<Result<ObjectOutcome, Error>>,
+    /// `None` once an error was handed over.
+    records: Option<Receiver<Result<ObjectOutcome, Error>>>,
+    /// An error met before any worker started (the probe's first request).
+    failed: Option<Error>,
+    stop: Arc<AtomicBool>,
 }
 
 impl Iterator for Slices {
     type Item = Result<ObjectOutcome, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.records.recv().ok()
+        if let Some(e) = self.failed.take() {
+            return Some(Err(e));
+        }
+        let record = self.records.as_ref()?.recv().ok()?;
+        if record.is_err() {
+            self.records = None;
+            self.stop.store(true, Ordering::SeqCst);
+        }
+        Some(record)
+    }
+}
+
+impl Drop for Slices {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
     }
 }
 
@@ -74,57 +94,58 @@ fn slices(from: i64, to: i64, count: usize) -> Vec<Slice> {
     bounds
 }
 
-/// How the service reads a listing's creation-time bounds, as a probe found it (`None`: it
-/// could not tell, and every slice asks for a second more on each side than it keeps).
+/// How the service reads a listing's creation-time bounds, as a probe found it (`false`
+/// also when it could not tell: then every slice asks for a second more on that side than
+/// it keeps).
 #[derive(Clone, Copy, Debug, Default)]
 struct Bounds {
     /// `startCreationTime` takes what was created at it.
-    lower_inclusive: Option<bool>,
+    lower_inclusive: bool,
     /// `endCreationTime` takes what was created at it.
-    upper_inclusive: Option<bool>,
+    upper_inclusive: bool,
 }
 
 impl Bounds {
     /// What to ask for so that the service gives the seconds `[from, to)` and no more when
     /// the probe could tell how it reads its bounds, and a second more otherwise.
     fn window(&self, slice: Slice) -> (Option<i64>, Option<i64>) {
-        let after = slice.from.map(|f| match self.lower_inclusive {
-            Some(true) => f,
-            _ => f - 1,
-        });
-        let before = slice.to.map(|t| match self.upper_inclusive {
-            Some(true) => t - 1,
-            _ => t,
-        });
+        let after = slice
+            .from
+            .map(|f| if self.lower_inclusive { f } else { f - 1 });
+        let before = slice
+            .to
+            .map(|t| if self.upper_inclusive { t - 1 } else { t });
         (after, before)
     }
 
-    /// Three requests of one record: the oldest record's second `c`, then whether
-    /// `startCreationTime=c` and `endCreationTime=c` each still give it.
-    fn probe(listing: &Outcomes) -> Bounds {
-        let first_of = |after: Option<i64>, before: Option<i64>| -> Option<Option<i64>> {
+    /// Three requests of one record (failed runs not described): the oldest record's second
+    /// `c`, then whether `startCreationTime=c` and `endCreationTime=c` each still give it.
+    /// The first request's error is the listing's; a later one leaves that bound unknown.
+    fn probe(listing: &Outcomes) -> Result<Bounds, Error> {
+        // The first record's creation second (`None` inside: it has none readable).
+        let first_of = |after: Option<i64>, before: Option<i64>| {
             let mut one = listing.clone();
+            one.without_failure_details();
             one.page_size(1);
             let at = |s: i64| OffsetDateTime::from_unix_timestamp(s).ok();
             one.within(after.and_then(at), before.and_then(at));
-            let (records, _) = one.page(None).ok()?;
-            Some(records.first().map(|r| {
+            let (records, _) = one.page(None)?;
+            Ok::<_, Error>(records.first().map(|r| {
                 r.created
                     .as_ref()
                     .and_then(|t| t.time())
-                    .map_or(i64::MIN, |t| t.unix_timestamp())
+                    .map(OffsetDateTime::unix_timestamp)
             }))
         };
-        let Some(Some(oldest)) = first_of(None, None) else {
-            return Bounds::default();
+        let Some(Some(oldest)) = first_of(None, None)? else {
+            return Ok(Bounds::default());
         };
-        if oldest == i64::MIN {
-            return Bounds::default();
-        }
-        Bounds {
-            lower_inclusive: first_of(Some(oldest), None).map(|first| first == Some(oldest)),
-            upper_inclusive: first_of(None, Some(oldest)).map(|first| first == Some(oldest)),
-        }
+        let gives_oldest =
+            |after, before| first_of(after, before).is_ok_and(|first| first == Some(Some(oldest)));
+        Ok(Bounds {
+            lower_inclusive: gives_oldest(Some(oldest), None),
+            upper_inclusive: gives_oldest(None, Some(oldest)),
+        })
     }
 }
 
@@ -144,8 +165,18 @@ impl Slices {
         ));
         let next = Arc::new(AtomicUsize::new(0));
         let unreadable = Arc::new(Mutex::new(HashSet::new()));
-        let bounds = Bounds::probe(&listing);
+        let stop = Arc::new(AtomicBool::new(false));
         let (sender, records) = mpsc::sync_channel(QUEUE);
+        let bounds = match Bounds::probe(&listing) {
+            Ok(bounds) => bounds,
+            Err(e) => {
+                return Slices {
+                    records: None,
+                    failed: Some(e),
+                    stop,
+                };
+            }
+        };
         for _ in 0..workers.min(all.len()) {
             let work = Worker {
                 listing: listing.clone(),
@@ -154,6 +185,7 @@ impl Slices {
                 next: Arc::clone(&next),
                 unreadable: Arc::clone(&unreadable),
                 sender: sender.clone(),
+                stop: Arc::clone(&stop),
             };
             let spawned = std::thread::Builder::new()
                 .name("cos-ci-batch-outcomes".into())
@@ -163,7 +195,11 @@ impl Slices {
                 break;
             }
         }
-        Slices { records }
+        Slices {
+            records: Some(records),
+            failed: None,
+            stop,
+        }
     }
 }
 
@@ -177,11 +213,14 @@ struct Worker {
     /// meets them.
     unreadable: Arc<Mutex<HashSet<String>>>,
     sender: SyncSender<Result<ObjectOutcome, Error>>,
+    /// Set when the caller has gone or met an error: records filtered out are never sent,
+    /// so a closed channel alone would not be noticed.
+    stop: Arc<AtomicBool>,
 }
 
 impl Worker {
     fn run(self) {
-        loop {
+        while !self.stop.load(Ordering::SeqCst) {
             let i = self.next.fetch_add(1, Ordering::SeqCst);
             let Some(&slice) = self.slices.get(i) else {
                 return;
@@ -192,13 +231,17 @@ impl Worker {
         }
     }
 
-    /// Lists one slice; `false` when listing should stop (an error, or the caller gone).
+    /// Lists one slice; `false` when listing should stop (an error, or the caller gone or
+    /// stopped).
     fn list(&self, slice: Slice) -> bool {
         let mut listing = self.listing.clone();
         let at = |second: i64| OffsetDateTime::from_unix_timestamp(second).ok();
         let (after, before) = self.bounds.window(slice);
         listing.within(after.and_then(at), before.and_then(at));
         for record in Pager::new(listing, None) {
+            if self.stop.load(Ordering::SeqCst) {
+                return false;
+            }
             let outcome = match record {
                 Ok(outcome) => outcome,
                 Err(e) => {

@@ -103,6 +103,12 @@ fn work_created_while_the_listing_runs_is_listed_at_most_once() {
     let mut unique = listed.clone();
     unique.dedup();
     assert_eq!(unique.len(), listed.len(), "no object twice");
+    // Work is created in key order: what was listed is a prefix of the keys, no gap.
+    assert_eq!(
+        listed,
+        keys[..listed.len()],
+        "no second lost at a slice's edge"
+    );
     // At least what existed when the listing began (600 after 1.5 s at 400 a second).
     assert!(listed.len() >= 400, "{} listed", listed.len());
     assert!(
@@ -165,4 +171,101 @@ fn a_record_whose_time_cannot_be_read_comes_once_and_each_slice_asks_for_its_win
         slices.len() - 1,
         "all but the first slice have a lower bound: {slices:?}"
     );
+}
+
+/// A client of the raw server at `endpoint`.
+fn raw_client(endpoint: String) -> Client {
+    Client::builder("b-1250000000", "r")
+        .endpoint(endpoint)
+        .allow_http()
+        .credentials(cos_ci_batch::Credentials::new("AKIDx", "k"))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_sliced_listing_dropped_early_stops_its_workers_against_an_endless_service() {
+    use crate::common::raw_server::{RawServer, response};
+    // Whatever the window, the same record, its time unreadable (kept once, then passed
+    // over by every slice), and a token to one more page.
+    let server = RawServer::start(|n, request| {
+        if request.line.starts_with("GET /inventorytriggerjob/") {
+            return response(
+                200,
+                "<Response><JobsDetail><JobId>b1</JobId><Type>Job</Type><State>Success</State>\
+                 <CreationTime>2026-12-07T10:00:00+0800</CreationTime>\
+                 <EndTime>2026-12-07T10:01:00+0800</EndTime>\
+                 <Operation><Tag>Transcode</Tag></Operation></JobsDetail></Response>",
+            );
+        }
+        response(
+            200,
+            &format!(
+                "<Response><JobsDetail><JobId>j0</JobId><State>Success</State>\
+                 <CreationTime>soon</CreationTime><Input><Object>o</Object></Input></JobsDetail>\
+                 <NextToken>t{n}</NextToken></Response>"
+            ),
+        )
+    });
+    let client = raw_client(server.endpoint());
+    let batch = client.describe("b1").unwrap().job;
+    let taken = client
+        .outcomes(&batch, &OutcomeOptions::default().concurrency(4))
+        .unwrap()
+        .take(1)
+        .count();
+    assert_eq!(taken, 1);
+    // The workers finish the request in flight at most, then stop.
+    std::thread::sleep(Duration::from_millis(300));
+    let after_drop = server.requests();
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        server.requests() <= after_drop + 4,
+        "{after_drop} then {}",
+        server.requests()
+    );
+}
+
+#[test]
+fn a_sliced_listing_ends_at_its_first_error_as_one_listing_does() {
+    use cos_ci_batch::emulator::{Fault, Route};
+    let (emulator, client, batch, _keys) = spread(3000, 300, true);
+    // A probe and a few pages pass; then one page is refused.
+    emulator.inject(Route::MediaJobs, Fault::status(403, "AccessDenied"), 1);
+    let listed: Vec<_> = client
+        .outcomes(&batch, &OutcomeOptions::default().concurrency(4))
+        .unwrap()
+        .collect();
+    let last = listed.last().unwrap();
+    assert!(
+        matches!(last, Err(cos_ci_batch::Error::Service(e)) if e.code == "AccessDenied"),
+        "{last:?}"
+    );
+    assert_eq!(listed.iter().filter(|r| r.is_err()).count(), 1);
+}
+
+#[test]
+fn a_probe_describes_no_failed_run() {
+    use cos_ci_batch::emulator::Route;
+    // Twenty runs of a workflow, all failed: one describe each, probe or no probe.
+    let emulator = Emulator::start().unwrap();
+    emulator.add_workflow(WORKFLOW);
+    emulator.put_objects((0..20).map(|i| format!("in/{i:02}.avi")), emulator.now());
+    emulator.fail_objects("*", "DecodeError", "bad");
+    let client = emulator.client_builder().build().unwrap();
+    let job = BatchJob::workflow("failing", WORKFLOW, Input::prefix("in/"));
+    let batch = crate::common::finished(&emulator, &client, &job);
+    emulator.clear_received();
+    let failed = client
+        .outcomes(&batch, &OutcomeOptions::default().concurrency(2))
+        .unwrap()
+        .filter(|o| o.as_ref().unwrap().code.as_deref() == Some("DecodeError"))
+        .count();
+    assert_eq!(failed, 20);
+    let describes = emulator
+        .received()
+        .iter()
+        .filter(|r| r.route() == Some(Route::Execution))
+        .count();
+    assert_eq!(describes, 20);
 }
