@@ -3,6 +3,7 @@
 
 mod builder;
 mod create;
+pub(crate) mod endpoint;
 mod observe;
 mod outcomes;
 mod pages;

@@ -10,6 +10,7 @@ use super::instance_role::{self, Fetched, Metadata};
 use super::{
     Credentials, ENV_SECRET_ID, ENV_SECRET_KEY, ProvideCredentials, RefreshingCredentials, profile,
 };
+use crate::client::endpoint::Endpoint;
 
 /// The environment variable that names the one profile file to read (as the Go SDK reads it).
 pub const ENV_CREDENTIALS_FILE: &str = "TENCENTCLOUD_CREDENTIALS_FILE";
@@ -101,7 +102,10 @@ impl fmt::Debug for CredentialChain {
             .field("profile", &self.profile)
             .field("profile_files", &self.profile_files)
             .field("instance_role", &self.instance_role)
-            .field("metadata_endpoint", &self.metadata_endpoint)
+            .field(
+                "metadata_endpoint",
+                &crate::client::endpoint::redact_user_info(&self.metadata_endpoint),
+            )
             .field("metadata_timeout", &self.metadata_timeout)
             .finish_non_exhaustive()
     }
@@ -583,10 +587,11 @@ impl CredentialChain {
         if !self.instance_role {
             return Step::Skipped("not asked (turned off)".into());
         }
-        if has_user_info(&self.metadata_endpoint) {
-            return Step::Broken("the metadata address holds user info (user:password@)".into());
-        }
-        let metadata = Metadata::new(&self.metadata_endpoint, self.metadata_timeout);
+        let endpoint = match Endpoint::parse(&self.metadata_endpoint) {
+            Ok(endpoint) => endpoint,
+            Err(e) => return Step::Broken(format!("the metadata address cannot be used: {e}")),
+        };
+        let metadata = Metadata::new(&endpoint.base_url, self.metadata_timeout);
         let base = metadata.base_url().to_owned();
         let role = match metadata.get(instance_role::CREDENTIALS_PATH) {
             Fetched::NoAnswer(why) => {
@@ -685,11 +690,4 @@ fn read_profile_file(path: &Path) -> Result<String, Unread> {
         )));
     }
     String::from_utf8(bytes).map_err(|_| Unread::Broken("is not UTF-8".into()))
-}
-
-/// Whether a URL's authority holds `user@` or `user:password@`.
-fn has_user_info(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    authority.contains('@')
 }

@@ -25,6 +25,7 @@ use super::handler::Shared;
 use super::http::{self, Reply, Response};
 use super::lock;
 use super::object_work::{Due, due_notifications};
+use crate::client::endpoint::Endpoint;
 use crate::model::Element;
 use crate::notify::{self, Notification, NotificationError};
 use crate::xml::Document;
@@ -165,23 +166,10 @@ fn deliver(agent: &ureq::Agent, due: &Due, emulator: &Weak<Shared>) -> CallbackD
     delivery
 }
 
-/// Whether `url` is `http://` to a loopback host.
+/// Whether `url` is `http://` to a loopback host, by the rules of the client's endpoints.
 fn is_loopback(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
-        return false;
-    }
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.split(':').next().unwrap_or_default(),
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    Endpoint::parse_with_path(url)
+        .is_ok_and(|(endpoint, _)| !endpoint.https && endpoint.is_loopback())
 }
 
 /// The JSON the documented samples show for an XML notification.

@@ -665,3 +665,55 @@ fn the_builder_refuses_a_bad_configuration_before_it_asks_the_metadata_service()
     );
     assert_eq!(metadata.requests(), 0);
 }
+
+#[test]
+fn a_metadata_address_is_held_to_the_endpoint_rules_and_its_password_never_shown() {
+    let chain = |address: &str| {
+        CredentialChain::new()
+            .env_lookup(|_| None)
+            .profile_files(Vec::<PathBuf>::new())
+            .metadata_endpoint(address)
+    };
+    let with_password = chain("http://user:hunter2@127.0.0.1:1");
+    for shown in [
+        format!("{with_password:?}"),
+        format!(
+            "{:?}",
+            cos_ci_batch::Client::builder("b-1250000000", "r")
+                .credential_chain(with_password.clone())
+        ),
+    ] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("<redacted>@127.0.0.1:1"), "{shown}");
+    }
+    for (address, why) in [
+        (
+            "http://user:hunter2@127.0.0.1:1",
+            "user info (user:password@) is not allowed",
+        ),
+        (
+            "metadata.tencentyun.com",
+            "the scheme must be https:// or http://",
+        ),
+        (
+            "ftp://127.0.0.1:1",
+            "the scheme must be https:// or http://",
+        ),
+        (
+            "http://127.0.0.1:1/x?y",
+            "only scheme, host and port are allowed",
+        ),
+    ] {
+        let err = chain(address).resolve().unwrap_err();
+        let ChainError::Broken { broken, .. } = &err else {
+            panic!("{address}: {err}");
+        };
+        assert_eq!(broken.source, SourceKind::InstanceRole, "{address}");
+        assert_eq!(
+            broken.why,
+            format!("the metadata address cannot be used: bad endpoint: {why}"),
+            "{address}"
+        );
+        assert!(!err.to_string().contains("hunter2"));
+    }
+}
