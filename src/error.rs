@@ -201,6 +201,27 @@ impl Error {
         }
     }
 
+    /// This error with the secret key and session token of `credentials` taken out of the
+    /// text the service sent (a service that echoes them would otherwise put them in every
+    /// log the error reaches), whichever source the credentials came from.
+    pub(crate) fn without_secrets(mut self, credentials: &crate::Credentials) -> Self {
+        if let Error::Service(e) = &mut self {
+            let secrets = [Some(credentials.secret_key()), credentials.session_token()];
+            for secret in secrets.into_iter().flatten().filter(|s| !s.is_empty()) {
+                for text in [&mut e.code, &mut e.message]
+                    .into_iter()
+                    .chain(e.trace_id.as_mut())
+                    .chain(e.request_id.as_mut())
+                {
+                    if text.contains(secret) {
+                        *text = text.replace(secret, "[redacted]");
+                    }
+                }
+            }
+        }
+        self
+    }
+
     /// Records that this failure ended a call of `attempts` requests.
     pub(crate) fn after_attempts(mut self, attempts: u32) -> Self {
         match &mut self {

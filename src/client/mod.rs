@@ -459,7 +459,7 @@ impl Client {
                     });
                     match action.parse(&response) {
                         Ok(parsed) => return Ok((parsed, service_now)),
-                        Err(e) => (e, service_now),
+                        Err(e) => (e.without_secrets(&credentials), service_now),
                     }
                 }
                 Err(e) => (e, None),

@@ -123,3 +123,36 @@ fn nothing_secret_is_ever_formatted() {
                 || r.header("authorization").is_none())
     );
 }
+
+#[test]
+fn a_secret_the_service_echoes_in_an_error_is_taken_out_whatever_gave_the_credentials() {
+    let emulator = Emulator::start().unwrap();
+    let key = emulator.secret_key().to_owned();
+    let token = "TOKENechoedTOKEN0123456789";
+    // As a profile or an instance role would give them: the client, not the caller's
+    // environment, knows these values.
+    let credentials =
+        Credentials::new(emulator.credentials().secret_id(), &key).with_session_token(token);
+    let client = emulator
+        .client_builder()
+        .credentials_provider(credentials)
+        .build()
+        .unwrap();
+    let echo = format!(
+        "<Error><Code>Denied{key}</Code><Message>got {token} and {key}</Message>\
+         <TraceId>{token}</TraceId></Error>"
+    );
+    emulator.inject(Route::Describe, Fault::body(403, echo), 1);
+    let err = client
+        .describe("b0123456789abcdef0123456789abcdef")
+        .unwrap_err();
+    let Error::Service(service) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(service.code, "Denied[redacted]");
+    assert_eq!(service.message, "got [redacted] and [redacted]");
+    assert_eq!(service.trace_id.as_deref(), Some("[redacted]"));
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains(&key) && !shown.contains(token), "{shown}");
+    }
+}
