@@ -510,8 +510,12 @@ pub enum ConfigError {
     MissingEnv(&'static str),
     /// The endpoint URL cannot be used; the reason never repeats user info.
     BadEndpoint(&'static str),
+    /// The COS endpoint ([`crate::ClientBuilder::cos_endpoint`]) cannot be used: why.
+    BadCosEndpoint(&'static str),
     /// The endpoint is `http://`, which needs [`crate::ClientBuilder::allow_http`].
     InsecureEndpoint,
+    /// The COS endpoint is `http://`, which needs [`crate::ClientBuilder::allow_http`].
+    InsecureCosEndpoint,
     /// A bucket or region is empty or holds characters a host name cannot carry.
     BadBucketOrRegion(String),
     /// The bucket is not written `BucketName-APPID` (such as `examplebucket-1250000000`).
@@ -534,6 +538,10 @@ impl fmt::Display for ConfigError {
                 write!(f, "the environment variable {name} is not set")
             }
             ConfigError::BadEndpoint(why) => write!(f, "bad endpoint: {why}"),
+            ConfigError::BadCosEndpoint(why) => write!(f, "bad COS endpoint: {why}"),
+            ConfigError::InsecureCosEndpoint => f.write_str(
+                "the COS endpoint is plain http://; call ClientBuilder::allow_http to use it",
+            ),
             ConfigError::InsecureEndpoint => f.write_str(
                 "the endpoint is plain http://; call ClientBuilder::allow_http to use it",
             ),

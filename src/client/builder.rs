@@ -271,15 +271,19 @@ impl ClientBuilder {
             .map(|e| e.host.clone())
             .map_err(Clone::clone);
         let cos = match &self.cos_endpoint {
-            Some(url) => Ok(Endpoint::parse(url)?),
+            Some(url) => Ok(Endpoint::parse(url).map_err(|e| match e {
+                ConfigError::BadEndpoint(why) => ConfigError::BadCosEndpoint(why),
+                other => other,
+            })?),
             None => bucket_cos,
         };
-        if std::iter::once(&endpoint)
-            .chain(cos.as_ref().ok())
-            .any(|e| !e.https)
-            && !self.allow_http
-        {
-            return Err(ConfigError::InsecureEndpoint);
+        if !self.allow_http {
+            if !endpoint.https {
+                return Err(ConfigError::InsecureEndpoint);
+            }
+            if cos.as_ref().is_ok_and(|e| !e.https) {
+                return Err(ConfigError::InsecureCosEndpoint);
+            }
         }
         // Last, as it may ask the metadata service: everything cheap is checked first.
         let clock: Clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));

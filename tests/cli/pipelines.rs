@@ -550,6 +550,31 @@ fn check_objects_keeps_to_the_deadline_and_says_what_had_not_ended() {
 }
 
 #[test]
+fn outcomes_exit_6_when_the_reader_leaves_before_the_one_object_that_failed() {
+    let mut keys: Vec<String> = (0..2999).map(|i| format!("v/{i:04}.mp4")).collect();
+    keys.push("v/2999.avi".to_owned());
+    let emulator = still_emulator(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+    emulator.fail_objects("*.avi", "DecodeError", "no video stream");
+    let id = create(&emulator, "many", "v/");
+    emulator.advance(Duration::from_secs(10));
+    for format in [&[][..], &["--json"]] {
+        let mut child = against(&emulator)
+            .args(format)
+            .args(["outcomes", &id, "--concurrency", "1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let first = crate::common::first_line(&mut child);
+        assert!(
+            first.contains("v/0000.mp4") || first.starts_with("OBJECT"),
+            "{first}"
+        );
+        assert_eq!(child.wait().unwrap().code(), Some(6), "{format:?}");
+    }
+}
+
+#[test]
 fn outcomes_keep_exit_6_when_the_reader_leaves_early() {
     let keys: Vec<String> = (0..3000).map(|i| format!("v/{i:04}.avi")).collect();
     let emulator = still_emulator(&keys.iter().map(String::as_str).collect::<Vec<_>>());

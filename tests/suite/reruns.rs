@@ -504,7 +504,7 @@ fn the_cos_host_follows_the_endpoint_rules_and_a_bucket_without_one_fails_the_up
         .cos_endpoint(emulator.cos_endpoint())
         .build()
         .unwrap_err();
-    assert_eq!(plain, ConfigError::InsecureEndpoint);
+    assert_eq!(plain, ConfigError::InsecureCosEndpoint);
     // A CI endpoint of its own, and a bucket no COS host can be made of: everything but an
     // upload works.
     let client = Client::builder("no-appid", "ap-emulator")

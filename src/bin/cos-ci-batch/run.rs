@@ -267,13 +267,15 @@ fn execute(
             let mut progress = Progress::on_terminal(!global.json);
             for outcome in client.outcomes(&batch, &options)? {
                 let outcome = outcome?;
-                if !summary_only {
+                if !summary_only && !printer.reader_gone() {
                     printer.row(&record::outcome(&outcome), OUTCOME_COLUMNS)?;
                 }
                 summary.add(outcome);
                 progress.show(summary.total, summary.failed);
-                if printer.reader_gone() {
-                    // The reader left: the status is what was read so far earned.
+                if printer.reader_gone() && summary.failed > 0 {
+                    // The reader left (`| head`): reading on only until the status is
+                    // certain, so that a pipeline under `pipefail` still fails when an
+                    // object it did not read failed.
                     break;
                 }
             }
@@ -446,11 +448,16 @@ fn dry_run(job: &BatchJob, printer: &mut Printer<impl Write>) -> Result<Ending, 
 fn config(e: &ConfigError, global: &Global) -> Usage {
     let source = match e {
         ConfigError::BadEndpoint(_) => "--endpoint: ",
-        ConfigError::InsecureEndpoint => {
-            return usage(
-                "--endpoint: an http:// endpoint sends requests in clear text; add --allow-http \
-                 to use it (loopback and tests only)",
-            );
+        ConfigError::BadCosEndpoint(_) => "--cos-endpoint: ",
+        ConfigError::InsecureEndpoint | ConfigError::InsecureCosEndpoint => {
+            let flag = match e {
+                ConfigError::InsecureCosEndpoint => "--cos-endpoint",
+                _ => "--endpoint",
+            };
+            return usage(format!(
+                "{flag}: an http:// endpoint sends requests in clear text; add --allow-http \
+                 to use it (loopback and tests only)"
+            ));
         }
         ConfigError::BadBucketOrRegion(_) => "--bucket/--region: ",
         ConfigError::BucketWithoutAppId(_) => "--bucket: ",
