@@ -512,20 +512,25 @@ impl OutcomeSummary {
             return;
         }
         self.failed += 1;
-        let mut code = outcome.code.clone();
-        if !self.cause_at.contains_key(&code) && self.cause_at.len() >= MAX_CODES {
-            code = None;
-        }
-        match self.cause_at.get(&code) {
-            Some(&i) => self.causes[i].count += 1,
-            None => {
-                self.cause_at.insert(code.clone(), self.causes.len());
-                self.causes.push(FailureCause {
-                    code,
-                    count: 1,
-                    example_object: outcome.object.clone(),
-                    example_message: outcome.message.clone(),
-                });
+        // A code already counted is looked up without a copy: most failures share a few.
+        if let Some(&i) = self.cause_at.get(&outcome.code) {
+            self.causes[i].count += 1;
+        } else {
+            let code = outcome
+                .code
+                .clone()
+                .filter(|_| self.cause_at.len() < MAX_CODES);
+            match self.cause_at.get(&code) {
+                Some(&i) => self.causes[i].count += 1,
+                None => {
+                    self.cause_at.insert(code.clone(), self.causes.len());
+                    self.causes.push(FailureCause {
+                        code,
+                        count: 1,
+                        example_object: outcome.object.clone(),
+                        example_message: outcome.message.clone(),
+                    });
+                }
             }
         }
         if self.failures.len() < self.failures_cap {

@@ -77,9 +77,9 @@ impl fmt::Display for ProfileError {
 /// The credentials of section `profile` of a profile file's text.
 pub(super) fn read(text: &str, profile: &str) -> Result<Credentials, ProfileError> {
     let mut sections: Vec<&str> = Vec::new();
-    // The keys of the section asked for, once its header is seen.
+    // The keys of the section asked for, once its header is seen (sections cannot repeat,
+    // so it is the one being read exactly when it is the last header seen).
     let mut wanted: Option<Vec<(String, &str)>> = None;
-    let mut in_wanted = false;
     let mut keys_here: Vec<String> = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (index, raw) in text.lines().enumerate() {
@@ -102,8 +102,7 @@ pub(super) fn read(text: &str, profile: &str) -> Result<Credentials, ProfileErro
             }
             sections.push(name);
             keys_here.clear();
-            in_wanted = name == profile;
-            if in_wanted {
+            if name == profile {
                 wanted = Some(Vec::new());
             }
             continue;
@@ -122,11 +121,11 @@ pub(super) fn read(text: &str, profile: &str) -> Result<Credentials, ProfileErro
             return Err(ProfileError::RepeatedKey { line });
         }
         keys_here.push(key.clone());
-        if in_wanted {
-            let value = trimmed[split + 1..].trim();
-            if let Some(pairs) = wanted.as_mut() {
-                pairs.push((key, value));
-            }
+        if let Some(pairs) = wanted
+            .as_mut()
+            .filter(|_| sections.last() == Some(&profile))
+        {
+            pairs.push((key, trimmed[split + 1..].trim()));
         }
     }
     let Some(pairs) = wanted else {

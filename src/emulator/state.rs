@@ -264,8 +264,6 @@ pub(crate) struct State {
     pub(crate) notified: HashSet<String>,
     failure_rules: Vec<FailureRule>,
     pub(crate) triggered: Vec<TriggeredRun>,
-    /// Where each triggered run is, by its number.
-    triggered_numbers: HashMap<u64, usize>,
     ids: IdKeys,
     submitted_for: Duration,
     running_for: Duration,
@@ -296,7 +294,6 @@ impl State {
             notified: HashSet::new(),
             failure_rules: Vec::new(),
             triggered: Vec::new(),
-            triggered_numbers: HashMap::new(),
             ids: IdKeys::new(),
             submitted_for: Duration::from_secs(1),
             running_for: Duration::from_secs(2),
@@ -398,7 +395,6 @@ impl State {
         }
         self.counter += 1;
         let number = self.counter;
-        self.triggered_numbers.insert(number, self.triggered.len());
         self.triggered.push(TriggeredRun {
             number,
             object: object.to_owned(),
@@ -429,20 +425,18 @@ impl State {
                 return (prefix == kind).then_some(WorkRef::Batch(b, i));
             }
         }
-        let i = *self.triggered_numbers.get(&number)?;
+        // Triggered runs are stored in the order their numbers were given.
+        let i = self
+            .triggered
+            .binary_search_by_key(&number, |run| run.number)
+            .ok()?;
         (prefix == 'i').then_some(WorkRef::Triggered(i))
     }
 
     /// Where the run is whose one task started the media job `id` (see [`task_job_id`]).
     pub(crate) fn find_task(&self, id: &str) -> Option<WorkRef> {
-        let run_id = format!("i{}", id.strip_prefix('j')?);
-        match self.find_work(&run_id)? {
-            WorkRef::Batch(b, i) if self.jobs[b].job.job_type == JobType::Workflow => {
-                Some(WorkRef::Batch(b, i))
-            }
-            WorkRef::Triggered(i) => Some(WorkRef::Triggered(i)),
-            WorkRef::Batch(..) => None,
-        }
+        // An `i…` id is only ever found among runs: a workflow batch job's or a trigger's.
+        self.find_work(&format!("i{}", id.strip_prefix('j')?))
     }
 
     /// The state of a triggered run, on the same schedule as a batch job.

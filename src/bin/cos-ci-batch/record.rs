@@ -4,7 +4,7 @@
 use cos_ci_batch::credentials::CredentialSource;
 use std::borrow::Cow;
 
-use cos_ci_batch::model::{Element, JobDetail, ServiceTime, format_utc};
+use cos_ci_batch::model::{Element, JobDetail, JobState, ServiceTime, format_utc};
 use cos_ci_batch::{
     Error, Exchange, ObjectOutcome, OutcomeSummary, Rerun, RerunJob, RerunJobStatus, RerunMethod,
 };
@@ -233,8 +233,8 @@ pub fn summary(summary: &OutcomeSummary, causes: bool) -> Record {
     let mut states = Record::new();
     let mut other = 0;
     for (state, count) in &summary.counts {
-        match STATE_NAMES.iter().find(|name| **name == state.as_str()) {
-            Some(name) => states.optional_count(name, Some(*count)),
+        match JobState::LISTED.iter().find(|known| *known == state) {
+            Some(known) => states.optional_count(known.as_str(), Some(*count)),
             None => other += count,
         }
     }
@@ -260,16 +260,6 @@ pub fn summary(summary: &OutcomeSummary, causes: bool) -> Record {
     r.fields.push(("causes".into(), Value::List(causes)));
     r
 }
-
-/// The states an object's work is counted in, by name.
-const STATE_NAMES: [&str; 6] = [
-    "Submitted",
-    "Running",
-    "Success",
-    "Failed",
-    "Pause",
-    "Cancel",
-];
 
 /// What happened to one object: each line of `outcomes`.
 pub fn outcome(outcome: &ObjectOutcome) -> Record {
