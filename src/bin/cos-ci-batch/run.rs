@@ -795,10 +795,14 @@ fn listen(
 ) -> Result<Ending, Failure> {
     let path = path.unwrap_or_else(random_path);
     // Bounded: a stdout that stalls holds the senders up (and so their connections, which
-    // the listener limits), not memory.
+    // the listener limits), not memory. Each sender is answered only once its lines are
+    // written: a tool killed before that never said 200, and the service sends again.
     let (tx, rx) = std::sync::mpsc::sync_channel(256);
     let listener = NotificationListener::start(addr, &path, move |read| {
-        let _ = tx.send(read);
+        let (written, wait) = std::sync::mpsc::sync_channel::<()>(1);
+        if tx.send((read, written)).is_ok() {
+            let _ = wait.recv_timeout(Duration::from_secs(30));
+        }
     })
     .map_err(|e| usage(format!("--address/--port {addr}: cannot listen: {e}")))?;
     let url = format!("http://{}{path}", listener.addr());
@@ -812,7 +816,7 @@ fn listen(
         ));
     }
     printer.flush()?;
-    for read in rx {
+    for (read, written) in rx {
         match read {
             Ok(notification) => {
                 let event = notification.event().unwrap_or_default().to_owned();
@@ -835,6 +839,7 @@ fn listen(
         if printer.reader_gone() {
             break;
         }
+        let _ = written.send(());
     }
     Ok(Ending::Done)
 }
