@@ -287,6 +287,21 @@ const REFUSED: &[(&[&str], &str)] = &[
         "error: --name was given twice",
     ),
     (
+        &["outcomes", "b1", "--concurrency", "1", "--concurrency", "2"],
+        "error: --concurrency was given twice",
+    ),
+    (
+        &[
+            "rerun-failed",
+            "b1",
+            "--via",
+            "triggers",
+            "--via",
+            "batch-job",
+        ],
+        "error: --via was given twice",
+    ),
+    (
         &[
             "create",
             "--name",

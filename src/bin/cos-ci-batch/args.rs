@@ -1079,38 +1079,54 @@ fn outcomes(
     let mut job_id = None;
     let mut switch = false;
     let mut summary_only = false;
-    let mut options = OutcomeOptions::default().concurrency(OUTCOMES_CONCURRENCY);
-    let mut rerun_options = RerunOptions::default();
+    let (mut method, mut url_file_prefix, mut concurrency) = (None, None, None);
+    let (mut tag, mut queue_id, mut workflow) = (None, None, None);
     each_flag!(parser, global, {
         Long("failed") if !rerun => switch = true,
         Long("summary") if !rerun => summary_only = true,
         Long("via") if rerun => {
             let value = text(parser)?;
-            let method = match value.as_str() {
+            let way = match value.as_str() {
                 "triggers" => RerunMethod::Triggers,
                 "batch-job" => RerunMethod::BatchJob,
                 _ => return Err(usage(format!("invalid value for --via: '{value}' is not triggers or batch-job"))),
             };
-            rerun_options = rerun_options.method(method);
+            set_once(&mut method, "--via", way)?;
         },
         Long("url-file-prefix") if rerun => {
-            rerun_options = rerun_options.url_file_prefix(text(parser)?);
+            set_once(&mut url_file_prefix, "--url-file-prefix", text(parser)?)?;
         },
         Long("concurrency") => {
             let value = text(parser)?;
             let n: usize = value.parse().ok().filter(|n| (1..=64).contains(n)).ok_or_else(|| {
                 usage(format!("invalid value for --concurrency: '{value}' is not a number from 1 to 64"))
             })?;
-            options = options.concurrency(n);
+            set_once(&mut concurrency, "--concurrency", n)?;
         },
         Long("dry-run") if rerun => switch = true,
-        Long("tag") => {
-            options = options.tag(any_tag_named(&text(parser)?)?);
-        },
-        Long("queue-id") if !rerun => options = options.queue_id(text(parser)?),
-        Long("workflow") => options = options.workflow_id(text(parser)?),
+        Long("tag") => set_once(&mut tag, "--tag", any_tag_named(&text(parser)?)?)?,
+        Long("queue-id") if !rerun => set_once(&mut queue_id, "--queue-id", text(parser)?)?,
+        Long("workflow") => set_once(&mut workflow, "--workflow", text(parser)?)?,
         Value(id) if job_id.is_none() => job_id = Some(valid_job_id(id.string()?)?),
     });
+    let mut options =
+        OutcomeOptions::default().concurrency(concurrency.unwrap_or(OUTCOMES_CONCURRENCY));
+    if let Some(tag) = tag {
+        options = options.tag(tag);
+    }
+    if let Some(queue_id) = queue_id {
+        options = options.queue_id(queue_id);
+    }
+    if let Some(workflow) = workflow {
+        options = options.workflow_id(workflow);
+    }
+    let mut rerun_options = RerunOptions::default();
+    if let Some(method) = method {
+        rerun_options = rerun_options.method(method);
+    }
+    if let Some(prefix) = url_file_prefix {
+        rerun_options = rerun_options.url_file_prefix(prefix);
+    }
     let job_id = job_id.ok_or_else(|| usage("the batch job ID is required"))?;
     Ok(Parsed::Run(if rerun {
         Command::RerunFailed {
