@@ -717,3 +717,32 @@ fn a_metadata_address_is_held_to_the_endpoint_rules_and_its_password_never_shown
         assert!(!err.to_string().contains("hunter2"));
     }
 }
+
+#[test]
+fn instance_role_credentials_are_refreshed_before_they_expire_so_none_is_refused() {
+    let emulator = Emulator::start().unwrap();
+    emulator.set_instance_role("CVM_QcsRole", Duration::from_secs(20));
+    let client = emulator
+        .client_builder()
+        .credential_chain(metadata_only(&emulator.endpoint()))
+        .build()
+        .unwrap();
+    // A call a second of the emulator's clock over 60 s: each answer's Date keeps the
+    // client's view of the service's clock within a second, so credentials are renewed
+    // ahead of their end and the service refuses none.
+    for _ in 0..60 {
+        client.list(&ListQuery::new()).unwrap();
+        emulator.advance(Duration::from_secs(1));
+    }
+    let received = emulator.received();
+    let refused = received
+        .iter()
+        .filter(|r| r.route() == Some(Route::List) && !r.signature_valid)
+        .count();
+    assert_eq!(refused, 0);
+    let role_fetches = received
+        .iter()
+        .filter(|r| r.path == format!("{ROLE_PATH}CVM_QcsRole"))
+        .count();
+    assert!(role_fetches >= 60 / 20, "{role_fetches} fetches");
+}
