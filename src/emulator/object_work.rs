@@ -256,8 +256,9 @@ pub(super) fn due_notifications(state: &mut State) -> Vec<Due> {
         };
         let Some((url, json)) = target else { continue };
         for i in 0..job.work_count() {
-            let id = state.work(job, i).id();
-            if state.notified.contains(&id) || !state.work_snapshot(job, i).state.is_final() {
+            // By number: no id is formatted for work already reported.
+            let number = state.work(job, i).number();
+            if state.notified.contains(&number) || !state.work_snapshot(job, i).state.is_final() {
                 continue;
             }
             let at = (Source::Batch(b), i);
@@ -281,15 +282,15 @@ pub(super) fn due_notifications(state: &mut State) -> Vec<Due> {
                 event,
                 xml,
             });
-            reported.push(id);
+            reported.push(number);
         }
     }
     for (i, run) in state.triggered.iter().enumerate() {
         let Some((url, json)) = state.workflow_callbacks.get(&run.workflow_id).cloned() else {
             continue;
         };
-        let id = state.triggered_work(run).id();
-        if state.notified.contains(&id) || !state.triggered_snapshot(run).state.is_final() {
+        let number = run.number();
+        if state.notified.contains(&number) || !state.triggered_snapshot(run).state.is_final() {
             continue;
         }
         let xml = document("WorkflowFinish", &|w| {
@@ -301,7 +302,7 @@ pub(super) fn due_notifications(state: &mut State) -> Vec<Due> {
             event: "WorkflowFinish",
             xml,
         });
-        reported.push(id);
+        reported.push(number);
     }
     state.notified.extend(reported);
     due

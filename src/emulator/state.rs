@@ -104,6 +104,11 @@ pub(crate) struct Work<'a> {
 }
 
 impl Work<'_> {
+    /// Its number, in the order of every piece of work.
+    pub(crate) fn number(&self) -> u64 {
+        self.number
+    }
+
     /// `i…` for a run, `j…` for a media job.
     pub(crate) fn id(&self) -> String {
         self.ids
@@ -260,8 +265,8 @@ pub(crate) struct State {
     instance_role: Option<(String, Duration)>,
     /// Where each workflow reports its runs' ends: a URL, and JSON rather than XML.
     pub(crate) workflow_callbacks: HashMap<String, (String, bool)>,
-    /// The work whose end has been reported (media job and run ids).
-    pub(crate) notified: HashSet<String>,
+    /// The work whose end has been reported, by number.
+    pub(crate) notified: HashSet<u64>,
     failure_rules: Vec<FailureRule>,
     pub(crate) triggered: Vec<TriggeredRun>,
     ids: IdKeys,
