@@ -85,38 +85,40 @@ fn a_long_wait_off_a_terminal_writes_a_line_at_each_progress_interval() {
 }
 
 #[test]
-fn ctrl_c_during_wait_says_the_job_goes_on_how_to_resume_and_exits_130() {
-    let emulator = emulator(&["v/a.mp4"], Duration::from_secs(600));
-    let id = create(&emulator, "interrupted", "v/");
-    let mut child = against(&emulator)
-        .args(["wait", &id])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    assert!(first.starts_with("waiting for batch job"), "{first}");
-    let mut second = String::new();
-    stderr.read_line(&mut second).unwrap();
-    assert_eq!(second, format!("{id}: Running\n"));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130), "{rest}");
-    assert_eq!(
-        rest,
-        format!(
-            "\ninterrupted: batch job {id} keeps running; wait again with `cos-ci-batch wait {id}` \
+fn ctrl_c_or_sigterm_during_wait_says_the_job_goes_on_how_to_resume_and_exits_128_plus_it() {
+    for (signal, status) in [("-INT", 130), ("-TERM", 143)] {
+        let emulator = emulator(&["v/a.mp4"], Duration::from_secs(600));
+        let id = create(&emulator, "interrupted", "v/");
+        let mut child = against(&emulator)
+            .args(["wait", &id])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut first = String::new();
+        stderr.read_line(&mut first).unwrap();
+        assert!(first.starts_with("waiting for batch job"), "{first}");
+        let mut second = String::new();
+        stderr.read_line(&mut second).unwrap();
+        assert_eq!(second, format!("{id}: Running\n"));
+        let killed = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+        let child_status = child.wait().unwrap();
+        assert_eq!(child_status.code(), Some(status), "{signal}: {rest}");
+        assert_eq!(
+            rest,
+            format!(
+                "\ninterrupted: batch job {id} keeps running; wait again with `cos-ci-batch wait {id}` \
              or stop it with `cos-ci-batch cancel {id}`\n"
-        )
-    );
+            )
+        );
+    }
 }
 
 #[test]

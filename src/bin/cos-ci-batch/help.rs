@@ -55,7 +55,7 @@ Exit status:
   5  the --deadline passed before the job ended
   6  objects failed: the job succeeded but the work on some objects failed (outcomes,
      and wait or create --wait with --check-objects)
-  130  interrupted by Ctrl-C while waiting (the job goes on)
+  130  interrupted by Ctrl-C while waiting (the job goes on); 143 for SIGTERM
 
 Example:
   export COS_BUCKET=examplebucket-1250000000 COS_REGION=ap-guangzhou
@@ -201,13 +201,13 @@ On a terminal, a status line on stderr shows the state as it changes; elsewhere 
 state is one line on stderr, and \"still Running after ...\" keeps CI logs alive. The job
 is printed when it ends (with --check-objects, with its objects counted). A batch job that
 ends Success having covered no object gets a warning. Ctrl-C stops waiting, not the job:
-it says how to wait again or cancel, and exits 130.
+it says how to wait again or cancel, and exits 130 (SIGTERM: the same, 143).
 
 No source says whether the service's Success means every object's work has ended or only
 started: in a pipeline, use --check-objects.
 
 Exit status: 0 Success, 3 Failed, 4 cancelled, 5 the deadline passed, 6 (with
---check-objects) some objects failed, 1 error, 130 interrupted.
+--check-objects) some objects failed, 1 error, 130 interrupted (143 by SIGTERM).
 
 Example:
   cos-ci-batch wait b0123456789abcdef0123456789abcdef --deadline 30m --check-objects || echo \"ended with $?\"

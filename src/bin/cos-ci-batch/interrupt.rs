@@ -1,6 +1,6 @@
-//! Ctrl-C while waiting: the job goes on at the service, so the tool ends its status line,
-//! says how to wait again or cancel, and exits 130 (128 + SIGINT, what shells report for an
-//! interrupted command).
+//! Ctrl-C (or a CI runner's SIGTERM) while waiting: the job goes on at the service, so the
+//! tool ends its status line, says how to wait again or cancel, and exits 128 + the signal
+//! (130 for SIGINT, 143 for SIGTERM: what shells report for a command they stopped).
 //!
 //! The only unsafe code of the tool: the C library's `signal`, `write` and `_exit`, which
 //! every Unix C library has and the standard library already links. The handler does only
@@ -13,11 +13,9 @@ use std::sync::OnceLock;
 /// What the handler writes to stderr; set once, before the handler is installed.
 static MESSAGE: OnceLock<Vec<u8>> = OnceLock::new();
 
-/// The status of a command interrupted by Ctrl-C.
-pub const INTERRUPTED: i32 = 130;
-
-/// From now on, Ctrl-C writes `message` to stderr and exits with [`INTERRUPTED`]. Only the
-/// first call takes effect. Elsewhere than Unix, Ctrl-C keeps its default.
+/// From now on, Ctrl-C and SIGTERM write `message` to stderr and exit with 128 + the
+/// signal (130 for Ctrl-C). Only the first call takes effect. Elsewhere than
+/// Unix, both keep their default.
 pub fn on_interrupt(message: String) {
     if MESSAGE.set(message.into_bytes()).is_ok() {
         sys::install();
@@ -29,6 +27,7 @@ mod sys {
     use std::ffi::c_int;
 
     const SIGINT: c_int = 2;
+    const SIGTERM: c_int = 15;
     const STDERR: c_int = 2;
 
     unsafe extern "C" {
@@ -39,28 +38,30 @@ mod sys {
         fn _exit(status: c_int) -> !;
     }
 
-    extern "C" fn handler(_: c_int) {
+    extern "C" fn handler(signum: c_int) {
         if let Some(message) = super::MESSAGE.get() {
             // SAFETY: `message` lives for the whole process (a static set before the
             // handler was installed) and `write` reads `len` bytes of it.
             unsafe { write(STDERR, message.as_ptr(), message.len()) };
         }
         // SAFETY: `_exit` ends the process without running anything else.
-        unsafe { _exit(super::INTERRUPTED) }
+        unsafe { _exit(128 + signum) }
     }
 
     /// `SIG_IGN`: what `signal` returns when the signal was ignored.
     const IGNORED: usize = 1;
 
     pub fn install() {
-        // SAFETY: `handler` has the signature `signal` expects, and does only what a signal
-        // handler may.
-        let before = unsafe { signal(SIGINT, handler as extern "C" fn(c_int) as usize) };
-        if before == IGNORED {
-            // A shell starts a background job with SIGINT ignored, so that Ctrl-C meant for
-            // the foreground does not stop it: keep it so.
-            // SAFETY: `SIG_IGN` is a disposition `signal` takes.
-            unsafe { signal(SIGINT, IGNORED) };
+        for signum in [SIGINT, SIGTERM] {
+            // SAFETY: `handler` has the signature `signal` expects, and does only what a
+            // signal handler may.
+            let before = unsafe { signal(signum, handler as extern "C" fn(c_int) as usize) };
+            if before == IGNORED {
+                // A shell starts a background job with SIGINT ignored, so that Ctrl-C meant
+                // for the foreground does not stop it: keep it so (and any ignored SIGTERM).
+                // SAFETY: `SIG_IGN` is a disposition `signal` takes.
+                unsafe { signal(signum, IGNORED) };
+            }
         }
     }
 }
