@@ -106,21 +106,17 @@ pub fn cli(emulator: &Emulator, args: &[&str]) -> Run {
 
 /// Creates a workflow batch job over `prefix` and returns its id.
 pub fn create(emulator: &Emulator, name: &str, prefix: &str) -> String {
-    let run = cli(
+    create_with(
         emulator,
-        &[
-            "create",
-            "--name",
-            name,
-            "--workflow",
-            WORKFLOW,
-            "--prefix",
-            prefix,
-            "--quiet",
-        ],
-    );
+        &["--name", name, "--workflow", WORKFLOW, "--prefix", prefix],
+    )
+}
+
+/// Runs `create` with `args` and `--quiet`, which must succeed, and returns the new id.
+pub fn create_with(emulator: &Emulator, args: &[&str]) -> String {
+    let run = cli(emulator, &[&["create"], args, &["--quiet"]].concat());
     assert_eq!(run.status, 0, "{run:?}");
-    run.stdout.trim_end().to_owned()
+    run.stdout.lines().next().unwrap_or_default().to_owned()
 }
 
 /// An emulator whose clock stands still until the test moves it, for exact output.

@@ -142,10 +142,9 @@ fn term_dumb_gets_plain_lines_and_no_cursor_redraws() {
 #[test]
 fn describe_shows_what_a_media_job_does_in_both_formats() {
     let emulator = still_emulator(&["v/a.mp4"]);
-    let run = cli(
+    let id = &crate::common::create_with(
         &emulator,
         &[
-            "create",
             "--name",
             "covers",
             "--tag",
@@ -156,11 +155,8 @@ fn describe_shows_what_a_media_job_does_in_both_formats() {
             "v/a.mp4",
             "--output-object",
             "covers/a.jpg",
-            "--quiet",
         ],
     );
-    assert_eq!(run.status, 0, "{run:?}");
-    let id = run.stdout.trim_end();
     let json = cli(&emulator, &["--json", "describe", id]);
     let job = &json.json_lines()[0];
     assert_eq!(job["tag"], "Snapshot");

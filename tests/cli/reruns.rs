@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use cos_ci_batch::emulator::{Emulator, Fault, Route};
 use cos_ci_batch::ops::{ExecutionQuery, ListQuery};
 
-use crate::common::{WORKFLOW, against, cli, create, emulator};
+use crate::common::{WORKFLOW, against, cli, create, create_with, emulator};
 
 /// Starts `rerun-failed` with `args`, its output kept.
 fn start(emulator: &Emulator, args: &[&str]) -> Child {
@@ -97,10 +97,9 @@ fn a_rerun_by_batch_job_killed_after_its_upload_or_its_create_and_run_again_star
         Duration::from_millis(50),
     );
     emulator.fail_objects("*.avi", "DecodeError", "no video stream");
-    let made = cli(
+    let id = create_with(
         &emulator,
         &[
-            "create",
             "--name",
             "covers",
             "--tag",
@@ -110,15 +109,9 @@ fn a_rerun_by_batch_job_killed_after_its_upload_or_its_create_and_run_again_star
             "--prefix",
             "v/",
             "--wait",
-            "-q",
         ],
     );
-    let id = made.stdout.lines().next().unwrap().to_owned();
-    assert_eq!(
-        cli(&emulator, &["wait", &id, "--check-objects"]).status,
-        6,
-        "{made:?}"
-    );
+    assert_eq!(cli(&emulator, &["wait", &id, "--check-objects"]).status, 6);
     emulator.clear_failures();
 
     // Killed once the upload was processed, its answer held back.

@@ -10,20 +10,9 @@ use crate::common::raw_server::{RawServer, Reply, response};
 use cos_ci_batch::error::{ConfigError, TransportErrorKind};
 use cos_ci_batch::model::{BatchJob, Input};
 use cos_ci_batch::ops::ListQuery;
-use cos_ci_batch::{
-    Client, ClientBuilder, Credentials, Error, MAX_EMPTY_PAGES, RetryPolicy, WaitOptions,
-};
+use cos_ci_batch::{Client, Credentials, Error, MAX_EMPTY_PAGES, RetryPolicy, WaitOptions};
 
-fn client_for(endpoint: &str, configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Client {
-    configure(
-        Client::builder("b-1250000000", "ap-guangzhou")
-            .endpoint(endpoint)
-            .allow_http()
-            .credentials(Credentials::new("AKIDexample", "secret")),
-    )
-    .build()
-    .unwrap()
-}
+use crate::common::client_for;
 
 fn job_xml(id: &str) -> String {
     format!("<JobsDetail><JobId>{id}</JobId><State>Running</State></JobsDetail>")

@@ -598,12 +598,7 @@ fn a_job_listing_that_never_ends_stops_the_lookup_at_its_limit_with_nothing_sent
         }
         response(404, "")
     });
-    let client = Client::builder("examplebucket-1250000000", "ap-guangzhou")
-        .endpoint(server.endpoint())
-        .allow_http()
-        .credentials(cos_ci_batch::Credentials::new("AKIDexample", "secret"))
-        .build()
-        .unwrap();
+    let client = crate::common::client_for(&server.endpoint(), |b| b);
     let body = format!(
         "<Response><JobsDetail><JobId>{batch_id}</JobId><Type>Job</Type><State>Success</State>\
          <CreationTime>2026-12-07T10:00:00+0800</CreationTime>\

@@ -143,12 +143,7 @@ fn a_record_whose_time_cannot_be_read_comes_once_and_each_slice_asks_for_its_win
              <JobsDetail><JobId>j3</JobId><State>Success</State><CreationTime>soon</CreationTime><Input><Object>c</Object></Input></JobsDetail></Response>",
         )
     });
-    let client = Client::builder("b-1250000000", "r")
-        .endpoint(server.endpoint())
-        .allow_http()
-        .credentials(cos_ci_batch::Credentials::new("AKIDx", "k"))
-        .build()
-        .unwrap();
+    let client = crate::common::client_for(&server.endpoint(), |b| b);
     let batch = client.describe("b1").unwrap().job;
     let listed = objects(
         client
@@ -171,16 +166,6 @@ fn a_record_whose_time_cannot_be_read_comes_once_and_each_slice_asks_for_its_win
         slices.len() - 1,
         "all but the first slice have a lower bound: {slices:?}"
     );
-}
-
-/// A client of the raw server at `endpoint`.
-fn raw_client(endpoint: String) -> Client {
-    Client::builder("b-1250000000", "r")
-        .endpoint(endpoint)
-        .allow_http()
-        .credentials(cos_ci_batch::Credentials::new("AKIDx", "k"))
-        .build()
-        .unwrap()
 }
 
 #[test]
@@ -207,7 +192,7 @@ fn a_sliced_listing_dropped_early_stops_its_workers_against_an_endless_service()
             ),
         )
     });
-    let client = raw_client(server.endpoint());
+    let client = crate::common::client_for(&server.endpoint(), |b| b);
     let batch = client.describe("b1").unwrap().job;
     let taken = client
         .outcomes(&batch, &OutcomeOptions::default().concurrency(4))

@@ -51,3 +51,19 @@ pub fn finished(
     emulator.advance(std::time::Duration::from_secs(10));
     client.describe(&created.job_id).unwrap().job
 }
+
+/// A client of a test's own server at `endpoint` (plain http, made-up credentials), as
+/// `configure` sets it up further.
+pub fn client_for(
+    endpoint: &str,
+    configure: impl FnOnce(cos_ci_batch::ClientBuilder) -> cos_ci_batch::ClientBuilder,
+) -> cos_ci_batch::Client {
+    configure(
+        cos_ci_batch::Client::builder("b-1250000000", "ap-guangzhou")
+            .endpoint(endpoint)
+            .allow_http()
+            .credentials(cos_ci_batch::Credentials::new("AKIDexample", "secret")),
+    )
+    .build()
+    .unwrap()
+}
