@@ -367,15 +367,22 @@ fn metadata_only(endpoint: &str) -> CredentialChain {
         .metadata_timeout(Duration::from_millis(300))
 }
 
-#[test]
-fn an_instance_role_is_found_and_its_short_lived_credentials_are_refreshed_as_they_expire() {
+/// An emulator serving instance role `role`, whose credentials last `ttl`, and a client
+/// whose only source is that role.
+fn with_role(role: &str, ttl: Duration) -> (Emulator, cos_ci_batch::Client) {
     let emulator = Emulator::start().unwrap();
-    emulator.set_instance_role("CVM_QcsRole", Duration::from_secs(20));
+    emulator.set_instance_role(role, ttl);
     let client = emulator
         .client_builder()
         .credential_chain(metadata_only(&emulator.endpoint()))
         .build()
         .unwrap();
+    (emulator, client)
+}
+
+#[test]
+fn an_instance_role_is_found_and_its_short_lived_credentials_are_refreshed_as_they_expire() {
+    let (emulator, client) = with_role("CVM_QcsRole", Duration::from_secs(20));
     assert_eq!(
         client.credentials_source(),
         Some(&CredentialSource::InstanceRole {
@@ -577,13 +584,7 @@ fn expired_role_credentials_are_an_error_and_soon_expiring_ones_are_used_then_re
 
 #[test]
 fn the_emulator_refuses_role_credentials_once_expired_and_the_client_recovers() {
-    let emulator = Emulator::start().unwrap();
-    emulator.set_instance_role("r", Duration::from_secs(30));
-    let client = emulator
-        .client_builder()
-        .credential_chain(metadata_only(&emulator.endpoint()))
-        .build()
-        .unwrap();
+    let (emulator, client) = with_role("r", Duration::from_secs(30));
     client.list(&ListQuery::new()).unwrap();
     // The client has not seen the clock move: it signs with what it has, hears
     // ExpiredToken, refreshes and sends again.
@@ -720,13 +721,7 @@ fn a_metadata_address_is_held_to_the_endpoint_rules_and_its_password_never_shown
 
 #[test]
 fn instance_role_credentials_are_refreshed_before_they_expire_so_none_is_refused() {
-    let emulator = Emulator::start().unwrap();
-    emulator.set_instance_role("CVM_QcsRole", Duration::from_secs(20));
-    let client = emulator
-        .client_builder()
-        .credential_chain(metadata_only(&emulator.endpoint()))
-        .build()
-        .unwrap();
+    let (emulator, client) = with_role("CVM_QcsRole", Duration::from_secs(20));
     // A call a second of the emulator's clock over 60 s: each answer's Date keeps the
     // client's view of the service's clock within a second, so credentials are renewed
     // ahead of their end and the service refuses none.

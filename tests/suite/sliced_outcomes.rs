@@ -10,6 +10,12 @@ use cos_ci_batch::{Client, OutcomeOptions};
 
 const WORKFLOW: &str = "w0123456789abcdef0123456789abcdef";
 
+/// A test server's describe of batch job `b1`: a Transcode job that ran for a minute.
+const BATCH_B1: &str = "<Response><JobsDetail><JobId>b1</JobId><Type>Job</Type>\
+    <State>Success</State><CreationTime>2026-12-07T10:00:00+0800</CreationTime>\
+    <EndTime>2026-12-07T10:01:00+0800</EndTime>\
+    <Operation><Tag>Transcode</Tag></Operation></JobsDetail></Response>";
+
 fn objects(
     listed: impl Iterator<Item = Result<cos_ci_batch::ObjectOutcome, cos_ci_batch::Error>>,
 ) -> Vec<String> {
@@ -127,13 +133,7 @@ fn a_record_whose_time_cannot_be_read_comes_once_and_each_slice_asks_for_its_win
     // with a time no one can read.
     let server = RawServer::start(move |_, request| {
         if request.line.starts_with("GET /inventorytriggerjob/") {
-            return response(
-                200,
-                "<Response><JobsDetail><JobId>b1</JobId><Type>Job</Type><State>Success</State>\
-                 <CreationTime>2026-12-07T10:00:00+0800</CreationTime>\
-                 <EndTime>2026-12-07T10:01:00+0800</EndTime>\
-                 <Operation><Tag>Transcode</Tag></Operation></JobsDetail></Response>",
-            );
+            return response(200, BATCH_B1);
         }
         seen.lock().unwrap().push(request.line.clone());
         response(
@@ -175,13 +175,7 @@ fn a_sliced_listing_dropped_early_stops_its_workers_against_an_endless_service()
     // over by every slice), and a token to one more page.
     let server = RawServer::start(|n, request| {
         if request.line.starts_with("GET /inventorytriggerjob/") {
-            return response(
-                200,
-                "<Response><JobsDetail><JobId>b1</JobId><Type>Job</Type><State>Success</State>\
-                 <CreationTime>2026-12-07T10:00:00+0800</CreationTime>\
-                 <EndTime>2026-12-07T10:01:00+0800</EndTime>\
-                 <Operation><Tag>Transcode</Tag></Operation></JobsDetail></Response>",
-            );
+            return response(200, BATCH_B1);
         }
         response(
             200,
